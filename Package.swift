@@ -1,0 +1,87 @@
+// swift-tools-version: 6.0
+// scs — the Semantic Consistency Score, in Swift.
+//
+// Layers, each depending only on those above it:
+//   CCodecs, CBLAS   C shims over Debian's libjpeg-turbo, libpng, libwebp and OpenBLAS
+//   SCSImaging       decode to RGB exactly as Pillow does, Pillow's BICUBIC resize, CLIP preprocessing
+//   SCSTensor        the few tensor kernels a ViT needs, on BLAS sgemm
+//   SCSCLIP          safetensors weights, config.json, the vision transformer forward pass
+//   SCSHub           finding a model in the Hugging Face cache, or downloading it
+//   SCSScoring       datasets, the embedding cache (SQLite), the batched pipeline, the score
+//   scs              the command-line tool, a thin layer over the above
+import PackageDescription
+
+let package = Package(
+    name: "scs",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "scs", targets: ["scs"]),
+        .library(name: "SCS", targets: ["SCSScoring", "SCSCLIP", "SCSImaging", "SCSHub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // MARK: C shims
+        .target(
+            name: "CCodecs",
+            path: "Sources/CCodecs",
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp")]
+        ),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+
+        // MARK: Swift layers
+        .target(name: "SCSImaging", dependencies: ["CCodecs"], path: "Sources/Imaging"),
+        .target(name: "SCSTensor", dependencies: ["CBLAS"], path: "Sources/Tensor"),
+        .target(name: "SCSCLIP", dependencies: ["SCSTensor"], path: "Sources/CLIP"),
+        .target(
+            name: "SCSHub",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Hub"
+        ),
+        .target(
+            name: "SCSScoring",
+            dependencies: [
+                "SCSImaging", "SCSCLIP", "SCSHub",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/Scoring"
+        ),
+        .executableTarget(
+            name: "scs",
+            dependencies: [
+                "SCSScoring",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/scs"
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "ImagingTests", dependencies: ["SCSImaging", "TestSupport"], path: "Tests/ImagingTests"),
+        .testTarget(name: "CLIPTests", dependencies: ["SCSCLIP", "SCSImaging", "TestSupport"], path: "Tests/CLIPTests"),
+        .testTarget(
+            name: "HubTests",
+            dependencies: ["SCSHub", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/HubTests"
+        ),
+        .testTarget(name: "ScoringTests", dependencies: ["SCSScoring", "TestSupport"], path: "Tests/ScoringTests"),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], path: "Tests/CLITests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

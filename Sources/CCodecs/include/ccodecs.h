@@ -1,0 +1,33 @@
+#ifndef CCODECS_H
+#define CCODECS_H
+// C shims over Debian's image codecs. libjpeg-turbo and libwebp have plain C APIs that Swift
+// calls directly; libpng reports errors with longjmp, which Swift cannot catch, so PNG decoding
+// goes through the small wrapper below.
+#include <stddef.h>
+#include <stdint.h>
+#include <turbojpeg.h>
+#include <webp/decode.h>
+
+/// A decoded PNG: samples as stored, after only these libpng transforms: palette expanded to RGB
+/// (transparency ignored, as Pillow's convert("RGB") ignores it), 1/2/4-bit gray scaled to 8 bits,
+/// interlacing undone. 16-bit samples stay 16-bit, big-endian, as in the file, because Pillow
+/// converts them in ways of its own (the high byte, or a clip to 255 for 16-bit gray).
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    int channels;        // 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA
+    int bit_depth;       // 8 or 16
+    int color_type;      // the file's PNG colour type (0, 2, 3, 4 or 6)
+    int file_bit_depth;  // the file's bit depth (1, 2, 4, 8 or 16)
+    size_t row_bytes;
+    unsigned char *pixels; // height * row_bytes bytes, owned: free with ccodecs_free
+} ccodecs_png;
+
+/// Decodes a whole PNG held in memory. Returns 0 on success; otherwise non-zero with a
+/// NUL-terminated message in `error` (libpng's own words where it has them).
+int ccodecs_png_decode(const unsigned char *data, size_t size, ccodecs_png *out,
+                       char *error, size_t error_size);
+
+void ccodecs_free(void *pointer);
+
+#endif

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Everything that can go wrong while finding or downloading a model.
+///
+/// Every `description` is a single line; the network-related cases also say what to download by hand
+/// and where to put it.
+public enum HubError: Error, CustomStringConvertible, Equatable {
+    /// The `--model` argument is neither an existing folder nor a valid repo id (`org/name`).
+    case invalidModelArgument(String, reason: String)
+    /// The revision (branch, tag or commit) is not a safe name.
+    case invalidRevision(String, reason: String)
+    /// `HF_ENDPOINT` is not an http(s) URL.
+    case invalidEndpoint(String)
+    /// A model folder lacks some of the files a CLIP model needs.
+    case missingFiles([String], folder: URL)
+    /// `HF_HUB_OFFLINE` is set and the model is not in the local cache.
+    case offline(repo: String, revision: String, cacheDirectory: URL, endpoint: URL)
+    /// The hub could not be reached (connection refused, DNS failure, timeout, dropped connection…).
+    case unreachable(repo: String, endpoint: URL, reason: String)
+    /// The hub (or its CDN) answered with an HTTP error status.
+    case httpStatus(Int, url: URL, repo: String, endpoint: URL)
+    /// The server's answer lacks what the hub protocol promises (e.g. no `X-Repo-Commit` header).
+    case invalidResponse(url: URL, reason: String)
+    /// A downloaded file does not have the size the hub announced.
+    case sizeMismatch(file: String, expected: Int64, actual: Int64)
+    /// A downloaded LFS file's sha256 differs from the hub's `X-Linked-Etag`.
+    case checksumMismatch(file: String, expected: String, actual: String)
+    /// Reading or writing the cache failed.
+    case fileSystem(path: String, reason: String)
+
+    /// One line: what failed, with paths, URLs and statuses, and what to do about it.
+    public var description: String {
+        switch self {
+        case let .invalidModelArgument(argument, reason):
+            return "'\(argument)' is neither an existing model folder nor a Hugging Face repo id like "
+                + "\(ModelLocator.defaultModel): \(reason)"
+        case let .invalidRevision(revision, reason):
+            return "invalid revision '\(revision)': \(reason)"
+        case let .invalidEndpoint(value):
+            return "HF_ENDPOINT '\(value)' is not an http(s) URL such as https://huggingface.co"
+        case let .missingFiles(files, folder):
+            let list = files.joined(separator: " and ")
+            return "model folder \(folder.path) has no \(list) (a CLIP model folder needs "
+                + ModelLocator.requiredFiles.joined(separator: " and ") + ")"
+        case let .offline(repo, revision, cache, endpoint):
+            let rev = revision == "main" ? "" : " (revision \(revision))"
+            return "HF_HUB_OFFLINE is set and \(repo)\(rev) is not in the Hugging Face cache at \(cache.path): "
+                + Self.remedy(repo: repo, endpoint: endpoint, alternative: "or unset HF_HUB_OFFLINE")
+        case let .unreachable(repo, endpoint, reason):
+            return "cannot download \(repo) from \(endpoint.absoluteString) (\(reason)): "
+                + Self.remedy(repo: repo, endpoint: endpoint)
+        case let .httpStatus(status, url, repo, endpoint):
+            var hint = ""
+            if status == 401 || status == 403 {
+                hint = "; if the repo is private or gated, set HF_TOKEN"
+            }
+            let phrase = HTTPStatusText.text(status)
+            return "cannot download \(repo) from \(endpoint.absoluteString) (HTTP \(status)"
+                + (phrase.isEmpty ? "" : " \(phrase)") + " for \(Self.display(url))\(hint)): "
+                + Self.remedy(repo: repo, endpoint: endpoint)
+        case let .invalidResponse(url, reason):
+            return "unexpected answer from \(Self.display(url)): \(reason)"
+        case let .sizeMismatch(file, expected, actual):
+            return "downloaded \(file) has \(actual) bytes but the hub announced \(expected); "
+                + "the partial download was discarded, run again to retry"
+        case let .checksumMismatch(file, expected, actual):
+            return "downloaded \(file) has sha256 \(actual) but the hub announced \(expected); "
+                + "the download was discarded, run again to retry"
+        case let .fileSystem(path, reason):
+            return "cannot write the Hugging Face cache at \(path): \(reason)"
+        }
+    }
+
+    /// What to download by hand, and where to put it.
+    static func remedy(repo: String, endpoint: URL,
+                       alternative: String = "or set HF_ENDPOINT to a reachable mirror") -> String {
+        let files = ModelLocator.requiredFiles.joined(separator: " and ")
+        let page = endpoint.appendingPathComponent(repo).absoluteString
+        return "download \(files) from \(page) into a folder and pass --model FOLDER, \(alternative)"
+    }
+
+    /// A URL without its query (CDN URLs carry long signatures).
+    static func display(_ url: URL) -> String {
+        guard var parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.absoluteString }
+        parts.query = nil
+        parts.fragment = nil
+        return parts.string ?? url.absoluteString
+    }
+}
+
+/// Reason phrases for the statuses a hub commonly answers.
+enum HTTPStatusText {
+    static func text(_ status: Int) -> String {
+        switch status {
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 416: return "Range Not Satisfiable"
+        case 429: return "Too Many Requests"
+        case 500: return "Internal Server Error"
+        case 502: return "Bad Gateway"
+        case 503: return "Service Unavailable"
+        case 504: return "Gateway Timeout"
+        default: return ""
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+
+/// Finds a CLIP model folder (`config.json` + `model.safetensors`, maybe `preprocessor_config.json`) for a
+/// `--model` argument: an existing folder, or a Hugging Face repo id looked up in the local huggingface_hub
+/// cache and downloaded into it when missing.
+///
+/// Honours huggingface_hub's environment: `HF_HUB_CACHE`, `HF_HOME`, `XDG_CACHE_HOME`, `HF_ENDPOINT`,
+/// `HF_TOKEN`, `HF_HUB_OFFLINE`, `HF_HUB_ETAG_TIMEOUT`, `HF_HUB_DOWNLOAD_TIMEOUT`.
+public struct ModelLocator: Sendable {
+    /// The model used when none is given.
+    public static let defaultModel = "openai/clip-vit-base-patch32"
+    /// The files every model folder must hold.
+    public static let requiredFiles = ["config.json", "model.safetensors"]
+    /// Files downloaded too when the hub has them.
+    static let optionalFiles = ["preprocessor_config.json"]
+
+    private let settings: HubSettings
+    private let logger = Logger(label: "scs.hub")
+
+    /// Reads the huggingface_hub settings from `environment`.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        settings = HubSettings(environment: environment)
+    }
+
+    /// The huggingface_hub cache: `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `$XDG_CACHE_HOME/huggingface/hub`,
+    /// else `~/.cache/huggingface/hub`.
+    public var cacheDirectory: URL { settings.cacheDirectory }
+
+    /// The hub to download from: `$HF_ENDPOINT`, else `https://huggingface.co`.
+    public var endpoint: URL { settings.endpoint }
+
+    /// Returns a directory with config.json and model.safetensors.
+    ///
+    /// - Parameters:
+    ///   - model: a folder path, or a repo id such as `openai/clip-vit-base-patch32`.
+    ///   - revision: branch, tag or commit of the repo (ignored for a folder).
+    ///   - progress: called while downloading with the bytes done, the file's size when known, and its name.
+    /// - Returns: the folder itself, or the repo's snapshot folder in the cache.
+    /// - Throws: `HubError`, whose description is one line saying what went wrong and what to do.
+    public func resolve(_ model: String, revision: String = "main",
+                        progress: (@Sendable (_ done: Int64, _ total: Int64?, _ file: String) -> Void)? = nil)
+        async throws -> URL {
+        if let folder = try localFolder(model) { return folder }
+        let repo = try RepoID(model)
+        try Revision.validate(revision)
+        let cache = HubCache(root: settings.cacheDirectory)
+        if let snapshot = cache.completeSnapshot(repo, revision: revision, files: Self.requiredFiles) {
+            logger.debug("model found in cache", metadata: ["path": "\(snapshot.path)"])
+            return snapshot
+        }
+        if settings.offline {
+            throw HubError.offline(repo: repo.description, revision: revision,
+                                   cacheDirectory: settings.cacheDirectory, endpoint: settings.endpoint)
+        }
+        if let error = settings.endpointError { throw error }
+        let downloader = HubDownloader(settings: settings, cache: cache, logger: logger)
+        let snapshot = try await downloader.download(repo, revision: revision, required: Self.requiredFiles,
+                                                     optional: Self.optionalFiles, progress: progress)
+        return try validated(snapshot)
+    }
+
+    /// The argument as a folder when it names an existing one; `nil` when nothing exists at that path.
+    private func localFolder(_ model: String) throws -> URL? {
+        var path = model
+        if path == "~" || path.hasPrefix("~/") {
+            path = FileManager.default.homeDirectoryForCurrentUser.path + path.dropFirst()
+        }
+        var isDirectory: ObjCBool = false
+        guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+        guard isDirectory.boolValue else {
+            throw HubError.invalidModelArgument(model, reason: "it is a file; pass the folder that holds "
+                + Self.requiredFiles.joined(separator: " and "))
+        }
+        return try validated(URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL)
+    }
+
+    private func validated(_ folder: URL) throws -> URL {
+        let missing = Self.requiredFiles.filter {
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+        }
+        guard missing.isEmpty else { throw HubError.missingFiles(missing, folder: folder) }
+        return folder
+    }
+}

@@ -1,0 +1,67 @@
+/// OpenAI CLIP's image preprocessing (`clip.load(...)[1]`), exactly:
+/// 1. bicubic resize (Pillow's) so the short side is `size` and the long side
+///    `int(size * long / short)`;
+/// 2. centre crop `size` x `size`, offsets `int(round((h - size) / 2))` (Python's round: half to even);
+/// 3. to float32 in 0...1 (`x / 255`), then `(x - mean) / std` per channel, CHW layout.
+/// The image is converted to RGB before resizing, as transformers' CLIPImageProcessor does; for
+/// RGB and gray images (every JPEG a generator writes) that is the same as OpenAI's order.
+public struct CLIPPreprocessor: Sendable, Equatable {
+    public var size: Int
+    public var mean: [Float]
+    public var std: [Float]
+
+    public static let openAIMean: [Float] = [0.48145466, 0.4578275, 0.40821073]
+    public static let openAIStd: [Float] = [0.26862954, 0.26130258, 0.27577711]
+
+    /// Bumped whenever the numbers this produces could change; part of every cache key.
+    public static let version = 1
+
+    public init(size: Int = 224, mean: [Float] = CLIPPreprocessor.openAIMean, std: [Float] = CLIPPreprocessor.openAIStd) {
+        precondition(mean.count == 3 && std.count == 3)
+        self.size = size
+        self.mean = mean
+        self.std = std
+    }
+
+    /// Floats per preprocessed image: 3 x size x size.
+    public var elementCount: Int { 3 * size * size }
+
+    /// The size after step 1.
+    public func resizedSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        if width <= height {
+            return (size, Int(Double(size * height) / Double(width)))
+        }
+        return (Int(Double(size * width) / Double(height)), size)
+    }
+
+    /// Steps 1 and 2: the 8-bit crop the network sees.
+    public func resizeAndCrop(_ image: RGBImage) -> RGBImage {
+        let target = resizedSize(width: image.width, height: image.height)
+        let resized = BicubicResize.resize(image, width: target.width, height: target.height)
+        let top = Int((Double(resized.height - size) / 2.0).rounded(.toNearestOrEven))
+        let left = Int((Double(resized.width - size) / 2.0).rounded(.toNearestOrEven))
+        return resized.cropped(left: left, top: top, width: size, height: size)
+    }
+
+    /// All three steps, written as CHW float32 into `output` (`elementCount` floats).
+    public func preprocess(_ image: RGBImage, into output: UnsafeMutablePointer<Float>) {
+        let crop = resizeAndCrop(image)
+        let plane = size * size
+        crop.pixels.withUnsafeBufferPointer { px in
+            for c in 0..<3 {
+                let m = mean[c], s = std[c]
+                let dst = output + c * plane
+                for i in 0..<plane {
+                    dst[i] = (Float(px[i * 3 + c]) / 255 - m) / s
+                }
+            }
+        }
+    }
+
+    /// All three steps, as a new array.
+    public func preprocess(_ image: RGBImage) -> [Float] {
+        var out = [Float](repeating: 0, count: elementCount)
+        out.withUnsafeMutableBufferPointer { preprocess(image, into: $0.baseAddress!) }
+        return out
+    }
+}

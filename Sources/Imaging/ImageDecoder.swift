@@ -1,0 +1,39 @@
+import Foundation
+
+/// Decodes JPEG, PNG and WebP to 8-bit RGB, byte for byte as Pillow's
+/// `Image.open(path).convert("RGB")` does.
+public enum ImageDecoder {
+    /// Decodes an image held in memory; the format comes from the bytes themselves.
+    public static func decode(_ bytes: [UInt8]) throws -> RGBImage {
+        if bytes.isEmpty { throw ImageDecodingError.empty }
+        guard let format = ImageFormat.sniff(bytes) else { throw ImageDecodingError.unrecognizedFormat }
+        return try bytes.withUnsafeBytes { raw in
+            switch format {
+            case .jpeg: return try JPEGDecoder.decode(raw)
+            case .png: return try PNGDecoder.decode(raw)
+            case .webp: return try WebPDecoder.decode(raw)
+            }
+        }
+    }
+
+    /// Reads and decodes a file; errors name the file.
+    public static func decode(fileAt path: String) throws -> RGBImage {
+        let bytes: [UInt8]
+        do {
+            bytes = try readFile(path)
+        } catch {
+            throw ImageFileError(path: path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        do {
+            return try decode(bytes)
+        } catch let error as ImageDecodingError {
+            throw ImageFileError(path: path, reason: error.description)
+        }
+    }
+
+    /// The whole file as bytes.
+    public static func readFile(_ path: String) throws -> [UInt8] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        return [UInt8](data)
+    }
+}

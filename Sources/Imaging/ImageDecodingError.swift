@@ -1,0 +1,34 @@
+/// Why bytes could not be turned into pixels. Callers that know the file add its path
+/// (see `ImageFileError`).
+public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Zero bytes.
+    case empty
+    /// Not JPEG, PNG or WebP by content.
+    case unrecognizedFormat
+    /// The data stops before the image does.
+    case truncated(ImageFormat)
+    /// The codec refused the data; its own message.
+    case corrupt(ImageFormat, String)
+
+    public var description: String {
+        switch self {
+        case .empty: return "empty file"
+        case .unrecognizedFormat: return "not a JPEG, PNG or WebP image"
+        case .truncated(let format): return "truncated \(format.rawValue.uppercased()) data"
+        case .corrupt(let format, let message): return "invalid \(format.rawValue.uppercased()) data: \(message)"
+        }
+    }
+}
+
+/// A decoding error for a named file.
+public struct ImageFileError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
