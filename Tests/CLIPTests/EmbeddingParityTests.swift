@@ -1,0 +1,78 @@
+import Foundation
+import SCSCLIP
+import SCSImaging
+import TestSupport
+import XCTest
+
+/// Embeddings equal transformers' `get_image_features` on random-weight models built by the
+/// oracle (scripts/oracle/make_fixtures.py, full_models.py).
+final class EmbeddingParityTests: XCTestCase {
+    struct Parity { var minCosine = 1.0; var maxRelativeL2 = 0.0 }
+
+    /// Embeds the shared photos in batches of `batch` and compares with `expected.npy`.
+    func parity(modelDirectory: URL, batch: Int) throws -> Parity {
+        let model = try CLIPVisionModel(directory: modelDirectory)
+        let expected = try NpyArray(contentsOf: modelDirectory.appendingPathComponent("expected.npy"))
+        let photos = try TestPaths.sharedPhotos()
+        let e = model.config.projectionDim
+        XCTAssertEqual(expected.shape, [photos.count, e])
+        let pre = CLIPPreprocessor(size: model.config.imageSize)
+        var pixels = [Float]()
+        for url in photos { pixels += pre.preprocess(try ImageDecoder.decode(fileAt: url.path)) }
+        var out = [Float](repeating: .nan, count: photos.count * e)
+        let workspace = model.makeWorkspace(capacity: batch)
+        pixels.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { o in
+                var start = 0
+                while start < photos.count {
+                    let n = min(batch, photos.count - start)
+                    model.embed(px.baseAddress! + start * pre.elementCount, batch: n,
+                                into: o.baseAddress! + start * e, workspace: workspace)
+                    start += n
+                }
+            }
+        }
+        let reference = expected.floats
+        var result = Parity()
+        for i in 0..<photos.count {
+            let a = out[(i * e)..<((i + 1) * e)].map(Double.init), b = reference[(i * e)..<((i + 1) * e)].map(Double.init)
+            let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+            let na = a.reduce(0) { $0 + $1 * $1 }.squareRoot(), nb = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let diff = zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            result.minCosine = min(result.minCosine, dot / (na * nb))
+            result.maxRelativeL2 = max(result.maxRelativeL2, diff / nb)
+        }
+        return result
+    }
+
+    func check(_ name: String, folder: URL, batch: Int) throws {
+        let p = try parity(modelDirectory: folder.appendingPathComponent(name), batch: batch)
+        print("parity \(name): min cosine \(p.minCosine), max relative L2 \(p.maxRelativeL2)")
+        XCTAssertGreaterThanOrEqual(p.minCosine, 0.99999, name)
+        XCTAssertLessThanOrEqual(p.maxRelativeL2, 1e-4, name)
+    }
+
+    private var tinyModels: URL { TestPaths.fixtures.appendingPathComponent("models") }
+
+    func testTinyFloat32Model() throws { try check("tiny-b32", folder: tinyModels, batch: 3) }
+    func testTinyFloat16Weights() throws { try check("tiny-b32-f16", folder: tinyModels, batch: 7) }
+    func testTinyBFloat16Weights() throws { try check("tiny-b32-bf16", folder: tinyModels, batch: 1) }
+    func testTinyPatch16GELUModel() throws { try check("tiny-p16-gelu", folder: tinyModels, batch: 4) }
+
+    /// Full-size ViT-B/32 and ViT-B/16 with random weights; needs the oracle venv
+    /// (scripts/oracle/setup-venv.sh), which builds them into .oracle-cache/models.
+    func testFullSizeModelsMatchTransformers() throws {
+        guard let python = TestPaths.oraclePython else {
+            throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh to check full-size ViT-B/32 and B/16 parity")
+        }
+        let folder = TestPaths.repoRoot.appendingPathComponent(".oracle-cache/models")
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [TestPaths.repoRoot.appendingPathComponent("scripts/oracle/full_models.py").path, folder.path]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "full_models.py failed")
+        try check("vit-b-32", folder: folder, batch: 4)
+        try check("vit-b-16", folder: folder, batch: 2)
+    }
+}
