@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "scs",
             dependencies: [
-                "SCSScoring",
+                "SCSScoring", "SCSHub", "SCSCLIP", "SCSTensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/scs"

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The Semantic Consistency Score of one group of images (one model, one prompt).
+public struct GroupScore: Sendable, Equatable, Codable {
+    public var model: String
+    public var prompt: String
+    public var nImages: Int
+    public var nPairs: Int
+    /// Mean over pairs i < j of max(100·cos(e_i, e_j), 0).
+    public var scs: Double
+    /// Population standard deviation (ddof = 0, numpy's default) of the clipped pair similarities.
+    public var pairSD: Double
+    public var pairMin: Double
+    public var pairMax: Double
+
+    enum CodingKeys: String, CodingKey {
+        case model, prompt, nImages = "n_images", nPairs = "n_pairs", scs, pairSD = "pair_sd", pairMin = "pair_min", pairMax = "pair_max"
+    }
+}
+
+public enum ConsistencyScore {
+    /// The clipped pair similarities max(100·cos, 0) for i < j, in row-major pair order.
+    /// Cosines are computed in double precision from the float32 embeddings.
+    public static func pairSimilarities(_ embeddings: [[Float]]) -> [Double] {
+        let normalized: [[Double]] = embeddings.map { e in
+            let v = e.map(Double.init)
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return norm > 0 ? v.map { $0 / norm } : v
+        }
+        var sims: [Double] = []
+        sims.reserveCapacity(embeddings.count * (embeddings.count - 1) / 2)
+        for i in 0..<normalized.count {
+            for j in (i + 1)..<max(normalized.count, i + 1) {
+                var dot = 0.0
+                for k in 0..<normalized[i].count { dot += normalized[i][k] * normalized[j][k] }
+                sims.append(max(100 * dot, 0))
+            }
+        }
+        return sims
+    }
+
+    /// The score of a group of at least two embeddings; nil for fewer (no pair to compare).
+    public static func score(model: String, prompt: String, embeddings: [[Float]]) -> GroupScore? {
+        guard embeddings.count >= 2 else { return nil }
+        let sims = pairSimilarities(embeddings)
+        let mean = sims.reduce(0, +) / Double(sims.count)
+        let variance = sims.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sims.count)
+        return GroupScore(model: model, prompt: prompt, nImages: embeddings.count, nPairs: sims.count, scs: mean,
+                          pairSD: variance.squareRoot(), pairMin: sims.min()!, pairMax: sims.max()!)
+    }
+}
+
+/// Per-model summary of prompt scores.
+public struct ModelSummary: Sendable, Equatable, Codable {
+    public var model: String
+    public var prompts: Int
+    public var mean: Double
+    public var median: Double
+    /// Sample standard deviation (ddof = 1, as pandas' `.std()`); 0 for a single prompt.
+    public var sd: Double
+
+    public init(model: String, scores: [Double]) {
+        self.model = model
+        prompts = scores.count
+        mean = scores.reduce(0, +) / Double(max(scores.count, 1))
+        let sorted = scores.sorted()
+        let n = sorted.count
+        median = n == 0 ? .nan : (n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2)
+        let m = mean
+        sd = n > 1 ? (sorted.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)).squareRoot() : 0
+    }
+
+    public static func summarize(_ scores: [GroupScore]) -> [ModelSummary] {
+        var order: [String] = []
+        var byModel: [String: [Double]] = [:]
+        for s in scores {
+            if byModel[s.model] == nil { order.append(s.model) }
+            byModel[s.model, default: []].append(s.scs)
+        }
+        return order.map { ModelSummary(model: $0, scores: byModel[$0]!) }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import SCSCLIP
+import SCSImaging
+
+/// Progress of long work, for a progress bar: which phase, how far.
+public struct WorkProgress: Sendable {
+    public enum Phase: String, Sendable { case hashing = "hashing", embedding = "embedding" }
+    public var phase: Phase
+    public var done: Int
+    public var total: Int
+}
+
+/// Embeddings for a list of image files, through the cache: files are identified by the SHA-256
+/// of their bytes, cached embeddings are reused, the rest go through the network and into the
+/// cache batch by batch. The model is loaded only when something is missing from the cache.
+public final class Embedder {
+    public let modelDirectory: URL
+    public let cache: EmbeddingCache?
+    public let fingerprint: String
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
+    public var batchSize = 8
+
+    /// What a run did.
+    public struct Outcome: Sendable {
+        /// One per input path; nil where the file was skipped.
+        public var embeddings: [[Float]?]
+        public var skipped: [ImageFileError]
+        public var embeddedCount: Int
+        public var cachedCount: Int
+    }
+
+    public init(modelDirectory: URL, cache: EmbeddingCache?) throws {
+        self.modelDirectory = modelDirectory
+        self.cache = cache
+        fingerprint = try ModelFingerprint.compute(directory: modelDirectory, cache: cache)
+    }
+
+    private var loadedModel: CLIPVisionModel?
+
+    /// The network, loaded on first use.
+    public func model() throws -> CLIPVisionModel {
+        if let loadedModel { return loadedModel }
+        let model = try CLIPVisionModel(directory: modelDirectory)
+        loadedModel = model
+        return model
+    }
+
+    /// Embeds `paths`. Without `skipUnreadable`, the first unreadable file stops the run with an
+    /// error naming it; what was embedded before then is already in the cache.
+    public func embed(paths: [String], skipUnreadable: Bool,
+                      progress: ((WorkProgress) -> Void)? = nil) throws -> Outcome {
+        // 1. Hash every file (in parallel: this is I/O and SHA-256).
+        var hashes = [String?](repeating: nil, count: paths.count)
+        var readErrors = [ImageFileError?](repeating: nil, count: paths.count)
+        let lock = NSLock()
+        var hashed = 0
+        hashes.withUnsafeMutableBufferPointer { h in
+            readErrors.withUnsafeMutableBufferPointer { r in
+                let (hp, rp) = (h, r)
+                DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+                    do {
+                        hp[i] = Hashing.sha256(try ImageDecoder.readFile(paths[i]))
+                    } catch {
+                        rp[i] = ImageFileError(path: paths[i], reason: "cannot read: \(error.localizedDescription)")
+                    }
+                    lock.lock()
+                    hashed += 1
+                    let done = hashed
+                    lock.unlock()
+                    if done % 64 == 0 || done == paths.count { progress?(WorkProgress(phase: .hashing, done: done, total: paths.count)) }
+                }
+            }
+        }
+        var skipped: [ImageFileError] = []
+        for case let error? in readErrors {
+            if !skipUnreadable { throw error }
+            skipped.append(error)
+        }
+
+        // 2. What the cache has.
+        let preprocess = CLIPPreprocessor.version
+        var known = try cache?.lookup(model: fingerprint, preprocess: preprocess, hashes: hashes.compactMap { $0 }) ?? [:]
+        let cachedCount = hashes.filter { $0.map { known[$0] != nil } ?? false }.count
+
+        // 3. Embed one file per missing hash.
+        var firstPath: [String: Int] = [:]
+        for (i, hash) in hashes.enumerated() {
+            if let hash, known[hash] == nil, firstPath[hash] == nil { firstPath[hash] = i }
+        }
+        let todo = firstPath.values.sorted()
+        var embeddedCount = 0
+        if !todo.isEmpty {
+            let pipeline = EmbeddingPipeline(model: try model(), workers: workers, batchSize: batchSize)
+            progress?(WorkProgress(phase: .embedding, done: 0, total: todo.count))
+            var done = 0
+            try pipeline.run(paths: todo.map { paths[$0] }) { result in
+                var fresh: [(hash: String, vector: [Float])] = []
+                for (j, vector) in result.embedded {
+                    let hash = hashes[todo[j]]!
+                    known[hash] = vector
+                    fresh.append((hash, vector))
+                }
+                try cache?.store(model: fingerprint, preprocess: preprocess, embeddings: fresh)
+                embeddedCount += fresh.count
+                done += result.embedded.count + result.failed.count
+                progress?(WorkProgress(phase: .embedding, done: done, total: todo.count))
+                for (_, error) in result.failed {
+                    if !skipUnreadable { throw error }
+                }
+                skipped += result.failed.map(\.error)
+            }
+        }
+        // Duplicate files share a hash: a skipped file's duplicates are skipped with it.
+        let embeddings = hashes.map { $0.flatMap { known[$0] } }
+        let skippedPaths = Set(skipped.map(\.path))
+        for (i, e) in embeddings.enumerated() where e == nil && hashes[i] != nil && !skippedPaths.contains(paths[i]) {
+            skipped.append(ImageFileError(path: paths[i], reason: "same bytes as a file that could not be decoded"))
+        }
+        return Outcome(embeddings: embeddings, skipped: skipped, embeddedCount: embeddedCount, cachedCount: cachedCount)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+
+/// Embeddings kept in an embedded SQLite database, keyed by model fingerprint, preprocessing
+/// version and the SHA-256 of the image file's bytes. Each batch is committed as it completes
+/// (WAL journal), so a run that is killed keeps everything it had embedded and a rerun resumes.
+public final class EmbeddingCache: @unchecked Sendable {
+    public let path: String
+    private let db: DatabaseQueue
+
+    /// The default location: `$SCS_CACHE_DIR`, else `$XDG_CACHE_HOME/scs`, else `~/.cache/scs`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let dir = environment["SCS_CACHE_DIR"], !dir.isEmpty { return dir + "/embeddings.sqlite" }
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache").path
+        return base + "/scs/embeddings.sqlite"
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            var config = Configuration()
+            config.busyMode = .timeout(30)
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            db = try DatabaseQueue(path: path, configuration: config)
+            var migrator = DatabaseMigrator()
+            migrator.registerMigration("v1") { db in
+                try db.create(table: "embedding") { t in
+                    t.column("model", .text).notNull()
+                    t.column("preprocess", .integer).notNull()
+                    t.column("image_sha256", .text).notNull()
+                    t.column("dim", .integer).notNull()
+                    t.column("vector", .blob).notNull()
+                    t.primaryKey(["model", "preprocess", "image_sha256"])
+                }
+                try db.create(table: "file_hash") { t in
+                    t.column("path", .text).notNull().primaryKey()
+                    t.column("size", .integer).notNull()
+                    t.column("mtime", .double).notNull()
+                    t.column("sha256", .text).notNull()
+                }
+            }
+            try migrator.migrate(db)
+        } catch {
+            throw CacheError(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The cached embeddings among `hashes`.
+    public func lookup(model: String, preprocess: Int, hashes: [String]) throws -> [String: [Float]] {
+        var found: [String: [Float]] = [:]
+        let unique = Array(Set(hashes))
+        do {
+            try db.read { db in
+                for start in stride(from: 0, to: unique.count, by: 500) {
+                    let chunk = Array(unique[start..<min(start + 500, unique.count)])
+                    let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT image_sha256, vector FROM embedding
+                        WHERE model = ? AND preprocess = ? AND image_sha256 IN (\(marks))
+                        """, arguments: StatementArguments([model.databaseValue, preprocess.databaseValue] + chunk.map(\.databaseValue)))
+                    while let row = try rows.next() {
+                        let data: Data = row["vector"]
+                        found[row["image_sha256"]] = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                    }
+                }
+            }
+        } catch { throw CacheError(path: path, reason: "\(error)") }
+        return found
+    }
+
+    /// Stores a batch in one transaction.
+    public func store(model: String, preprocess: Int, embeddings: [(hash: String, vector: [Float])]) throws {
+        do {
+            try db.write { db in
+                for (hash, vector) in embeddings {
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO embedding (model, preprocess, image_sha256, dim, vector) VALUES (?, ?, ?, ?, ?)
+                        """, arguments: [model, preprocess, hash, vector.count, vector.withUnsafeBytes { Data($0) }])
+                }
+            }
+        } catch { throw CacheError(path: path, reason: "\(error)") }
+    }
+
+    /// How many embeddings the cache holds for a model.
+    public func count(model: String) throws -> Int {
+        try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM embedding WHERE model = ?", arguments: [model]) ?? 0 }
+    }
+
+    /// A remembered SHA-256 of a large file, valid while its size and modification time hold.
+    public func fileHash(path: String, size: Int, mtime: Double) -> String? {
+        try? db.read {
+            try String.fetchOne($0, sql: "SELECT sha256 FROM file_hash WHERE path = ? AND size = ? AND mtime = ?",
+                                arguments: [path, size, mtime])
+        }
+    }
+
+    public func rememberFileHash(path: String, size: Int, mtime: Double, sha256: String) {
+        try? db.write {
+            try $0.execute(sql: "INSERT OR REPLACE INTO file_hash (path, size, mtime, sha256) VALUES (?, ?, ?, ?)",
+                           arguments: [path, size, mtime, sha256])
+        }
+    }
+}
+
+public struct CacheError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "embedding cache \(path): \(reason)" }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import SCSCLIP
+import SCSImaging
+import SCSTensor
+
+/// Embeds image files, fast and in bounded memory:
+///
+///     reader thread:  read file → decode → preprocess → batch   ─┐ (queue of `workers + 1` batches)
+///     worker threads: one per core, each runs whole batches through the network with
+///                     single-threaded BLAS                        ─┐ (queue of results)
+///     calling thread: receives finished batches in any order (to store them, draw progress)
+///
+/// Decoding the next batch overlaps the network's work on the current ones, and every core stays
+/// busy through the non-BLAS parts of the network too (layer norms, softmax, activations).
+public struct EmbeddingPipeline: Sendable {
+    public let model: CLIPVisionModel
+    public let preprocessor: CLIPPreprocessor
+    public var workers: Int
+    public var batchSize: Int
+
+    public init(model: CLIPVisionModel, workers: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 8) {
+        self.model = model
+        preprocessor = CLIPPreprocessor(size: model.config.imageSize)
+        self.workers = max(1, workers)
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// One finished batch: embeddings for some inputs (by index into the input list) and the
+    /// inputs that could not be read or decoded.
+    public struct BatchResult: Sendable {
+        public var embedded: [(index: Int, embedding: [Float])]
+        public var failed: [(index: Int, error: ImageFileError)]
+    }
+
+    private struct Batch: @unchecked Sendable {
+        var indices: [Int] = []
+        var pixels: [Float] = []
+        var failed: [(index: Int, error: ImageFileError)] = []
+    }
+
+    /// Embeds `paths`. `onBatch` runs on the calling thread as batches finish; throwing from it
+    /// stops the pipeline (work already handed to `onBatch` stays done) and rethrows.
+    public func run(paths: [String], onBatch: (BatchResult) throws -> Void) throws {
+        if paths.isEmpty { return }
+        let pending = BoundedQueue<Batch>(capacity: workers + 1)
+        let finished = BoundedQueue<BatchResult>(capacity: 4 * workers + 4)
+        let previousThreads = BLAS.threads
+        BLAS.threads = 1
+        defer { BLAS.threads = previousThreads }
+
+        let reader = Thread { [preprocessor, batchSize] in
+            var batch = Batch()
+            for (index, path) in paths.enumerated() {
+                do {
+                    let image = try ImageDecoder.decode(fileAt: path)
+                    batch.pixels += preprocessor.preprocess(image)
+                    batch.indices.append(index)
+                } catch let error as ImageFileError {
+                    batch.failed.append((index, error))
+                } catch {
+                    batch.failed.append((index, ImageFileError(path: path, reason: "\(error)")))
+                }
+                if batch.indices.count == batchSize || index == paths.count - 1 {
+                    if !pending.push(batch) { return }
+                    batch = Batch()
+                }
+            }
+            pending.close()
+        }
+        reader.stackSize = 1 << 22
+        reader.start()
+
+        let running = Counter(workers)
+        for _ in 0..<workers {
+            let worker = Thread { [model] in
+                let workspace = model.makeWorkspace(capacity: batchSize)
+                let e = model.config.projectionDim
+                var out = [Float](repeating: 0, count: batchSize * e)
+                while let batch = pending.pop() {
+                    let n = batch.indices.count
+                    if n > 0 {
+                        batch.pixels.withUnsafeBufferPointer { px in
+                            out.withUnsafeMutableBufferPointer { o in
+                                model.embed(px.baseAddress!, batch: n, into: o.baseAddress!, workspace: workspace)
+                            }
+                        }
+                    }
+                    let embedded = (0..<n).map { (batch.indices[$0], Array(out[($0 * e)..<(($0 + 1) * e)])) }
+                    if !finished.push(BatchResult(embedded: embedded, failed: batch.failed)) { break }
+                }
+                if running.decrement() == 0 { finished.close() }
+            }
+            worker.stackSize = 1 << 22
+            worker.start()
+        }
+
+        do {
+            while let result = finished.pop() { try onBatch(result) }
+        } catch {
+            pending.cancel()
+            finished.cancel()
+            throw error
+        }
+    }
+}
+
+/// A thread-safe countdown.
+final class Counter: @unchecked Sendable {
+    private var value: Int
+    private let lock = NSLock()
+    init(_ value: Int) { self.value = value }
+    func decrement() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value -= 1
+        return value
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import SCSImaging
+
+/// A group that has no score, and why.
+public struct ExcludedGroup: Sendable, Equatable, Codable {
+    public var model: String
+    public var prompt: String
+    public var nImages: Int
+    public var reason: String
+
+    enum CodingKeys: String, CodingKey { case model, prompt, nImages = "n_images", reason }
+}
+
+/// Everything `scs score` reports: per-group scores, per-model summaries, and what was left out.
+public struct ScoreResult: Sendable, Codable {
+    public var scores: [GroupScore]
+    public var models: [ModelSummary]
+    public var excluded: [ExcludedGroup]
+    /// "path: reason" for each image that could not be read or decoded (with --skip-unreadable).
+    public var skipped: [String]
+    public var ignoredFiles: Int
+    public var embedded: Int
+    public var fromCache: Int
+    public var modelFingerprint: String
+
+    enum CodingKeys: String, CodingKey {
+        case scores, models, excluded, skipped, ignoredFiles = "ignored_files", embedded, fromCache = "from_cache",
+             modelFingerprint = "model_fingerprint"
+    }
+}
+
+public enum ScoreRun {
+    /// Embeds a dataset (through the cache) and scores every (model, prompt) group.
+    public static func run(dataset: Dataset, embedder: Embedder, skipUnreadable: Bool,
+                           progress: ((WorkProgress) -> Void)? = nil) throws -> ScoreResult {
+        let outcome = try embedder.embed(paths: dataset.items.map(\.path), skipUnreadable: skipUnreadable, progress: progress)
+        var scores: [GroupScore] = []
+        var excluded: [ExcludedGroup] = []
+        for group in dataset.groups {
+            let embeddings = group.indices.compactMap { outcome.embeddings[$0] }
+            if let score = ConsistencyScore.score(model: group.model, prompt: group.prompt, embeddings: embeddings) {
+                scores.append(score)
+            } else {
+                excluded.append(ExcludedGroup(model: group.model, prompt: group.prompt, nImages: embeddings.count,
+                                              reason: "fewer than 2 readable images"))
+            }
+        }
+        for folder in dataset.emptyGroups {
+            let url = URL(fileURLWithPath: folder)
+            excluded.append(ExcludedGroup(model: url.deletingLastPathComponent().lastPathComponent, prompt: url.lastPathComponent,
+                                          nImages: 0, reason: "prompt folder has no images"))
+        }
+        return ScoreResult(scores: scores, models: ModelSummary.summarize(scores), excluded: excluded,
+                           skipped: outcome.skipped.map(\.description), ignoredFiles: dataset.ignored.count,
+                           embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
+                           modelFingerprint: embedder.fingerprint)
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import SCSHub
+import SCSScoring
+
+/// Which network, and how to run it.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "A model folder (config.json + model.safetensors) or a Hugging Face repo id.")
+    var model: String = ModelLocator.defaultModel
+
+    @Option(help: "The Hugging Face revision (branch, tag or commit) of a repo id.")
+    var revision: String = "main"
+
+    @Option(help: "Images per forward pass, per thread.")
+    var batchSize: Int = 8
+
+    @Option(help: "Threads running the network (default: one per core).")
+    var threads: Int?
+
+    func validate() throws {
+        guard batchSize >= 1 && batchSize <= 256 else { throw ValidationError("--batch-size must be between 1 and 256") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// The model folder: local, from the Hugging Face cache, or downloaded into it.
+    func resolve(progress: ProgressBar) async throws -> URL {
+        let locator = ModelLocator()
+        return try await locator.resolve(model, revision: revision) { done, total, file in
+            progress.update(label: "downloading \(file)", done: Int(done >> 20), total: Int((total ?? done) >> 20), unit: "MiB")
+        }
+    }
+}
+
+/// Where embeddings are cached.
+struct CacheOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The embedding cache (SQLite).", valueName: "path"))
+    var cache: String?
+
+    @Flag(help: "Neither read nor write the embedding cache.")
+    var noCache = false
+
+    func open() throws -> EmbeddingCache? {
+        if noCache { return nil }
+        return try EmbeddingCache(path: cache ?? EmbeddingCache.defaultPath())
+    }
+}
+
+extension DatasetLayout: ExpressibleByArgument {}
+
+/// Writes a line to stdout.
+func say(_ text: String) { print(text) }

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import SCSScoring
+
+struct Embed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Embed images with CLIP's image tower into a .npy array.",
+        discussion: "Writes float32 (N, D), one row per image in argument order: unnormalised embeddings, as transformers' get_image_features."
+    )
+
+    @Argument(help: "Image files (JPEG, PNG, WebP).")
+    var images: [String]
+
+    @Option(help: "The .npy file to write.")
+    var out: String
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var cacheOptions: CacheOptions
+
+    func validate() throws {
+        if images.isEmpty { throw ValidationError("give at least one image") }
+    }
+
+    func run() async throws {
+        let progress = ProgressBar(quiet: quiet)
+        do {
+            let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
+            embedder.batchSize = modelOptions.batchSize
+            if let t = modelOptions.threads { embedder.workers = t }
+            let outcome = try embedder.embed(paths: images, skipUnreadable: false) { p in
+                progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
+            }
+            progress.finishLine()
+            let rows = outcome.embeddings.compactMap { $0 }
+            let dim = rows.first?.count ?? 0
+            try OutputFiles.writeNpy(rows.flatMap { $0 }, shape: [rows.count, dim], to: out)
+            progress.message("wrote \(rows.count) x \(dim) embeddings to \(out)")
+        } catch {
+            progress.finishLine()
+            throw error
+        }
+    }
+}

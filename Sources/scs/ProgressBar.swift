@@ -1,0 +1,66 @@
+import Foundation
+
+/// Progress on stderr: a redrawn bar with done/total, images/s and ETA on a terminal; plain
+/// lines every few seconds otherwise (logs, CI); nothing with --quiet.
+final class ProgressBar: @unchecked Sendable {
+    private let quiet: Bool
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var label = ""
+    private var start = Date()
+    private var lastDraw = Date.distantPast
+    private var lastLine = ""
+    private let lock = NSLock()
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func update(label: String, done: Int, total: Int, unit: String = "images") {
+        if quiet { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if label != self.label {
+            finishLine()
+            self.label = label
+            start = Date()
+            lastDraw = .distantPast
+        }
+        let now = Date()
+        let finished = done >= total
+        guard finished || now.timeIntervalSince(lastDraw) >= (isTerminal ? 0.1 : 5) else { return }
+        lastDraw = now
+        let elapsed = now.timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let stats = String(format: "%d/%d %@  %.1f %@/s  ETA %@", done, total, unit, rate, unit, Self.clock(eta))
+        if isTerminal {
+            let width = 28
+            let filled = total > 0 ? min(width, width * done / total) : width
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            lastLine = "\r\(label) \(bar) \(stats)\u{1B}[K"
+            FileHandle.standardError.write(Data(lastLine.utf8))
+            if finished { finishLine() }
+        } else {
+            FileHandle.standardError.write(Data("\(label): \(stats)\n".utf8))
+        }
+    }
+
+    /// Ends a bar that is on screen.
+    func finishLine() {
+        if isTerminal && !lastLine.isEmpty {
+            FileHandle.standardError.write(Data("\n".utf8))
+            lastLine = ""
+        }
+    }
+
+    func message(_ text: String) {
+        if quiet { return }
+        lock.lock()
+        finishLine()
+        lock.unlock()
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import Foundation
+
+/// `scs`: how semantically repeatable is a text-to-image model?
+@main
+struct SCS: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scs",
+        abstract: "The Semantic Consistency Score: how alike are the images a model draws for one prompt?",
+        discussion: """
+        Each image is embedded with CLIP's image tower; per prompt, the score is the mean over all \
+        image pairs of max(100·cos, 0) (Bent, CVPR 2024 Workshops). 0 to 100; higher means the \
+        model repeats itself more.
+        """,
+        version: "0.1.0",
+        subcommands: [Score.self, Embed.self, Bench.self]
+    )
+}

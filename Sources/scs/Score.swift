@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import SCSScoring
+
+struct Score: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score every (model, prompt) group of a dataset.",
+        discussion: """
+        Layouts: <root>/<model>/<prompt>/<images> (default), or --layout prompt for \
+        <root>/<prompt>/<images>, or --manifest FILE (CSV or JSONL with model, prompt, path and \
+        optional seed). Writes scores.csv (model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max) \
+        and prints a per-model summary.
+        """
+    )
+
+    @Argument(help: "The dataset folder (omit with --manifest).")
+    var dataset: String?
+
+    @Option(help: "How the dataset folder is laid out: model-prompt or prompt.")
+    var layout: DatasetLayout = .modelPrompt
+
+    @Option(help: "A CSV or JSONL manifest listing model, prompt, path (and seed) per image.")
+    var manifest: String?
+
+    @Option(help: "Where to write the per-group scores.")
+    var out: String = "scores.csv"
+
+    @Option(help: "Also write a JSON summary here.")
+    var json: String?
+
+    @Flag(help: "Score the rest when an image cannot be read, and list what was skipped.")
+    var skipUnreadable = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var cacheOptions: CacheOptions
+
+    func validate() throws {
+        if (dataset == nil) == (manifest == nil) { throw ValidationError("give a dataset folder or --manifest FILE, not both") }
+    }
+
+    func run() async throws {
+        let progress = ProgressBar(quiet: quiet)
+        do {
+            let data = try manifest.map { try Dataset.manifest(at: $0) }
+                ?? Dataset.scan(root: dataset!, layout: layout, allowEmptyGroups: skipUnreadable)
+            let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
+            embedder.batchSize = modelOptions.batchSize
+            if let t = modelOptions.threads { embedder.workers = t }
+            let result = try ScoreRun.run(dataset: data, embedder: embedder, skipUnreadable: skipUnreadable) { p in
+                progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
+            }
+            progress.finishLine()
+            try OutputFiles.writeScoresCSV(result.scores, to: out)
+            if let json { try OutputFiles.writeJSON(result, to: json) }
+            report(result)
+        } catch {
+            progress.finishLine()
+            throw error
+        }
+    }
+
+    private func report(_ r: ScoreResult) {
+        let note = { (text: String) in FileHandle.standardError.write(Data((text + "\n").utf8)) }
+        if !quiet {
+            note("\(r.scores.count) groups scored: \(r.embedded) images embedded, \(r.fromCache) from the cache; wrote \(out)")
+        }
+        if r.ignoredFiles > 0 { note("ignored \(r.ignoredFiles) hidden or non-image files") }
+        if !r.skipped.isEmpty {
+            note("skipped \(r.skipped.count) unreadable images:")
+            for s in r.skipped { note("  \(s)") }
+        }
+        if !r.excluded.isEmpty {
+            note("left out \(r.excluded.count) groups without 2 readable images:")
+            for e in r.excluded { note("  \(e.model)/\(e.prompt): \(e.reason) (\(e.nImages))") }
+        }
+        let width = max(5, r.models.map(\.model.count).max() ?? 5)
+        say("model".padding(toLength: width, withPad: " ", startingAt: 0) + "  prompts     mean   median       sd")
+        for m in r.models {
+            say(m.model.padding(toLength: width, withPad: " ", startingAt: 0)
+                + String(format: "  %7d  %7.2f  %7.2f  %7.2f", m.prompts, m.mean, m.median, m.sd))
+        }
+    }
+}
