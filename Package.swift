@@ -74,14 +74,14 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ImagingTests", dependencies: ["SCSImaging", "TestSupport"], path: "Tests/ImagingTests"),
-        .testTarget(name: "CLIPTests", dependencies: ["SCSCLIP", "SCSImaging", "TestSupport"], path: "Tests/CLIPTests"),
+        .testTarget(name: "CLIPTests", dependencies: ["SCSCLIP", "SCSImaging", "SCSTensor", "TestSupport"], path: "Tests/CLIPTests"),
         .testTarget(
             name: "HubTests",
             dependencies: ["SCSHub", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/HubTests"
         ),
         .testTarget(name: "ScoringTests", dependencies: ["SCSScoring", "TestSupport"], path: "Tests/ScoringTests"),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "TestSupport"], path: "Tests/CLITests"),
     ],
     swiftLanguageModes: [.v5]
 )

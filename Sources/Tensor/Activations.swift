@@ -13,10 +13,7 @@ public enum Activation: String, Sendable {
     public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .quickGELU:
-            for i in 0..<count {
-                let v = x[i]
-                x[i] = v / (1 + expf(-1.702 * v))
-            }
+            forEachVector(x, count: count) { v in v / (1 + exp16(-1.702 * v)) }
         case .gelu:
             for i in 0..<count {
                 let v = x[i]
@@ -38,12 +35,9 @@ public func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, 
         let row = x + r * ld
         var maxValue = -Float.infinity
         for i in 0..<cols { maxValue = max(maxValue, row[i]) }
+        forEachVector(row, count: cols) { v in exp16(v - maxValue) }
         var sum: Float = 0
-        for i in 0..<cols {
-            let e = expf(row[i] - maxValue)
-            row[i] = e
-            sum += e
-        }
+        for i in 0..<cols { sum += row[i] }
         let inv = 1 / sum
         for i in 0..<cols { row[i] *= inv }
     }

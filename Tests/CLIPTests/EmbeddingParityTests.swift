@@ -58,6 +58,8 @@ final class EmbeddingParityTests: XCTestCase {
     func testTinyFloat16Weights() throws { try check("tiny-b32-f16", folder: tinyModels, batch: 7) }
     func testTinyBFloat16Weights() throws { try check("tiny-b32-bf16", folder: tinyModels, batch: 1) }
     func testTinyPatch16GELUModel() throws { try check("tiny-p16-gelu", folder: tinyModels, batch: 4) }
+    /// L/14-336's geometry: the input size (336) comes from config.json.
+    func testTinyPatch14At336Model() throws { try check("tiny-p14-336", folder: tinyModels, batch: 3) }
 
     /// Full-size ViT-B/32 and ViT-B/16 with random weights; needs the oracle venv
     /// (scripts/oracle/setup-venv.sh), which builds them into .oracle-cache/models.

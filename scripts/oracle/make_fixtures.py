@@ -16,7 +16,7 @@ What it writes (paths relative to the repo root):
                                preprocessing (clip_preprocess.py) of each shared photo, S=224, 336.
   Tests/Fixtures/models/       tiny random-weight CLIP models (config.json + model.safetensors):
                                tiny-b32 (f32), tiny-b32-f16, tiny-b32-bf16 (same weights, stored
-                               as float16 / bfloat16), tiny-p16-gelu; each with expected.npy
+                               as float16 / bfloat16), tiny-p16-gelu, tiny-p14-336; each with expected.npy
                                (float32 (7, proj_dim) image embeddings of the shared photos in
                                sorted file-name order, computed in float32) and expected.json.
 
@@ -532,6 +532,15 @@ def make_models(outdir):
     results["tiny-p16-gelu"] = save_model(
         model, outdir / "tiny-p16-gelu", x,
         "tiny random CLIP, ViT patch 16, hidden 48, 3 layers, 3 heads, gelu, seed 1, 2-D weights x2.5")
+    # The L/14-336 shape in miniature: patch 14 on a 336 image (577 tokens), so the input size
+    # comes from config.json, not from a constant.
+    p14 = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+               patch_size=14, image_size=336, hidden_act="quick_gelu", layer_norm_eps=1e-5)
+    model = build_model(p14, 16, seed=2, text=TINY_TEXT)
+    results["tiny-p14-336"] = save_model(
+        model, outdir / "tiny-p14-336", pixel_batch(336),
+        "tiny random CLIP, ViT patch 14 at 336 px (L/14-336's geometry), hidden 32, 1 layer, 2 heads, "
+        "quick_gelu, seed 2, 2-D weights x2.5")
     for name, emb in results.items():
         c = cosines(emb)
         print(f"  {name}: embeddings {emb.shape}, pairwise cosine {c.min():.3f} .. {c.max():.3f}")

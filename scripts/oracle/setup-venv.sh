@@ -19,6 +19,7 @@ fi
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
 fi
-"$VENV/bin/pip" install "torch==2.13.0+cpu" transformers safetensors pillow numpy scipy onnx onnxruntime pypng
+# Pillow and SciPy are pinned: fixtures are byte-exact to them (Pillow 13 changed its resize pass order).
+"$VENV/bin/pip" install "torch==2.13.0+cpu" "transformers==5.24.0" safetensors "pillow==13.0.0" numpy "scipy==1.17.1" onnx onnxruntime pypng
 "$VENV/bin/python" -c "$CHECK"
 echo "setup-venv: $VENV installed"

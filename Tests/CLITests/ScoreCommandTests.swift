@@ -1,0 +1,121 @@
+import Foundation
+import SCSScoring
+import TestSupport
+import XCTest
+
+/// `scs score` and `scs embed` end to end, as a user runs them: the real binary, real photos,
+/// the tiny random-weight model, a temporary cache.
+final class ScoreCommandTests: XCTestCase {
+    let tiny = TestPaths.fixtures.appendingPathComponent("models/tiny-b32").path
+    var work: URL!
+    var cache: String { work.appendingPathComponent("cache.sqlite").path }
+
+    override func setUpWithError() throws {
+        work = try makeTemporaryDirectory("scs-cli")
+    }
+
+    /// <root>/<model>/<prompt>/<n>.jpg built from the shared photos.
+    func makeDataset(_ spec: [(model: String, prompt: String, photos: [String])]) throws -> URL {
+        let root = work.appendingPathComponent("dataset")
+        for (model, prompt, photos) in spec {
+            let dir = root.appendingPathComponent(model).appendingPathComponent(prompt)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            for (i, photo) in photos.enumerated() {
+                try FileManager.default.copyItem(at: TestPaths.sharedImages.appendingPathComponent(photo),
+                                                 to: dir.appendingPathComponent("\(i + 1).\((photo as NSString).pathExtension)"))
+            }
+        }
+        return root
+    }
+
+    func testScoreWritesCSVAndJSONAndRerunUsesCache() throws {
+        let root = try makeDataset([
+            ("SDXL", "a rocket", ["rocket.jpg", "astronaut.png", "hubble_deep_field.jpg"]),
+            ("SDXL", "a cat", ["chelsea.png", "coffee.png"]),
+            ("pixart", "a rocket", ["rocket.jpg", "rocket.jpg", "camera.png"]),
+        ])
+        try Data("x".utf8).write(to: root.appendingPathComponent("SDXL/a cat/.hidden.jpg"))
+        let csv = work.appendingPathComponent("scores.csv").path, json = work.appendingPathComponent("summary.json").path
+        let r = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv, "--json", json])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max")
+        XCTAssertEqual(lines.count, 4)
+        XCTAssertTrue(lines[1].hasPrefix("SDXL,a cat,2,1,"), lines[1])
+        XCTAssertTrue(lines[2].hasPrefix("SDXL,a rocket,3,3,"), lines[2])
+        // Two identical rockets and a camera: one pair scores 100.
+        let pixart = lines[3].split(separator: ",")
+        XCTAssertEqual(Double(pixart[7])!, 100, accuracy: 1e-6)
+        XCTAssertTrue(r.stdout.contains("SDXL"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("ignored 1 hidden or non-image files"), r.stderr)
+        // Progress goes to stderr as plain lines when it is not a terminal.
+        XCTAssertTrue(r.stderr.contains("embedding:"), r.stderr)
+
+        let summary = try XCTUnwrap(try loadJSON(URL(fileURLWithPath: json)) as? [String: Any])
+        XCTAssertEqual(summary["embedded"] as? Int, 6)  // 8 files, 6 distinct: rocket.jpg three times
+        let rerun = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv + "2", "--json", json, "--quiet"])
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        let again = try XCTUnwrap(try loadJSON(URL(fileURLWithPath: json)) as? [String: Any])
+        XCTAssertEqual(again["embedded"] as? Int, 0, "a rerun must run no inference")
+        XCTAssertEqual(again["from_cache"] as? Int, 8)
+        XCTAssertEqual(try String(contentsOfFile: csv + "2", encoding: .utf8), try String(contentsOfFile: csv, encoding: .utf8))
+        XCTAssertFalse(rerun.stderr.contains("embedding:"), "--quiet prints no progress")
+    }
+
+    func testEmbedWritesRowsInArgumentOrder() throws {
+        let photos = try TestPaths.sharedPhotos()
+        let expected = try NpyArray(contentsOf: TestPaths.fixtures.appendingPathComponent("models/tiny-b32/expected.npy")).floats
+        let out = work.appendingPathComponent("e.npy").path
+        let r = try CLIRunner.run(["embed"] + photos.reversed().map(\.path) + ["--model", tiny, "--out", out, "--no-cache"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let npy = try NpyArray(contentsOf: URL(fileURLWithPath: out))
+        XCTAssertEqual(npy.shape, [7, 32])
+        let rows = npy.floats
+        for i in 0..<7 {
+            let ours = rows[(i * 32)..<((i + 1) * 32)], ref = expected[((6 - i) * 32)..<((7 - i) * 32)]
+            XCTAssertLessThan(zip(ours, ref).map { abs($0 - $1) }.max()!, 1e-4, "row \(i)")
+        }
+    }
+
+    func testBadInputsExitNonZeroNamingTheFile() throws {
+        let root = try makeDataset([("m", "p", ["rocket.jpg", "coffee.png", "chelsea.png"]), ("m", "q", ["rocket.jpg", "camera.png"])])
+        let truncated = root.appendingPathComponent("m/p/4.jpg")
+        let bytes = try Data(contentsOf: TestPaths.sharedImages.appendingPathComponent("hubble_deep_field.jpg"))
+        try bytes.prefix(bytes.count / 2).write(to: truncated)
+        let text = root.appendingPathComponent("m/q/3.png")
+        try Data("not an image".utf8).write(to: text)
+        let csv = work.appendingPathComponent("s.csv").path
+
+        let r = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv, "--quiet"])
+        XCTAssertNotEqual(r.status, 0)
+        let lines = r.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("4.jpg") || r.stderr.contains("3.png"), r.stderr)
+
+        let skip = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv, "--skip-unreadable"])
+        XCTAssertEqual(skip.status, 0, skip.stderr)
+        XCTAssertTrue(skip.stderr.contains("skipped 2 unreadable images"), skip.stderr)
+        XCTAssertTrue(skip.stderr.contains(truncated.path) && skip.stderr.contains(text.path), skip.stderr)
+        XCTAssertEqual(try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").count, 3)
+
+        let empty = root.appendingPathComponent("m/empty prompt")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let e = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv, "--skip-unreadable", "--quiet"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        XCTAssertTrue(e.stderr.contains("m/empty prompt: prompt folder has no images"), e.stderr)
+        try FileManager.default.removeItem(at: text)
+        try FileManager.default.removeItem(at: truncated)
+        let strict = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv, "--quiet"])
+        XCTAssertNotEqual(strict.status, 0)
+        XCTAssertTrue(strict.stderr.contains("empty prompt"), strict.stderr)
+    }
+
+    func testOfflineWithoutModelSaysWhatToDownload() throws {
+        let root = try makeDataset([("m", "p", ["rocket.jpg", "coffee.png"])])
+        let r = try CLIRunner.run(["score", root.path, "--cache", cache, "--quiet"],
+                                  environment: ["HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": work.appendingPathComponent("hf").path])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("openai/clip-vit-base-patch32") && r.stderr.contains("model.safetensors"), r.stderr)
+    }
+}

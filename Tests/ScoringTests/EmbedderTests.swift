@@ -1,0 +1,64 @@
+import Foundation
+import SCSCLIP
+import SCSImaging
+import SCSScoring
+import TestSupport
+import XCTest
+
+final class EmbedderTests: XCTestCase {
+    let tiny = TestPaths.fixtures.appendingPathComponent("models/tiny-b32")
+
+    func testPipelineMatchesTransformersAndCacheServesReruns() throws {
+        let cachePath = try makeTemporaryDirectory().appendingPathComponent("cache.sqlite").path
+        let photos = try TestPaths.sharedPhotos().map(\.path)
+        let expected = try NpyArray(contentsOf: tiny.appendingPathComponent("expected.npy")).floats
+        let e = 32
+
+        let first = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: cachePath))
+        first.batchSize = 2
+        first.workers = 2
+        let outcome = try first.embed(paths: photos, skipUnreadable: false)
+        XCTAssertEqual(outcome.embeddedCount, 7)
+        XCTAssertEqual(outcome.cachedCount, 0)
+        for (i, row) in outcome.embeddings.enumerated() {
+            let ref = Array(expected[(i * e)..<((i + 1) * e)])
+            let row = try XCTUnwrap(row)
+            let maxDiff = zip(row, ref).map { abs($0 - $1) }.max()!
+            XCTAssertLessThan(maxDiff, 1e-4 * (ref.map { abs($0) }.max()!), "image \(i)")
+        }
+
+        // A new process would open the cache afresh: no inference, the same numbers.
+        let second = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: cachePath))
+        XCTAssertEqual(second.fingerprint, first.fingerprint)
+        let again = try second.embed(paths: photos.reversed(), skipUnreadable: false)
+        XCTAssertEqual(again.embeddedCount, 0)
+        XCTAssertEqual(again.cachedCount, 7)
+        XCTAssertEqual(again.embeddings.reversed().map { $0! }, outcome.embeddings.map { $0! })
+    }
+
+    func testUnreadableFilesStopOrAreSkipped() throws {
+        let dir = try makeTemporaryDirectory()
+        let good = dir.appendingPathComponent("good.jpg"), bad = dir.appendingPathComponent("bad.png")
+        try FileManager.default.copyItem(at: TestPaths.sharedImages.appendingPathComponent("rocket.jpg"), to: good)
+        try Data("this is text".utf8).write(to: bad)
+        let cachePath = dir.appendingPathComponent("cache.sqlite").path
+        let embedder = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: cachePath))
+        XCTAssertThrowsError(try embedder.embed(paths: [good.path, bad.path], skipUnreadable: false)) { error in
+            XCTAssertTrue("\(error)".contains("bad.png"), "\(error)")
+        }
+        let skipped = try embedder.embed(paths: [good.path, bad.path], skipUnreadable: true)
+        XCTAssertNotNil(skipped.embeddings[0])
+        XCTAssertNil(skipped.embeddings[1])
+        XCTAssertEqual(skipped.skipped.map(\.path), [bad.path])
+    }
+
+    func testNpyRoundTrip() throws {
+        let path = try makeTemporaryDirectory().appendingPathComponent("x.npy").path
+        let values: [Float] = (0..<12).map { Float($0) * 0.5 - 2 }
+        try OutputFiles.writeNpy(values, shape: [3, 4], to: path)
+        let read = try NpyArray(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertEqual(read.shape, [3, 4])
+        XCTAssertEqual(read.floats, values)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)).count % 64, (12 * 4) % 64)
+    }
+}
