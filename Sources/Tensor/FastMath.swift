@@ -7,8 +7,17 @@
 /// and 2^n built in the exponent bits. Inputs below −87.3 give 0 and above 88.7 give +inf, as expf.
 @inline(__always)
 public func exp16(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    let clamped = x.clamped(lowerBound: SIMD16(repeating: -87.33654), upperBound: SIMD16(repeating: 88.72283))
-    let n = (clamped * 1.442695040888963).rounded(.toNearestOrEven)
+    // Masked replacement lowers to vector compares and blends; pointwiseMin/Max and
+    // clamped(lowerBound:upperBound:) become per-lane scalar loops.
+    let low = SIMD16<Float>(repeating: -87.33654), high = SIMD16<Float>(repeating: 88.72283)
+    var clamped = x
+    clamped.replace(with: low, where: x .< low)
+    clamped.replace(with: high, where: x .> high)
+    // n = round(x / ln 2) by the magic-number trick: adding 1.5·2²³ leaves n in the low mantissa
+    // bits (a per-lane Float→Int conversion would not vectorise).
+    let magic = SIMD16<Float>(repeating: 12_582_912)
+    let shifted = clamped * 1.442695040888963 + magic
+    let n = shifted - magic
     var r = clamped - n * 0.693145751953125          // ln 2, high part (exact in float)
     r = r - n * 1.428606765330187e-06                 // ln 2, low part
     // exp(r) ≈ 1 + r + r²/2 + … + r⁶/720 (Horner)
@@ -19,7 +28,8 @@ public func exp16(_ x: SIMD16<Float>) -> SIMD16<Float> {
     p = p * r + 0.5
     p = p * r + 1
     p = p * r + 1
-    let bits = (SIMD16<Int32>(n) &+ 127) &<< 23
+    let integer = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
+    let bits = (integer &+ 127) &<< 23
     var result = p * unsafeBitCast(bits, to: SIMD16<Float>.self)
     result.replace(with: SIMD16(repeating: .infinity), where: x .> 88.72283)
     result.replace(with: SIMD16(repeating: 0), where: x .< -87.33654)

@@ -28,9 +28,11 @@ final class ProgressBar: @unchecked Sendable {
         guard finished || now.timeIntervalSince(lastDraw) >= (isTerminal ? 0.1 : 5) else { return }
         lastDraw = now
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        let eta = rate > 0 ? Double(total - done) / rate : 0
-        let stats = String(format: "%d/%d %@  %.1f %@/s  ETA %@", done, total, unit, rate, unit, Self.clock(eta))
+        // A rate over less than half a second says nothing yet.
+        let rate = elapsed >= 0.5 ? Double(done) / elapsed : 0
+        let eta = rate > 0 ? Self.clock(Double(total - done) / rate) : "--:--"
+        let rateText = rate > 0 ? String(format: "%.1f", rate) : "-"
+        let stats = String(format: "%d/%d %@  %@ %@/s  ETA %@", done, total, unit, rateText, unit, eta)
         if isTerminal {
             let width = 28
             let filled = total > 0 ? min(width, width * done / total) : width

@@ -9,8 +9,8 @@
 #   --big             also run `scs bench --images 10000` (the folder's images repeated) for the peak RSS
 #                     on 10,000 images (the target is under 1 GB)
 #   --threads T       threads for every runtime (default: number of cores)
-#   --scs-batch B     scs --batch-size (default 8: images per forward pass, per thread)
-#   --rival-batch S   rivals.py --batch (default pytorch=16,onnxruntime=16)
+#   --scs-batch B     scs --batch-size (default 16: images per forward pass, per thread)
+#   --rival-batch S   rivals.py --batch: B or pytorch=B,onnxruntime=B (default 16)
 #   --no-build        use the existing .build/release/scs
 #
 # Steps: swift build -c release --product scs; the oracle venv (scripts/oracle/setup-venv.sh); the
@@ -24,8 +24,8 @@ N=200
 BIG=0
 BUILD=1
 THREADS=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-SCS_BATCH=8
-RIVAL_BATCH=pytorch=16,onnxruntime=16
+SCS_BATCH=16
+RIVAL_BATCH=16
 while [ $# -gt 0 ]; do
     case "$1" in
         --images) N=$2; shift 2 ;;
