@@ -8,6 +8,7 @@
 //   SCSCLIP          safetensors weights, config.json, the vision transformer forward pass
 //   SCSHub           finding a model in the Hugging Face cache, or downloading it
 //   SCSScoring       datasets, the embedding cache (SQLite), the batched pipeline, the score
+//   SCSStats         the statistics of comparisons, SciPy's tests and special functions
 //   scs              the command-line tool, a thin layer over the above
 import PackageDescription
 
@@ -16,7 +17,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "scs", targets: ["scs"]),
-        .library(name: "SCS", targets: ["SCSScoring", "SCSCLIP", "SCSImaging", "SCSHub"]),
+        .library(name: "SCS", targets: ["SCSScoring", "SCSCLIP", "SCSImaging", "SCSHub", "SCSStats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,10 +59,11 @@ let package = Package(
             ],
             path: "Sources/Scoring"
         ),
+        .target(name: "SCSStats", path: "Sources/Stats"),
         .executableTarget(
             name: "scs",
             dependencies: [
-                "SCSScoring", "SCSHub", "SCSCLIP", "SCSTensor",
+                "SCSScoring", "SCSHub", "SCSCLIP", "SCSTensor", "SCSStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/scs"
@@ -81,6 +83,7 @@ let package = Package(
             path: "Tests/HubTests"
         ),
         .testTarget(name: "ScoringTests", dependencies: ["SCSScoring", "TestSupport"], path: "Tests/ScoringTests"),
+        .testTarget(name: "StatsTests", dependencies: ["SCSStats", "TestSupport"], path: "Tests/StatsTests"),
         .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "TestSupport"], path: "Tests/CLITests"),
     ],
     swiftLanguageModes: [.v5]
