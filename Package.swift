@@ -9,6 +9,7 @@
 //   SCSHub           finding a model in the Hugging Face cache, or downloading it
 //   SCSScoring       datasets, the embedding cache (SQLite), the batched pipeline, the score
 //   SCSStats         the statistics of comparisons, SciPy's tests and special functions
+//   SCSGenerate      generation backends (Replicate, AUTOMATIC1111, ComfyUI, OpenAI): resumable, retried
 //   scs              the command-line tool, a thin layer over the above
 import PackageDescription
 
@@ -17,7 +18,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "scs", targets: ["scs"]),
-        .library(name: "SCS", targets: ["SCSScoring", "SCSCLIP", "SCSImaging", "SCSHub", "SCSStats"]),
+        .library(name: "SCS", targets: ["SCSScoring", "SCSCLIP", "SCSImaging", "SCSHub", "SCSStats", "SCSGenerate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,10 +61,20 @@ let package = Package(
             path: "Sources/Scoring"
         ),
         .target(name: "SCSStats", path: "Sources/Stats"),
+        .target(
+            name: "SCSGenerate",
+            dependencies: [
+                "SCSImaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Generate"
+        ),
         .executableTarget(
             name: "scs",
             dependencies: [
-                "SCSScoring", "SCSHub", "SCSCLIP", "SCSTensor", "SCSStats",
+                "SCSScoring", "SCSHub", "SCSCLIP", "SCSTensor", "SCSStats", "SCSGenerate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/scs"
@@ -84,7 +95,17 @@ let package = Package(
         ),
         .testTarget(name: "ScoringTests", dependencies: ["SCSScoring", "TestSupport"], path: "Tests/ScoringTests"),
         .testTarget(name: "StatsTests", dependencies: ["SCSStats", "TestSupport"], path: "Tests/StatsTests"),
-        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "TestSupport"], path: "Tests/CLITests"),
+        .target(
+            name: "GenerateStubs",
+            dependencies: ["SCSGenerate", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/GenerateStubs"
+        ),
+        .testTarget(
+            name: "GenerateTests",
+            dependencies: ["SCSGenerate", "SCSImaging", "GenerateStubs", "TestSupport"],
+            path: "Tests/GenerateTests"
+        ),
+        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSGenerate", "GenerateStubs", "TestSupport"], path: "Tests/CLITests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -13,7 +13,9 @@ final class ProgressBar: @unchecked Sendable {
 
     init(quiet: Bool) { self.quiet = quiet }
 
-    func update(label: String, done: Int, total: Int, unit: String = "images") {
+    /// `note` is shown after the ETA (e.g. "3 retries"); unlike a new label it does not restart
+    /// the clock the rate and ETA are measured from.
+    func update(label: String, done: Int, total: Int, unit: String = "images", note: String = "") {
         if quiet { return }
         lock.lock()
         defer { lock.unlock() }
@@ -32,7 +34,7 @@ final class ProgressBar: @unchecked Sendable {
         let rate = elapsed >= 0.5 ? Double(done) / elapsed : 0
         let eta = rate > 0 ? Self.clock(Double(total - done) / rate) : "--:--"
         let rateText = rate > 0 ? String(format: "%.1f", rate) : "-"
-        let stats = String(format: "%d/%d %@  %@ %@/s  ETA %@", done, total, unit, rateText, unit, eta)
+        let stats = String(format: "%d/%d %@  %@ %@/s  ETA %@", done, total, unit, rateText, unit, eta) + (note.isEmpty ? "" : "  \(note)")
         if isTerminal {
             let width = 28
             let filled = total > 0 ? min(width, width * done / total) : width
