@@ -8,7 +8,7 @@ MODEL ?= openai/clip-vit-base-patch32
 OUT ?= scores.csv
 SWIFT ?= swift
 
-.PHONY: setup build release score test oracle bench clean
+.PHONY: setup build release score test oracle bench clean demo
 
 setup:
 	@scripts/setup.sh
@@ -25,6 +25,21 @@ score: release
 
 test: setup
 	$(SWIFT) test
+
+# The whole study on real data: a slice of the paper's data set (Hugging Face runsdata/
+# semantic-consistency-score: DEMO_PROMPTS prompts, SDXL and pixart, 20 images each, through the
+# hub's file API under $$HF_ENDPOINT) and the default model into their caches, then score,
+# compare and report. Offline, the first step says what could not be fetched.
+DEMO_PROMPTS ?= 5
+DEMO_OUT ?= demo
+demo: release
+	@mkdir -p "$(DEMO_OUT)"
+	.build/release/scs fetch-study --prompts $(DEMO_PROMPTS) > "$(DEMO_OUT)/study-path.txt"
+	.build/release/scs score "$$(cat $(DEMO_OUT)/study-path.txt)" --model "$(MODEL)" --out "$(DEMO_OUT)/scores.csv"
+	.build/release/scs compare "$(DEMO_OUT)/scores.csv" --a pixart --b SDXL --json "$(DEMO_OUT)/compare.json"
+	.build/release/scs report "$$(cat $(DEMO_OUT)/study-path.txt)" --model "$(MODEL)" --scores "$(DEMO_OUT)/scores.csv" \
+		--compare "$(DEMO_OUT)/compare.json" --out "$(DEMO_OUT)/report"
+	@echo "open $(DEMO_OUT)/report/index.html"
 
 # The Python reference (PyTorch, transformers, Pillow, SciPy, ONNX Runtime) for parity tests and
 # benchmarks; tests that need it skip, with a message, where it is missing.

@@ -10,6 +10,8 @@
 //   SCSScoring       datasets, the embedding cache (SQLite), the batched pipeline, the score
 //   SCSStats         the statistics of comparisons, SciPy's tests and special functions
 //   SCSGenerate      generation backends (Replicate, AUTOMATIC1111, ComfyUI, OpenAI): resumable, retried
+//   SCSAnnotate      the human-judgment study: SQLite study database, annotation web server, agreement
+//   SCSReport        the static HTML report: galleries, similarity heatmaps, the paper's Figure 2 as SVG
 //   scs              the command-line tool, a thin layer over the above
 import PackageDescription
 
@@ -18,7 +20,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "scs", targets: ["scs"]),
-        .library(name: "SCS", targets: ["SCSScoring", "SCSCLIP", "SCSImaging", "SCSHub", "SCSStats", "SCSGenerate"]),
+        .library(name: "SCS", targets: ["SCSScoring", "SCSCLIP", "SCSImaging", "SCSHub", "SCSStats", "SCSGenerate", "SCSAnnotate", "SCSReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,10 +73,23 @@ let package = Package(
             ],
             path: "Sources/Generate"
         ),
+        .target(
+            name: "SCSAnnotate",
+            dependencies: [
+                // SCSScoring for Dataset and CSV; SCSImaging for decoding and JPEG thumbnails.
+                "SCSScoring", "SCSImaging",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Annotate"
+        ),
+        .target(name: "SCSReport", dependencies: ["SCSScoring", "SCSStats", "SCSImaging"], path: "Sources/Report"),
         .executableTarget(
             name: "scs",
             dependencies: [
-                "SCSScoring", "SCSHub", "SCSCLIP", "SCSTensor", "SCSStats", "SCSGenerate",
+                "SCSScoring", "SCSHub", "SCSCLIP", "SCSTensor", "SCSGenerate", "SCSStats", "SCSAnnotate", "SCSReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/scs"
@@ -104,6 +119,20 @@ let package = Package(
             name: "GenerateTests",
             dependencies: ["SCSGenerate", "SCSImaging", "GenerateStubs", "TestSupport"],
             path: "Tests/GenerateTests"
+        ),
+        .testTarget(
+            name: "AnnotateTests",
+            dependencies: [
+                "SCSAnnotate", "SCSImaging", "SCSScoring", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/AnnotateTests"
+        ),
+        .testTarget(
+            name: "ReportTests",
+            dependencies: ["SCSReport", "SCSStats", "SCSScoring", "SCSImaging", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/ReportTests"
         ),
         .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSGenerate", "GenerateStubs", "TestSupport"], path: "Tests/CLITests"),
     ],

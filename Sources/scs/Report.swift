@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import SCSReport
+import SCSScoring
+
+struct Report: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write an HTML report of a scored dataset: galleries, heatmaps, the paper's Figure 2.",
+        discussion: """
+        Writes DIR/index.html and its assets, a static folder that opens offline: the model summary, \
+        each --compare file's verdict with Figure 2 (box plots and KDE) and a paired plot, and a \
+        page per prompt with thumbnails, the pairwise similarity heatmap and the image that agrees \
+        least flagged. Similarities come from the embedding cache (give the --cache and --model \
+        the dataset was scored with): nothing is run through the network when it was scored already.
+        """
+    )
+
+    @Argument(help: "The dataset folder, <root>/<model>/<prompt>/<images>, as scored.")
+    var dataset: String
+
+    @Option(help: "scores.csv from scs score on that dataset.")
+    var scores: String = "scores.csv"
+
+    @Option(name: .customLong("compare"), help: ArgumentHelp("A JSON file from scs compare --json (repeatable).", valueName: "file"))
+    var comparisons: [String] = []
+
+    @Option(help: "The report folder (replaced when it holds an earlier report).")
+    var out: String = "report"
+
+    @Option(help: "The longer side of the thumbnails, in pixels.")
+    var thumbnailSize: Int = 256
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var cacheOptions: CacheOptions
+
+    func validate() throws {
+        guard (32...1024).contains(thumbnailSize) else { throw ValidationError("--thumbnail-size must be between 32 and 1024") }
+    }
+
+    func run() async throws {
+        let progress = ProgressBar(quiet: quiet)
+        do {
+            let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
+            embedder.batchSize = modelOptions.batchSize
+            if let t = modelOptions.threads { embedder.workers = t }
+            var request = ReportRequest(dataset: dataset, scores: scores, comparisons: comparisons, out: out)
+            request.thumbnailSize = thumbnailSize
+            let summary = try ReportWriter.write(request, embedder: embedder) { phase, done, total in
+                progress.update(label: phase, done: done, total: total, unit: phase == "thumbnails" ? "images" : "files")
+            }
+            progress.finishLine()
+            if !quiet {
+                FileHandle.standardError.write(Data("""
+                    \(summary.prompts) prompts, \(summary.groups) groups, \(summary.images) images (\(summary.embedded) embedded, \(summary.fromCache) from the cache), \(summary.figures.count) figures
+
+                    """.utf8))
+            }
+            say(URL(fileURLWithPath: out).appendingPathComponent("index.html").path)
+        } catch {
+            progress.finishLine()
+            throw error
+        }
+    }
+}
