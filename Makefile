@@ -1,6 +1,8 @@
 # The two commands of the README:
-#   make score DATASET=path/to/images   set up, build, and score a dataset
+#   make demo                           the main job: fetch a slice of the paper's study, score,
+#                                       compare, and write the report
 #   make test                           set up, build, and run every test
+# and, on your own images: make score DATASET=path/to/images
 # Everything else here is what those two are made of.
 
 DATASET ?=

@@ -11,6 +11,8 @@ public struct ComparisonInput: Sendable {
     public let labelB: String
     /// "prompt" (same prompt on both sides) or "lists" (pairs from prompt lists).
     public let pairingMode: String
+    /// With list pairing: the prompts paired (A's, B's), as compare.json records them.
+    public let listPairs: [(a: String, b: String)]
     public let nPairs: Int
     public let verdict: String
     public let meanDifference: Double?
@@ -60,6 +62,10 @@ public struct ComparisonFile: Sendable {
         return ComparisonInput(
             modelA: modelA, modelB: modelB, labelA: o["a"] as? String ?? modelA, labelB: o["b"] as? String ?? modelB,
             pairingMode: (o["pairing"] as? [String: Any])?["mode"] as? String ?? "prompt",
+            listPairs: ((o["pairing"] as? [String: Any])?["pairs"] as? [[String: Any]] ?? []).compactMap { p in
+                guard let a = p["a"] as? String, let b = p["b"] as? String else { return nil }
+                return (a, b)
+            },
             nPairs: number(o["n_pairs"]).map { Int($0) } ?? 0, verdict: verdict,
             meanDifference: number(effect?["mean_difference"]),
             ciLow: ci?.count == 2 ? ci![0] : nil, ciHigh: ci?.count == 2 ? ci![1] : nil,

@@ -81,7 +81,7 @@ enum Pages {
                 if let paired {
                     html += "<figure><img src=\"\(paired)\" alt=\"Per-prompt scores of \(escape(c.labelA)) against \(escape(c.labelB))\" width=\"800\" height=\"340\"><figcaption>Per prompt: \(escape(c.labelA)) (filled) and \(escape(c.labelB)) (open), sorted by the difference. <a href=\"\(paired)\">SVG</a></figcaption></figure>\n"
                 } else if figure2 == nil {
-                    html += "<p class=\"muted\">No figure: this comparison paired prompts from lists, and compare.json does not record which; run it by prompt to draw it.</p>\n"
+                    html += "<p class=\"muted\">No figure: none of the prompt pairs this comparison names is in the scores.</p>\n"
                 }
             }
         }

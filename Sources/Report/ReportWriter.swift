@@ -141,8 +141,14 @@ public enum ReportWriter {
             var difference: ComparisonInput?
             for c in files.flatMap(\.comparisons) {
                 let i = shown.count + 1
-                guard c.pairingMode == "prompt", c.modelA != c.modelB else { shown.append((c, nil, nil)); continue }
-                let pairs = pairByPrompt(scoresByModel[c.modelA] ?? [], scoresByModel[c.modelB] ?? [])
+                let pairs: [(a: ScoreRow, b: ScoreRow)]
+                if c.pairingMode == "prompt" && c.modelA != c.modelB {
+                    pairs = pairByPrompt(scoresByModel[c.modelA] ?? [], scoresByModel[c.modelB] ?? [])
+                } else if c.pairingMode == "lists" {
+                    pairs = pairByList(c.listPairs, scoresByModel[c.modelA] ?? [], scoresByModel[c.modelB] ?? [])
+                } else {
+                    pairs = []
+                }
                 guard !pairs.isEmpty else { shown.append((c, nil, nil)); continue }
                 let a = pairs.map(\.a.scs), b = pairs.map(\.b.scs)
                 let row = Plots.figure2(labelA: c.labelA, labelB: c.labelB, a: a, b: b, title: "\(c.labelA) vs \(c.labelB): per-prompt SCS")
@@ -235,6 +241,14 @@ public enum ReportWriter {
         let exact = Dictionary(b.map { ($0.prompt, $0) }, uniquingKeysWith: { x, _ in x })
         let loose = Dictionary(b.map { (normalize($0.prompt), $0) }, uniquingKeysWith: { x, _ in x })
         return a.compactMap { r in (exact[r.prompt] ?? loose[normalize(r.prompt)]).map { (r, $0) } }
+    }
+
+    /// The pairs a list-paired comparison used (e.g. "… in the style of TOK" with "… in the style of
+    /// Monet", both under SDXL), looked up in the scores.
+    static func pairByList(_ pairs: [(a: String, b: String)], _ a: [ScoreRow], _ b: [ScoreRow]) -> [(a: ScoreRow, b: ScoreRow)] {
+        let rowsA = Dictionary(a.map { ($0.prompt, $0) }, uniquingKeysWith: { x, _ in x })
+        let rowsB = Dictionary(b.map { ($0.prompt, $0) }, uniquingKeysWith: { x, _ in x })
+        return pairs.compactMap { p in rowsA[p.a].flatMap { ra in rowsB[p.b].map { (ra, $0) } } }
     }
 
     /// Figure 2 rows stacked into one document, as the paper's grid.

@@ -52,6 +52,28 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(try fm.contentsOfDirectory(atPath: out.deletingLastPathComponent().path), ["report"])
     }
 
+    /// The paper's LoRA comparison pairs prompts from two lists; compare.json records the pairs,
+    /// so Figure 2 gets its row for it too.
+    func testListPairedComparisonGetsAFigure() throws {
+        let f = try ReportFixture.get()
+        let work = try makeTemporaryDirectory("scs-report-lists")
+        let listA = work.appendingPathComponent("a.txt"), listB = work.appendingPathComponent("b.txt")
+        try Data("a cat\na rocket\na man's portrait\n".utf8).write(to: listA)
+        try Data("a cat\na rocket\na man's portrait\n".utf8).write(to: listB)
+        let json = work.appendingPathComponent("lists.json")
+        try ReportFixture.check(["compare", f.scores.path, "--a", "flux", "--b", "pixart", "--pairs-a", listA.path,
+                                 "--pairs-b", listB.path, "--json", json.path, "--bootstrap", "99"])
+        let pairing = try XCTUnwrap((try loadJSON(json) as? [String: Any])?["pairing"] as? [String: Any])
+        XCTAssertEqual(pairing["mode"] as? String, "lists")
+        XCTAssertEqual((pairing["pairs"] as? [Any])?.count, 3)
+        let out = work.appendingPathComponent("report")
+        let r = try f.report(out: out, compare: [json])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("figures/figure2-1.svg").path))
+        let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertFalse(index.contains("No figure"))
+    }
+
     func testScoresNamingGroupsTheDatasetLacksStopWithNothingWritten() throws {
         let f = try ReportFixture.get()
         let dir = try makeTemporaryDirectory("scs-report-bad")

@@ -108,6 +108,10 @@ public struct Pairing: Sendable {
         case .lists:
             out.append(("substitution", substitution.map { .object([("a", .string($0.a)), ("b", .string($0.b))]) } ?? .null))
             out.append(("issues", .array(issues.map(\.json))))
+            // The pairs used, so a report can draw this comparison without the lists.
+            out.append(("pairs", .array(pairs.map { p in
+                .object([("a", .string(p.promptA)), ("b", .string(p.promptB)), ("line", p.line.map { .integer($0) } ?? .null)])
+            })))
         }
         out.append(("normalized_matches", .integer(normalizedMatches)))
         return .object(out)
