@@ -1,3 +1,4 @@
+import SCSScoring
 /// The admin's page: the study, each annotator's progress, and the export link.
 enum AdminPage {
     static func render(config: StudyConfig, prompts: Int, progress: [AnnotatorProgress], adminToken: String, nonce: String) -> String {

@@ -1,3 +1,4 @@
+import SCSScoring
 /// The annotator's page: instructions, the two galleries side by side, the question and the
 /// forced-choice buttons.
 ///

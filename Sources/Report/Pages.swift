@@ -32,7 +32,7 @@ enum Pages {
         <meta charset="utf-8">
         \(Assets.errorHook)
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title>
+        <title>\(HTML.escape(title))</title>
         <link rel="stylesheet" href="\(assetPrefix)assets/report.css">
         </head>
         <body>
@@ -50,36 +50,36 @@ enum Pages {
     static func index(datasetName: String, models: [ModelSummary], comparisons: [(ComparisonInput, figure2: String?, paired: String?)],
                       overall: [(verdict: String, friedmanP: Double?)], allModelsFigure: String?, prompts: [PromptView],
                       modelOrder: [String], difference: ComparisonInput?, notes: [String]) -> String {
-        var html = "<h1>Semantic consistency: \(escape(datasetName))</h1>\n"
+        var html = "<h1>Semantic consistency: \(HTML.escape(datasetName))</h1>\n"
         let images = prompts.flatMap { $0.groups.values }.reduce(0) { $0 + $1.items.count }
         html += "<p class=\"muted\">\(prompts.count) prompts · \(models.count) models · \(images) images. SCS = mean over image pairs of max(100·cos, 0) of CLIP image embeddings; higher means more alike.</p>\n"
-        for note in notes { html += "<p class=\"muted\">\(escape(note))</p>\n" }
+        for note in notes { html += "<p class=\"muted\">\(HTML.escape(note))</p>\n" }
         html += "<nav>Jump to: <a href=\"#models\">models</a> · " + (comparisons.isEmpty ? "" : "<a href=\"#comparisons\">comparisons</a> · ")
             + (allModelsFigure == nil ? "" : "<a href=\"#all-models\">all models</a> · ") + "<a href=\"#prompts-heading\">prompts</a></nav>\n"
 
         html += "<h2 id=\"models\">Models</h2>\n<table><thead><tr><th>model</th><th class=\"num\">prompts</th><th class=\"num\">mean</th><th class=\"num\">median</th><th class=\"num\">sd</th></tr></thead><tbody>\n"
         for m in models {
-            html += "<tr><td>\(escape(m.model))</td><td class=\"num\">\(m.prompts)</td><td class=\"num\">\(f(m.mean))</td><td class=\"num\">\(f(m.median))</td><td class=\"num\">\(f(m.sd))</td></tr>\n"
+            html += "<tr><td>\(HTML.escape(m.model))</td><td class=\"num\">\(m.prompts)</td><td class=\"num\">\(f(m.mean))</td><td class=\"num\">\(f(m.median))</td><td class=\"num\">\(f(m.sd))</td></tr>\n"
         }
         html += "</tbody></table>\n"
 
         if !comparisons.isEmpty {
             html += "<h2 id=\"comparisons\">Comparisons</h2>\n"
-            for o in overall { html += "<p class=\"verdict\"><b>\(escape(o.verdict))</b></p>\n" }
+            for o in overall { html += "<p class=\"verdict\"><b>\(HTML.escape(o.verdict))</b></p>\n" }
             for (c, figure2, paired) in comparisons {
-                html += "<h3>\(escape(c.labelA)) vs \(escape(c.labelB))</h3>\n<p class=\"verdict\">\(escape(c.verdict))</p>\n"
+                html += "<h3>\(HTML.escape(c.labelA)) vs \(HTML.escape(c.labelB))</h3>\n<p class=\"verdict\">\(HTML.escape(c.verdict))</p>\n"
                 html += "<table><tbody>"
-                html += "<tr><td>mean difference (\(escape(c.labelA)) − \(escape(c.labelB)))</td><td class=\"num\">\(c.meanDifference.map { Format.signed($0) } ?? "–") SCS</td></tr>"
+                html += "<tr><td>mean difference (\(HTML.escape(c.labelA)) − \(HTML.escape(c.labelB)))</td><td class=\"num\">\(c.meanDifference.map { Format.signed($0) } ?? "–") SCS</td></tr>"
                 if let lo = c.ciLow, let hi = c.ciHigh { html += "<tr><td>95% CI (bootstrap BCa)</td><td class=\"num\">[\(f(lo, 1)), \(f(hi, 1))]</td></tr>" }
                 if let p = c.wilcoxonP { html += "<tr><td>Wilcoxon signed-rank p</td><td class=\"num\">\(Format.pvalue(p))</td></tr>" }
                 if let p = c.wilcoxonHolmP { html += "<tr><td>Wilcoxon p, Holm-adjusted</td><td class=\"num\">\(Format.pvalue(p))</td></tr>" }
                 if let p = c.ksP { html += "<tr><td>two-sample KS p</td><td class=\"num\">\(Format.pvalue(p))</td></tr>" }
-                html += "<tr><td>prompt pairs</td><td class=\"num\">\(c.nPairs) (\(escape(c.pairingMode)))</td></tr></tbody></table>\n"
+                html += "<tr><td>prompt pairs</td><td class=\"num\">\(c.nPairs) (\(HTML.escape(c.pairingMode)))</td></tr></tbody></table>\n"
                 if let figure2 {
-                    html += "<figure><img src=\"\(figure2)\" alt=\"Box plots and KDE of the per-prompt scores of \(escape(c.labelA)) and \(escape(c.labelB))\" width=\"800\" height=\"340\"><figcaption>Figure 2 (as in the paper): box plots (quartiles, whiskers at 1.5 IQR, outliers as circles) and Gaussian KDE (Scott's bandwidth). <a href=\"\(figure2)\">SVG</a></figcaption></figure>\n"
+                    html += "<figure><img src=\"\(figure2)\" alt=\"Box plots and KDE of the per-prompt scores of \(HTML.escape(c.labelA)) and \(HTML.escape(c.labelB))\" width=\"800\" height=\"340\"><figcaption>Figure 2 (as in the paper): box plots (quartiles, whiskers at 1.5 IQR, outliers as circles) and Gaussian KDE (Scott's bandwidth). <a href=\"\(figure2)\">SVG</a></figcaption></figure>\n"
                 }
                 if let paired {
-                    html += "<figure><img src=\"\(paired)\" alt=\"Per-prompt scores of \(escape(c.labelA)) against \(escape(c.labelB))\" width=\"800\" height=\"340\"><figcaption>Per prompt: \(escape(c.labelA)) (filled) and \(escape(c.labelB)) (open), sorted by the difference. <a href=\"\(paired)\">SVG</a></figcaption></figure>\n"
+                    html += "<figure><img src=\"\(paired)\" alt=\"Per-prompt scores of \(HTML.escape(c.labelA)) against \(HTML.escape(c.labelB))\" width=\"800\" height=\"340\"><figcaption>Per prompt: \(HTML.escape(c.labelA)) (filled) and \(HTML.escape(c.labelB)) (open), sorted by the difference. <a href=\"\(paired)\">SVG</a></figcaption></figure>\n"
                 } else if figure2 == nil {
                     html += "<p class=\"muted\">No figure: none of the prompt pairs this comparison names is in the scores.</p>\n"
                 }
@@ -91,11 +91,11 @@ enum Pages {
 
         html += "<h2 id=\"prompts-heading\">Prompts</h2>\n<p class=\"muted\">Click a column to sort; click a prompt for its images and similarity heatmap.</p>\n"
         html += "<table class=\"sortable\" id=\"prompts\"><thead><tr><th>prompt</th>"
-        for m in modelOrder { html += "<th class=\"num\">\(escape(m))</th>" }
-        if let d = difference { html += "<th class=\"num\">\(escape(d.labelA)) − \(escape(d.labelB))</th>" }
+        for m in modelOrder { html += "<th class=\"num\">\(HTML.escape(m))</th>" }
+        if let d = difference { html += "<th class=\"num\">\(HTML.escape(d.labelA)) − \(HTML.escape(d.labelB))</th>" }
         html += "</tr></thead><tbody>\n"
         for p in prompts {
-            html += "<tr><td><a href=\"\(p.page)\">\(escape(p.prompt))</a></td>"
+            html += "<tr><td><a href=\"\(p.page)\">\(HTML.escape(p.prompt))</a></td>"
             for m in modelOrder {
                 let s = p.groups[m]?.score
                 html += "<td class=\"num\" data-v=\"\(s.map { String($0) } ?? "")\">\(f(s))</td>"
@@ -116,23 +116,23 @@ enum Pages {
         var html = "<nav><a href=\"../index.html\">← report</a>"
         if let previous { html += " · <a href=\"../\(previous.page)\">previous prompt</a>" }
         if let next { html += " · <a href=\"../\(next.page)\">next prompt</a>" }
-        html += "</nav>\n<h1>\(escape(p.prompt))</h1>\n"
+        html += "</nav>\n<h1>\(HTML.escape(p.prompt))</h1>\n"
         let scored = modelOrder.compactMap { p.groups[$0] }
-        html += "<p class=\"muted\">" + scored.map { "\(escape($0.model)): SCS \(f($0.score))" }.joined(separator: " · ") + "</p>\n"
+        html += "<p class=\"muted\">" + scored.map { "\(HTML.escape($0.model)): SCS \(f($0.score))" }.joined(separator: " · ") + "</p>\n"
         for (k, g) in scored.enumerated() {
             let m = g.matrix
             // With two images both agree equally little: flag only from three up.
             let least = g.items.count >= 3 ? m.leastAgreeing : -1
             let name = { (i: Int) in URL(fileURLWithPath: g.items[i].path).lastPathComponent }
-            html += "<h2>\(escape(g.model)) — SCS \(f(g.score)) <span class=\"muted\">(\(g.items.count) images, \(g.items.count * (g.items.count - 1) / 2) pair\(g.items.count == 2 ? "" : "s"))</span></h2>\n"
+            html += "<h2>\(HTML.escape(g.model)) — SCS \(f(g.score)) <span class=\"muted\">(\(g.items.count) images, \(g.items.count * (g.items.count - 1) / 2) pair\(g.items.count == 2 ? "" : "s"))</span></h2>\n"
             if least >= 0 {
-                html += "<p><span class=\"flag\">Agrees least:</span> image \(least + 1), \(escape(name(least))), mean similarity to the others \(f(m.meanToOthers[least], 1)) (group median \(f(NumPy.median(sorted: m.meanToOthers.sorted()), 1))).</p>\n"
+                html += "<p><span class=\"flag\">Agrees least:</span> image \(least + 1), \(HTML.escape(name(least))), mean similarity to the others \(f(m.meanToOthers[least], 1)) (group median \(f(NumPy.median(sorted: m.meanToOthers.sorted()), 1))).</p>\n"
             }
             html += "<div class=\"group\"><div class=\"gallery\">\n"
             for i in 0..<g.items.count {
                 let flagged = i == least
-                html += "<figure\(flagged ? " class=\"least\"" : "")><a href=\"\(escape(g.originals[i]))\"><img src=\"../\(g.thumbnails[i])\" alt=\"\(escape(name(i)))\" loading=\"lazy\"></a>"
-                html += "<figcaption>\(i + 1). \(escape(name(i))) · \(f(m.meanToOthers[i], 1))\(flagged ? " <span class=\"flag\">agrees least</span>" : "")</figcaption></figure>\n"
+                html += "<figure\(flagged ? " class=\"least\"" : "")><a href=\"\(HTML.escape(g.originals[i]))\"><img src=\"../\(g.thumbnails[i])\" alt=\"\(HTML.escape(name(i)))\" loading=\"lazy\"></a>"
+                html += "<figcaption>\(i + 1). \(HTML.escape(name(i))) · \(f(m.meanToOthers[i], 1))\(flagged ? " <span class=\"flag\">agrees least</span>" : "")</figcaption></figure>\n"
             }
             html += "</div>\n<div class=\"heatmap\">\n"
             let svg = Heatmap.svg(m, labels: (0..<g.items.count).map { "\($0 + 1). \(name($0))" }, title: "Pairwise similarity, \(g.model)", gradientID: "scale\(k)")

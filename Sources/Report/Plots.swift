@@ -1,4 +1,5 @@
 import Foundation
+import SCSScoring
 import SCSStats
 
 /// Where a box plot's parts fall on a vertical axis: what `drawBox` draws, exposed for tests.
@@ -116,7 +117,7 @@ public enum Plots {
             point.circle(cx, y(b[i]), r: r, fill: "#fff", title: tip)
             point.circle(cx, y(a[i]), r: r, fill: "#000", title: tip)
             let body = point.body
-            if let link = href(prompts[i]) { svg.raw("<a href=\"\(escape(link))\">\(body)</a>") } else { svg.raw(body) }
+            if let link = href(prompts[i]) { svg.raw("<a href=\"\(HTML.escape(link))\">\(body)</a>") } else { svg.raw(body) }
         }
         svg.circle(560, top - 14, r: 4, fill: "#000")
         svg.text(labelA, x: 568, y: top - 10, anchor: "start", size: 11)

@@ -264,7 +264,7 @@ public enum ReportWriter {
         return """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="800" height="\(total)" viewBox="0 0 800 \(total)" font-family="Helvetica, Arial, sans-serif">
-        <title>\(escape(title))</title>
+        <title>\(HTML.escape(title))</title>
         \(body)</svg>
 
         """

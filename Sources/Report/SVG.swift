@@ -1,4 +1,5 @@
 import Foundation
+import SCSScoring
 
 /// A linear map from data values to SVG coordinates.
 public struct LinearScale: Sendable {
@@ -83,7 +84,7 @@ public struct SVGDocument {
 
     public mutating func circle(_ x: Double, _ y: Double, r: Double, fill: String, stroke: String = "#000", title: String? = nil) {
         let tag = "<circle cx=\"\(Self.n(x))\" cy=\"\(Self.n(y))\" r=\"\(Self.n(r))\" fill=\"\(fill)\" stroke=\"\(stroke)\""
-        elements.append(title.map { tag + "><title>\(escape($0))</title></circle>" } ?? tag + "/>")
+        elements.append(title.map { tag + "><title>\(HTML.escape($0))</title></circle>" } ?? tag + "/>")
     }
 
     public mutating func polyline(_ points: [(Double, Double)], stroke: String = "#000", width: Double = 1.5, dash: String? = nil) {
@@ -96,7 +97,7 @@ public struct SVGDocument {
                               weight: String? = nil, rotate: Bool = false) {
         let transform = rotate ? " transform=\"rotate(-90 \(Self.n(x)) \(Self.n(y)))\"" : ""
         elements.append("<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(Self.n(size))\""
-            + (weight.map { " font-weight=\"\($0)\"" } ?? "") + transform + ">\(escape(s))</text>")
+            + (weight.map { " font-weight=\"\($0)\"" } ?? "") + transform + ">\(HTML.escape(s))</text>")
     }
 
     /// A vertical axis at `x` with ticks and labels, and a rotated title.
@@ -129,7 +130,7 @@ public struct SVGDocument {
         """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Self.n(width))" height="\(Self.n(height))" viewBox="0 0 \(Self.n(width)) \(Self.n(height))" font-family="Helvetica, Arial, sans-serif">
-        <title>\(escape(title))</title>
+        <title>\(HTML.escape(title))</title>
         <rect width="100%" height="100%" fill="#fff"/>
         \(elements.joined(separator: "\n"))
         </svg>
@@ -138,19 +139,3 @@ public struct SVGDocument {
     }
 }
 
-/// Escapes text for HTML and XML content and attribute values.
-public func escape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.count)
-    for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(c)
-        }
-    }
-    return out
-}

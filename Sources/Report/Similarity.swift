@@ -64,7 +64,7 @@ public enum Heatmap {
         let flagged = m.n >= 3 ? m.leastAgreeing : -1
         for i in 0..<m.n {
             for j in 0..<m.n {
-                svg.raw("<rect x=\"\(SVGDocument.n(left + Double(j) * cell))\" y=\"\(SVGDocument.n(top + Double(i) * cell))\" width=\"\(SVGDocument.n(cell))\" height=\"\(SVGDocument.n(cell))\" fill=\"\(gray(m[i, j]))\"><title>\(escape(labels[i])) · \(escape(labels[j])): \(String(format: "%.1f", m[i, j]))</title></rect>")
+                svg.raw("<rect x=\"\(SVGDocument.n(left + Double(j) * cell))\" y=\"\(SVGDocument.n(top + Double(i) * cell))\" width=\"\(SVGDocument.n(cell))\" height=\"\(SVGDocument.n(cell))\" fill=\"\(gray(m[i, j]))\"><title>\(HTML.escape(labels[i])) · \(HTML.escape(labels[j])): \(String(format: "%.1f", m[i, j]))</title></rect>")
             }
             if m.n <= 24 {
                 svg.text("\(i + 1)", x: left - 4, y: top + (Double(i) + 0.5) * cell + 4, anchor: "end", size: 10,

@@ -1,6 +1,7 @@
-/// Escaping for text put into HTML, so a prompt or a name can never become markup.
-enum HTML {
-    static func escape(_ text: String) -> String {
+/// Escaping for text put into HTML or SVG (content and attribute values), so a prompt or a name
+/// can never become markup. Shared by the report and the annotation pages.
+public enum HTML {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
         for c in text {
