@@ -2,9 +2,10 @@
 // scs — the Semantic Consistency Score, in Swift.
 //
 // Layers, each depending only on those above it:
-//   CCodecs, CBLAS   C shims over Debian's libjpeg-turbo, libpng, libwebp and OpenBLAS
+//   CCodecs          C shims over Debian's libjpeg-turbo, libpng and libwebp
+//   CKernels         the GEMM engine: fixed-order fma micro-kernels for AVX-512, AVX2 and portable C
 //   SCSImaging       decode to RGB exactly as Pillow does, Pillow's BICUBIC resize, CLIP preprocessing
-//   SCSTensor        the few tensor kernels a ViT needs, on BLAS sgemm
+//   SCSTensor        the few tensor kernels a ViT needs, on CKernels' GEMM; CPU and precision
 //   SCSCLIP          safetensors weights, config.json, the vision transformer forward pass
 //   SCSHub           finding a model in the Hugging Face cache, or downloading it
 //   SCSScoring       datasets, the embedding cache (SQLite), the batched pipeline, the score
@@ -14,6 +15,8 @@
 //   SCSReport        the static HTML report: galleries, similarity heatmaps, the paper's Figure 2 as SVG
 //   scs              the command-line tool, a thin layer over the above
 import PackageDescription
+
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 let package = Package(
     name: "scs",
@@ -38,12 +41,16 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp")]
         ),
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // The GEMM engine: packing, blocking and per-ISA micro-kernels, dispatched at run time.
+        // -O2 even in debug builds: the tests run whole networks through it.
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: Swift layers
-        .target(name: "SCSImaging", dependencies: ["CCodecs"], path: "Sources/Imaging"),
-        .target(name: "SCSTensor", dependencies: ["CBLAS"], path: "Sources/Tensor"),
-        .target(name: "SCSCLIP", dependencies: ["SCSTensor"], path: "Sources/CLIP"),
+        // The numeric layers are optimised in debug builds too (-O): the tests run whole networks
+        // and decode and resize full-size photos; unoptimised SIMD code is ~50x slower.
+        .target(name: "SCSImaging", dependencies: ["CCodecs"], path: "Sources/Imaging", swiftSettings: optimised),
+        .target(name: "SCSTensor", dependencies: ["CKernels"], path: "Sources/Tensor", swiftSettings: optimised),
+        .target(name: "SCSCLIP", dependencies: ["SCSTensor"], path: "Sources/CLIP", swiftSettings: optimised),
         .target(
             name: "SCSHub",
             dependencies: [

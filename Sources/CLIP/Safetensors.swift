@@ -8,6 +8,8 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongShape(path: String, name: String, expected: [Int], found: [Int])
     case unsupportedDType(path: String, name: String, dtype: String)
     case badConfig(path: String, reason: String)
+    /// The CPU cannot compute in the precision asked for; the reason is one line saying what to do.
+    case unsupportedPrecision(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): tensor \(name) has shape \(found), expected \(expected)"
         case let .unsupportedDType(path, name, dtype): return "\(path): tensor \(name) has unsupported dtype \(dtype)"
         case let .badConfig(path, reason): return "\(path): \(reason)"
+        case let .unsupportedPrecision(reason): return reason
         }
     }
 }

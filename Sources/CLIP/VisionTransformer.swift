@@ -14,16 +14,20 @@ public final class CLIPVisionModel: @unchecked Sendable {
     public let config: VisionConfig
     /// Folder the model came from.
     public let directory: URL
-    private let file: SafetensorsFile
+    /// The format of the transformer layers' matrix products.
+    public let precision: Precision
     private let weights: VisionWeights
     private let activation: Activation
 
-    /// Loads `config.json` and `model.safetensors` from a Hugging Face model folder.
-    public init(directory: URL) throws {
+    /// Loads `config.json` and `model.safetensors` from a Hugging Face model folder and packs the
+    /// weights for this CPU's kernels, in `precision` (an error naming the CPU where it lacks it).
+    public init(directory: URL, precision: Precision = .fp32) throws {
         self.directory = directory
+        self.precision = precision
+        if let reason = precision.unsupportedReason { throw WeightsError.unsupportedPrecision(reason) }
         config = try VisionConfig.load(from: directory.appendingPathComponent("config.json"))
-        file = try SafetensorsFile(path: directory.appendingPathComponent("model.safetensors").path)
-        weights = try VisionWeights(file: file, config: config)
+        let file = try SafetensorsFile(path: directory.appendingPathComponent("model.safetensors").path)
+        weights = try VisionWeights(file: file, config: config, precision: precision)
         activation = Activation(rawValue: config.activation)!
     }
 
@@ -69,8 +73,7 @@ public final class CLIPVisionModel: @unchecked Sendable {
             }
         }
         // [B·N, 3·P·P] · [D, 3·P·P]ᵀ → [B·N, D], into the scratch buffer h.
-        linear(w.patches, rows: batch * n, inFeatures: patchLength, weight: weights.patchWeight,
-               bias: nil, outFeatures: d, into: w.h)
+        linear(w.patches, rows: batch * n, weight: weights.patch, bias: nil, into: w.h, scratch: w.gemm)
         for b in 0..<batch {
             let tokens = w.x + b * c.tokens * d
             for i in 0..<d { tokens[i] = weights.classEmbedding[i] + weights.positionEmbedding[i] }
@@ -86,23 +89,22 @@ public final class CLIPVisionModel: @unchecked Sendable {
         let c = config, d = c.hiddenSize, t = c.tokens, rows = batch * t, hd = c.headDim
         layerNorm(w.x, rows: rows, dim: d, gamma: l.norm1Gamma, beta: l.norm1Beta, eps: c.layerNormEps, into: w.h)
         // qkv [B·T, 3D]: Q in columns 0..<D, K in D..<2D, V in 2D..<3D.
-        linear(w.h, rows: rows, inFeatures: d, weight: l.qWeight, bias: l.qBias, outFeatures: d, into: w.qkv, outStride: 3 * d)
-        linear(w.h, rows: rows, inFeatures: d, weight: l.kWeight, bias: l.kBias, outFeatures: d, into: w.qkv + d, outStride: 3 * d)
-        linear(w.h, rows: rows, inFeatures: d, weight: l.vWeight, bias: l.vBias, outFeatures: d, into: w.qkv + 2 * d, outStride: 3 * d)
+        linear(w.h, rows: rows, weight: l.qkv, bias: l.qkvBias, into: w.qkv, scratch: w.gemm)
         let scale = 1 / Float(hd).squareRoot()
         for b in 0..<batch {
             let base = w.qkv + b * t * 3 * d
             for head in 0..<c.heads {
                 let q = base + head * hd, k = base + d + head * hd, v = base + 2 * d + head * hd
                 // scores [T, T] = scale · Q_h K_hᵀ
-                matmul(q, lda: 3 * d, k, ldb: 3 * d, transposeB: true, into: w.scores, ldc: t, m: t, n: t, k: hd, alpha: scale)
+                matmul(q, lda: 3 * d, k, ldb: 3 * d, transposeB: true, into: w.scores, ldc: t, m: t, n: t, k: hd,
+                       alpha: scale, packBuffer: w.pack, scratch: w.gemm)
                 softmaxRows(w.scores, rows: t, cols: t)
                 // context[b, :, head] [T, D/H] = scores · V_h
                 matmul(w.scores, lda: t, v, ldb: 3 * d, transposeB: false,
-                       into: w.context + b * t * d + head * hd, ldc: d, m: t, n: hd, k: t)
+                       into: w.context + b * t * d + head * hd, ldc: d, m: t, n: hd, k: t, packBuffer: w.pack, scratch: w.gemm)
             }
         }
-        linear(w.context, rows: rows, inFeatures: d, weight: l.outWeight, bias: l.outBias, outFeatures: d, into: w.h)
+        linear(w.context, rows: rows, weight: l.out, bias: l.outBias, into: w.h, scratch: w.gemm)
         addInPlace(w.x, w.h, count: rows * d)
     }
 
@@ -110,9 +112,9 @@ public final class CLIPVisionModel: @unchecked Sendable {
     private func mlpBlock(_ l: VisionWeights.Layer, batch: Int, _ w: Workspace) {
         let c = config, d = c.hiddenSize, rows = batch * c.tokens, i = c.intermediateSize
         layerNorm(w.x, rows: rows, dim: d, gamma: l.norm2Gamma, beta: l.norm2Beta, eps: c.layerNormEps, into: w.h)
-        linear(w.h, rows: rows, inFeatures: d, weight: l.fc1Weight, bias: l.fc1Bias, outFeatures: i, into: w.mlp)  // [B·T, I]
+        linear(w.h, rows: rows, weight: l.fc1, bias: l.fc1Bias, into: w.mlp, scratch: w.gemm)    // [B·T, I]
         activation.apply(w.mlp, count: rows * i)
-        linear(w.mlp, rows: rows, inFeatures: i, weight: l.fc2Weight, bias: l.fc2Bias, outFeatures: d, into: w.h)   // [B·T, D]
+        linear(w.mlp, rows: rows, weight: l.fc2, bias: l.fc2Bias, into: w.h, scratch: w.gemm)    // [B·T, D]
         addInPlace(w.x, w.h, count: rows * d)
     }
 
@@ -121,7 +123,7 @@ public final class CLIPVisionModel: @unchecked Sendable {
         let c = config, d = c.hiddenSize
         layerNorm(w.x, rows: batch, dim: d, gamma: weights.postNormGamma, beta: weights.postNormBeta,
                   eps: c.layerNormEps, into: w.h, inStride: c.tokens * d)
-        linear(w.h, rows: batch, inFeatures: d, weight: weights.projection, bias: nil, outFeatures: c.projectionDim, into: output)
+        linear(w.h, rows: batch, weight: weights.projection, bias: nil, into: output, scratch: w.gemm)
     }
 
     // MARK: - Workspace
@@ -136,6 +138,8 @@ public final class CLIPVisionModel: @unchecked Sendable {
         let scores: UnsafeMutablePointer<Float>   // [T, T] one head at a time
         let context: UnsafeMutablePointer<Float>  // [B·T, D]
         let mlp: UnsafeMutablePointer<Float>      // [B·T, I]
+        let gemm: GEMMScratch                     // the GEMM's packed left operand
+        let pack: UnsafeMutableRawPointer         // one head's K or V, packed
         private let all: [UnsafeMutablePointer<Float>]
 
         init(config c: VisionConfig, capacity: Int) {
@@ -154,8 +158,14 @@ public final class CLIPVisionModel: @unchecked Sendable {
             context = alloc(rows * c.hiddenSize)
             mlp = alloc(rows * c.intermediateSize)
             all = [patches, x, h, qkv, scores, context, mlp]
+            gemm = GEMMScratch(rows: rows)
+            let packBytes = max(packedBytes(n: c.tokens, k: c.headDim), packedBytes(n: c.headDim, k: c.tokens))
+            pack = UnsafeMutableRawPointer.allocate(byteCount: packBytes, alignment: 64)
         }
 
-        deinit { for p in all { p.deallocate() } }
+        deinit {
+            for p in all { p.deallocate() }
+            pack.deallocate()
+        }
     }
 }

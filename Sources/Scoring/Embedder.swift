@@ -1,6 +1,7 @@
 import Foundation
 import SCSCLIP
 import SCSImaging
+import SCSTensor
 
 /// Progress of long work, for a progress bar: which phase, how far.
 public struct WorkProgress: Sendable {
@@ -19,6 +20,16 @@ public final class Embedder {
     public let fingerprint: String
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     public var batchSize = 8
+    /// The format of the network's products; part of the cache key.
+    public var precision: Precision = .fp32
+
+    /// The cache's key for this model's embeddings: the weights' fingerprint, the precision and
+    /// the engine's arithmetic (`engineVersion`), so a cached embedding is always the one a fresh
+    /// run would compute.
+    public var cacheKey: String { "\(fingerprint)|\(precision.rawValue)|engine\(Embedder.engineVersion)" }
+
+    /// Bumped whenever the forward pass's arithmetic changes (kernels, operation order).
+    public static let engineVersion = 2
 
     /// What a run did.
     public struct Outcome: Sendable {
@@ -40,7 +51,7 @@ public final class Embedder {
     /// The network, loaded on first use.
     public func model() throws -> CLIPVisionModel {
         if let loadedModel { return loadedModel }
-        let model = try CLIPVisionModel(directory: modelDirectory)
+        let model = try CLIPVisionModel(directory: modelDirectory, precision: precision)
         loadedModel = model
         return model
     }
@@ -79,7 +90,7 @@ public final class Embedder {
 
         // 2. What the cache has.
         let preprocess = CLIPPreprocessor.version
-        var known = try cache?.lookup(model: fingerprint, preprocess: preprocess, hashes: hashes.compactMap { $0 }) ?? [:]
+        var known = try cache?.lookup(model: cacheKey, preprocess: preprocess, hashes: hashes.compactMap { $0 }) ?? [:]
         let cachedCount = hashes.filter { $0.map { known[$0] != nil } ?? false }.count
 
         // 3. Embed one file per missing hash.
@@ -100,7 +111,7 @@ public final class Embedder {
                     known[hash] = vector
                     fresh.append((hash, vector))
                 }
-                try cache?.store(model: fingerprint, preprocess: preprocess, embeddings: fresh)
+                try cache?.store(model: cacheKey, preprocess: preprocess, embeddings: fresh)
                 embeddedCount += fresh.count
                 done += result.embedded.count + result.failed.count
                 progress?(WorkProgress(phase: .embedding, done: done, total: todo.count))

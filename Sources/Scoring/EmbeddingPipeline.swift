@@ -7,7 +7,7 @@ import SCSTensor
 ///
 ///     reader thread:  read file → decode → preprocess → batch   ─┐ (queue of `workers + 1` batches)
 ///     worker threads: one per core, each runs whole batches through the network with
-///                     single-threaded BLAS                        ─┐ (queue of results)
+///                     a single-threaded GEMM                        ─┐ (queue of results)
 ///     calling thread: receives finished batches in any order (to store them, draw progress)
 ///
 /// Decoding the next batch overlaps the network's work on the current ones, and every core stays
@@ -44,9 +44,6 @@ public struct EmbeddingPipeline: Sendable {
         if paths.isEmpty { return }
         let pending = BoundedQueue<Batch>(capacity: workers + 1)
         let finished = BoundedQueue<BatchResult>(capacity: 4 * workers + 4)
-        let previousThreads = BLAS.threads
-        BLAS.threads = 1
-        defer { BLAS.threads = previousThreads }
 
         let reader = Thread { [preprocessor, batchSize] in
             var batch = Batch()

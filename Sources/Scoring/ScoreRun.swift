@@ -1,4 +1,5 @@
 import Foundation
+import SCSTensor
 import SCSImaging
 
 /// A group that has no score, and why.
@@ -22,10 +23,13 @@ public struct ScoreResult: Sendable, Codable {
     public var embedded: Int
     public var fromCache: Int
     public var modelFingerprint: String
+    /// The network's arithmetic ("fp32" or "bf16") and the kernels that ran it.
+    public var precision: String
+    public var kernels: String
 
     enum CodingKeys: String, CodingKey {
         case scores, models, excluded, skipped, ignoredFiles = "ignored_files", embedded, fromCache = "from_cache",
-             modelFingerprint = "model_fingerprint"
+             modelFingerprint = "model_fingerprint", precision, kernels
     }
 }
 
@@ -53,6 +57,7 @@ public enum ScoreRun {
         return ScoreResult(scores: scores, models: ModelSummary.summarize(scores), excluded: excluded,
                            skipped: outcome.skipped.map(\.description), ignoredFiles: dataset.ignored.count,
                            embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
-                           modelFingerprint: embedder.fingerprint)
+                           modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
+                           kernels: KernelPath.current.rawValue)
     }
 }

@@ -1,37 +1,49 @@
-import CBLAS
+import CKernels
 
-/// `out[M, N] = x[M, K] · wᵀ + bias`, with `w` stored `[N, K]` row-major as PyTorch's
-/// `nn.Linear` stores it, so weights are used in place without a transpose.
-/// One BLAS sgemm does the work; the bias is written into `out` first and accumulated (beta = 1).
-@inline(__always)
-public func linear(_ x: UnsafePointer<Float>, rows m: Int, inFeatures k: Int,
-                   weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outFeatures n: Int,
-                   into out: UnsafeMutablePointer<Float>, outStride: Int? = nil) {
-    let ldc = outStride ?? n
-    if let bias {
-        for r in 0..<m { (out + r * ldc).update(from: bias, count: n) }
+/// Scratch memory for the GEMM: the packed left operand of one K block. One per thread.
+public final class GEMMScratch: @unchecked Sendable {
+    let floats: UnsafeMutablePointer<Float>
+    let rows: Int
+
+    /// Room for products of up to `rows` rows.
+    public init(rows: Int) {
+        self.rows = rows
+        let count = scs_gemm_scratch_floats(Int32(rows))
+        floats = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
-                1, x, Int32(k), w, Int32(k), bias == nil ? 0 : 1, out, Int32(ldc))
+
+    deinit { floats.deallocate() }
 }
 
-/// General `C[M, N] = alpha · A[M, K] · op(B) + beta · C` on strided row-major views, for the
-/// small per-head products of attention.
+/// `out[M, N] = x[M, K] · Wᵀ + bias`, `W` packed (`PackedMatrix`). The bias is written into
+/// `out` first and accumulated into, so each output is bias + Σₖ x·w as one fma chain.
+@inline(__always)
+public func linear(_ x: UnsafePointer<Float>, rows m: Int, weight: PackedMatrix, bias: UnsafePointer<Float>?,
+                   into out: UnsafeMutablePointer<Float>, outStride: Int? = nil, inStride: Int? = nil,
+                   scratch: GEMMScratch) {
+    precondition(m <= scratch.rows, "GEMM of \(m) rows exceeds scratch for \(scratch.rows)")
+    let n = weight.outFeatures, ldc = outStride ?? n
+    for r in 0..<m {
+        if let bias { (out + r * ldc).update(from: bias, count: n) } else { (out + r * ldc).initialize(repeating: 0, count: n) }
+    }
+    scs_gemm(Int32(m), x, inStride ?? weight.inFeatures, 1, weight.packed, out, ldc, scratch.floats)
+}
+
+/// `C[M, N] = alpha · A[M, K] · op(B)` for attention's per-head products, with B packed on the
+/// fly into `packBuffer` (`attentionPackBytes` bytes). `transposeB`: B is given as `[N, K]`.
 @inline(__always)
 public func matmul(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
                    into c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int,
-                   alpha: Float = 1, beta: Float = 0) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+                   alpha: Float = 1, packBuffer: UnsafeMutableRawPointer, scratch: GEMMScratch) {
+    var packed = scs_packed()
+    if transposeB {
+        scs_pack_nk_into(b, Int32(n), Int32(k), ldb, SCS_FORMAT_F32, packBuffer, &packed)
+    } else {
+        scs_pack_kn_into(b, Int32(k), Int32(n), ldb, SCS_FORMAT_F32, packBuffer, &packed)
+    }
+    for r in 0..<m { (c + r * ldc).initialize(repeating: 0, count: n) }
+    scs_gemm(Int32(m), a, lda, alpha, &packed, c, ldc, scratch.floats)
 }
 
-/// BLAS threading. The pipeline runs one forward pass per core with single-threaded BLAS,
-/// which keeps every core busy in the non-BLAS parts too.
-public enum BLAS {
-    public static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(newValue)) }
-    }
-    /// The kernel set OpenBLAS picked for this CPU (e.g. "Haswell", "SkylakeX").
-    public static var coreName: String { String(cString: openblas_get_corename()) }
-}
+/// Bytes of the buffer `matmul` packs an `[N, K]` (or `[K, N]`) fp32 operand into.
+public func packedBytes(n: Int, k: Int) -> Int { scs_packed_bytes(Int32(n), Int32(k), SCS_FORMAT_F32) }

@@ -30,7 +30,7 @@ struct Bench: AsyncParsableCommand {
         let count = images ?? files.count
         let paths = (0..<count).map { files[$0 % files.count] }
         let directory = try await modelOptions.resolve(progress: progress)
-        let model = try CLIPVisionModel(directory: directory)
+        let model = try CLIPVisionModel(directory: directory, precision: modelOptions.precision)
         var pipeline = EmbeddingPipeline(model: model, batchSize: modelOptions.batchSize)
         if let t = modelOptions.threads { pipeline.workers = t }
         // Warm-up: one batch per thread, untimed (the rivals' scripts also run one batch first), so
@@ -51,13 +51,15 @@ struct Bench: AsyncParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
         let rate = Double(done) / seconds
-        say(String(format: "scs: %d images in %.2f s: %.2f images/s (%d threads, batch %d, BLAS %@), peak RSS %.0f MB",
-                   done, seconds, rate, pipeline.workers, pipeline.batchSize, BLAS.coreName, peakMB))
+        say(String(format: "scs: %d images in %.2f s: %.2f images/s (%@, %d threads, batch %d, %@ kernels on %@), peak RSS %.0f MB",
+                   done, seconds, rate, modelOptions.precision.rawValue, pipeline.workers, pipeline.batchSize,
+                   KernelPath.current.rawValue, CPU.brand, peakMB))
         if let json {
             let figures: [String: String] = [
                 "images": "\(done)", "seconds": "\(seconds)", "images_per_second": "\(rate)",
                 "threads": "\(pipeline.workers)", "batch_size": "\(pipeline.batchSize)", "peak_rss_mb": "\(peakMB)",
-                "blas_core": BLAS.coreName,
+                "precision": modelOptions.precision.rawValue, "kernels": KernelPath.current.rawValue,
+                "cpu": CPU.brand, "cpu_extensions": CPU.extensions.joined(separator: " "), "model": directory.lastPathComponent,
             ]
             try OutputFiles.writeJSON(figures, to: json)
         }

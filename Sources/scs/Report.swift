@@ -45,6 +45,7 @@ struct Report: AsyncParsableCommand {
         do {
             let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
             embedder.batchSize = modelOptions.batchSize
+            embedder.precision = modelOptions.precision
             if let t = modelOptions.threads { embedder.workers = t }
             var request = ReportRequest(dataset: dataset, scores: scores, comparisons: comparisons, out: out)
             request.thumbnailSize = thumbnailSize

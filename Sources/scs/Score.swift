@@ -48,6 +48,7 @@ struct Score: AsyncParsableCommand {
                 ?? Dataset.scan(root: dataset!, layout: layout, allowEmptyGroups: skipUnreadable)
             let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
             embedder.batchSize = modelOptions.batchSize
+            embedder.precision = modelOptions.precision
             if let t = modelOptions.threads { embedder.workers = t }
             let result = try ScoreRun.run(dataset: data, embedder: embedder, skipUnreadable: skipUnreadable) { p in
                 progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")

@@ -1,0 +1,275 @@
+// The GEMM driver: path dispatch, packing of both operands, and the blocked loops around the
+// micro-kernels (gemm_avx512.c, gemm_avx2.c, gemm_generic.c).
+//
+// Determinism: each C element is one chain of fmas over k in order (bf16: over k pairs), whatever
+// M, the row's place among the M rows, the tile shape or the blocking. Blocking over K stores the
+// partial sum in C and loads it back, which is exact, and rows of A never mix. So the fp32 paths
+// (AVX-512, AVX2, portable) compute the same bits as one another, and an image's rows the same
+// bits in any batch.
+#include "gemm_internal.h"
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+// MARK: - Dispatch
+
+static const scs_kernel_desc desc_avx512 = {SCS_AVX512_MR, SCS_AVX512_NR, 256, 512, scs_kernel_avx512_f32, NULL};
+static const scs_kernel_desc desc_avx512_bf16 = {SCS_AVX512_MR, SCS_AVX512_NR, 512, 512, NULL, scs_kernel_avx512_bf16};
+static const scs_kernel_desc desc_avx2 = {SCS_AVX2_MR, SCS_AVX2_NR, 256, 512, scs_kernel_avx2_f32, NULL};
+static const scs_kernel_desc desc_generic = {SCS_GENERIC_MR, SCS_GENERIC_NR, 256, 512, scs_kernel_generic_f32, NULL};
+
+static scs_cpu_features cached_features(void) {
+    static scs_cpu_features f;
+    static int done = 0;
+    if (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
+        scs_cpu_features g = scs_cpu_detect();
+        f = g;
+        __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+    }
+    return f;
+}
+
+int scs_path_supported(scs_path path) {
+    scs_cpu_features f = cached_features();
+    switch (path) {
+    case SCS_PATH_AUTO: case SCS_PATH_GENERIC: return 1;
+    case SCS_PATH_AVX512: return f.avx512f;
+    case SCS_PATH_AVX2: return f.avx2 && f.fma;
+    }
+    return 0;
+}
+
+int scs_format_supported(scs_format format) {
+    if (format == SCS_FORMAT_F32) return 1;
+    scs_cpu_features f = cached_features();
+    return format == SCS_FORMAT_BF16 && f.avx512f && f.avx512_bf16;
+}
+
+static scs_path best_path(void) {
+    if (scs_path_supported(SCS_PATH_AVX512)) return SCS_PATH_AVX512;
+    if (scs_path_supported(SCS_PATH_AVX2)) return SCS_PATH_AVX2;
+    return SCS_PATH_GENERIC;
+}
+
+static int forced_path = -1;   // -1: not read yet; else a scs_path (AUTO = best)
+
+static scs_path path_from_env(void) {
+    const char *v = getenv("SCS_KERNEL");
+    if (!v || !*v) return SCS_PATH_AUTO;
+    if (!strcmp(v, "avx512")) return SCS_PATH_AVX512;
+    if (!strcmp(v, "avx2")) return SCS_PATH_AVX2;
+    if (!strcmp(v, "generic")) return SCS_PATH_GENERIC;
+    return SCS_PATH_AUTO;
+}
+
+scs_path scs_current_path(void) {
+    int p = __atomic_load_n(&forced_path, __ATOMIC_ACQUIRE);
+    if (p < 0) {
+        p = path_from_env();
+        if (!scs_path_supported((scs_path)p)) p = SCS_PATH_AUTO;
+        __atomic_store_n(&forced_path, p, __ATOMIC_RELEASE);
+    }
+    return p == SCS_PATH_AUTO ? best_path() : (scs_path)p;
+}
+
+int scs_set_path(scs_path path) {
+    if (!scs_path_supported(path)) return -1;
+    __atomic_store_n(&forced_path, (int)path, __ATOMIC_RELEASE);
+    return 0;
+}
+
+const char *scs_path_name(scs_path path) {
+    switch (path) {
+    case SCS_PATH_AUTO: return "auto";
+    case SCS_PATH_AVX512: return "avx512";
+    case SCS_PATH_AVX2: return "avx2";
+    case SCS_PATH_GENERIC: return "generic";
+    }
+    return "?";
+}
+
+static const scs_kernel_desc *descriptor(scs_path path, scs_format format) {
+    if (format == SCS_FORMAT_BF16) return &desc_avx512_bf16;
+    switch (path) {
+    case SCS_PATH_AVX512: return &desc_avx512;
+    case SCS_PATH_AVX2: return &desc_avx2;
+    default: return &desc_generic;
+    }
+}
+
+// MARK: - Packing B
+
+// fp32 to bf16, rounded to nearest even (NaN stays a quiet NaN).
+static uint16_t bf16_rne(float x) {
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x40);
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (uint16_t)(u >> 16);
+}
+
+static void describe(int n, int k, scs_format format, scs_packed *out) {
+    scs_path path = format == SCS_FORMAT_BF16 ? SCS_PATH_AVX512 : scs_current_path();
+    const scs_kernel_desc *d = descriptor(path, format);
+    out->n = n;
+    out->k = k;
+    out->nr = d->nr;
+    out->kp = format == SCS_FORMAT_BF16 ? (k + 1) / 2 * 2 : k;
+    out->format = format;
+    out->path = path;
+    size_t panels = (size_t)(n + d->nr - 1) / d->nr;
+    size_t element = format == SCS_FORMAT_BF16 ? 2 : 4;
+    out->bytes = panels * (size_t)out->kp * (size_t)d->nr * element;
+    out->data = NULL;
+}
+
+size_t scs_packed_bytes(int n, int k, scs_format format) {
+    scs_packed p;
+    describe(n, k, format, &p);
+    return p.bytes;
+}
+
+// B(kk, j) is read as src[kk * sk + j * sj]: [N,K] row-major has sk = 1, sj = ldw; [K,N] the reverse.
+static void pack_strided(const float *src, size_t sk, size_t sj, scs_packed *p) {
+    int nr = p->nr, n = p->n, k = p->k, kp = p->kp;
+    int panels = (n + nr - 1) / nr;
+    if (p->format == SCS_FORMAT_F32) {
+        float *dst = p->data;
+        for (int q = 0; q < panels; q++)
+            for (int kk = 0; kk < kp; kk++)
+                for (int j = 0; j < nr; j++) {
+                    int col = q * nr + j;
+                    *dst++ = col < n ? src[(size_t)kk * sk + (size_t)col * sj] : 0.0f;
+                }
+    } else {
+        // One uint32 per (pair, column): B[2p, col] in the low half, B[2p+1, col] in the high half.
+        uint32_t *dst = p->data;
+        for (int q = 0; q < panels; q++)
+            for (int pair = 0; pair < kp / 2; pair++)
+                for (int j = 0; j < nr; j++) {
+                    int col = q * nr + j, k0 = 2 * pair;
+                    float lo = col < n ? src[(size_t)k0 * sk + (size_t)col * sj] : 0.0f;
+                    float hi = (col < n && k0 + 1 < k) ? src[(size_t)(k0 + 1) * sk + (size_t)col * sj] : 0.0f;
+                    *dst++ = (uint32_t)bf16_rne(lo) | ((uint32_t)bf16_rne(hi) << 16);
+                }
+    }
+}
+
+static int allocate(scs_packed *p) {
+    void *data = NULL;
+    size_t bytes = p->bytes ? (p->bytes + 63) / 64 * 64 : 64;
+    if (posix_memalign(&data, 64, bytes) != 0) return -1;
+    p->data = data;
+    return 0;
+}
+
+int scs_pack_nk(const float *w, int n, int k, size_t ldw, scs_format format, scs_packed *out) {
+    if (!scs_format_supported(format)) return -1;
+    describe(n, k, format, out);
+    if (allocate(out)) return -1;
+    pack_strided(w, 1, ldw, out);
+    return 0;
+}
+
+int scs_pack_kn(const float *b, int k, int n, size_t ldb, scs_format format, scs_packed *out) {
+    if (!scs_format_supported(format)) return -1;
+    describe(n, k, format, out);
+    if (allocate(out)) return -1;
+    pack_strided(b, ldb, 1, out);
+    return 0;
+}
+
+void scs_pack_nk_into(const float *w, int n, int k, size_t ldw, scs_format format, void *buffer, scs_packed *out) {
+    describe(n, k, format, out);
+    out->data = buffer;
+    pack_strided(w, 1, ldw, out);
+    out->data = buffer;
+    out->bytes = 0;   // not owned
+}
+
+void scs_pack_kn_into(const float *b, int k, int n, size_t ldb, scs_format format, void *buffer, scs_packed *out) {
+    describe(n, k, format, out);
+    out->data = buffer;
+    pack_strided(b, ldb, 1, out);
+    out->bytes = 0;
+}
+
+void scs_packed_free(scs_packed *p) {
+    if (p->data && p->bytes) free(p->data);
+    p->data = NULL;
+}
+
+// MARK: - The driver
+
+size_t scs_gemm_scratch_floats(int m) {
+    size_t rows = (size_t)(m + SCS_MAX_MR - 1) / SCS_MAX_MR * SCS_MAX_MR + SCS_MAX_MR;
+    return rows * SCS_MAX_KC;
+}
+
+// Packs rows [0, m) of A, k in [k0, k0 + kc), into micro-panels of mr rows (zero rows past m).
+static void pack_a_f32(int m, int kc, const float *a, size_t lda, float alpha, int k0, int mr, float *dst) {
+    int panels = (m + mr - 1) / mr;
+    for (int q = 0; q < panels; q++) {
+        float *panel = dst + (size_t)q * mr * kc;
+        for (int r = 0; r < mr; r++) {
+            int row = q * mr + r;
+            if (row < m) {
+                const float *src = a + (size_t)row * lda + k0;
+                if (alpha == 1.0f) for (int kk = 0; kk < kc; kk++) panel[(size_t)kk * mr + r] = src[kk];
+                else for (int kk = 0; kk < kc; kk++) panel[(size_t)kk * mr + r] = src[kk] * alpha;
+            } else {
+                for (int kk = 0; kk < kc; kk++) panel[(size_t)kk * mr + r] = 0.0f;
+            }
+        }
+    }
+}
+
+void scs_gemm(int m, const float *a, size_t lda, float alpha, const scs_packed *b,
+              float *c, size_t ldc, float *scratch) {
+    const scs_kernel_desc *d = descriptor(b->path, b->format);
+    const int mr = d->mr, nr = d->nr, n = b->n, kp = b->kp;
+    const int bf16 = b->format == SCS_FORMAT_BF16;
+    const int panels_m = (m + mr - 1) / mr;
+    float tile[SCS_MAX_MR * SCS_MAX_NR] __attribute__((aligned(64)));
+    for (int k0 = 0; k0 < kp; k0 += d->kc) {
+        int kc = kp - k0 < d->kc ? kp - k0 : d->kc;
+        if (bf16) {
+            for (int q = 0; q < panels_m; q++) {
+                int rows = m - q * mr < mr ? m - q * mr : mr;
+                scs_pack_a_bf16_avx512(rows, kc / 2, a + (size_t)q * mr * lda, lda, alpha, b->k, k0, mr,
+                                       (uint32_t *)scratch + (size_t)q * mr * (kc / 2));
+            }
+        } else {
+            pack_a_f32(m, kc, a, lda, alpha, k0, mr, scratch);
+        }
+        for (int j0 = 0; j0 < n; j0 += d->nc) {
+            int j1 = n - j0 < d->nc ? n : j0 + d->nc;
+            for (int q = 0; q < panels_m; q++) {
+                int rows = m - q * mr < mr ? m - q * mr : mr;
+                for (int j = j0; j < j1; j += nr) {
+                    int cols = n - j < nr ? n - j : nr;
+                    size_t panel = (size_t)(j / nr) * kp * nr;          // in elements of k x column
+                    float *ct = c + (size_t)q * mr * ldc + j;
+                    float *target = ct;
+                    size_t ld = ldc;
+                    if (rows < mr || cols < nr) {
+                        // Edge tile: through a full-size copy, so the kernel's arithmetic is the same.
+                        memset(tile, 0, sizeof tile);
+                        for (int r = 0; r < rows; r++) memcpy(tile + r * nr, ct + (size_t)r * ldc, (size_t)cols * 4);
+                        target = tile;
+                        ld = nr;
+                    }
+                    if (bf16) {
+                        const uint32_t *bp = (const uint32_t *)b->data + panel / 2 + (size_t)(k0 / 2) * nr;
+                        d->bf16(kc / 2, (const uint32_t *)scratch + (size_t)q * mr * (kc / 2), bp, target, ld);
+                    } else {
+                        const float *bp = (const float *)b->data + panel + (size_t)k0 * nr;
+                        d->f32(kc, scratch + (size_t)q * mr * kc, bp, target, ld);
+                    }
+                    if (target == tile)
+                        for (int r = 0; r < rows; r++) memcpy(ct + (size_t)r * ldc, tile + r * nr, (size_t)cols * 4);
+                }
+            }
+        }
+    }
+}

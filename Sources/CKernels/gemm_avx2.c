@@ -1,0 +1,36 @@
+// AVX2 + FMA micro-kernel: a 6 x 16 fp32 tile in 12 ymm accumulators (2 vectors of B per k,
+// 6 broadcasts of A), the classic Haswell shape.
+#include "gemm_internal.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define MR SCS_AVX2_MR
+
+__attribute__((target("avx2,fma")))
+void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_t ldc) {
+    __m256 acc[MR][2];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) {
+        acc[i][0] = _mm256_loadu_ps(c + i * ldc);
+        acc[i][1] = _mm256_loadu_ps(c + i * ldc + 8);
+    }
+    for (int k = 0; k < kc; k++) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+#pragma clang loop unroll(full)
+        for (int i = 0; i < MR; i++) {
+            __m256 ai = _mm256_broadcast_ss(a + i);
+            acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
+        }
+        a += MR;
+        b += 16;
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) {
+        _mm256_storeu_ps(c + i * ldc, acc[i][0]);
+        _mm256_storeu_ps(c + i * ldc + 8, acc[i][1]);
+    }
+}
+#else
+void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_t ldc) {}
+#endif
