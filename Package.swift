@@ -43,7 +43,8 @@ let package = Package(
         ),
         // The GEMM engine: packing, blocking and per-ISA micro-kernels, dispatched at run time.
         // -O2 even in debug builds: the tests run whole networks through it.
-        .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // -ffp-contract=off: no fused multiply-add but the ones written, so every ISA computes the same bits.
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
 
         // MARK: Swift layers
         // The numeric layers are optimised in debug builds too (-O): the tests run whole networks

@@ -206,26 +206,30 @@ size_t scs_gemm_scratch_floats(int m) {
     return rows * SCS_MAX_KC;
 }
 
-// Packs rows [0, m) of A, k in [k0, k0 + kc), into micro-panels of mr rows (zero rows past m).
+// Packs rows [0, m) of A, k in [k0, k0 + kc), scaled by alpha (x · 1 is exact), into micro-panels
+// of mr rows, each written in order (for each k, mr values); rows past m read a zero row.
 static void pack_a_f32(int m, int kc, const float *a, size_t lda, float alpha, int k0, int mr, float *dst) {
+    static const float zeros[SCS_MAX_KC];
+    const float *rows[SCS_MAX_MR];
     int panels = (m + mr - 1) / mr;
     for (int q = 0; q < panels; q++) {
-        float *panel = dst + (size_t)q * mr * kc;
         for (int r = 0; r < mr; r++) {
             int row = q * mr + r;
-            if (row < m) {
-                const float *src = a + (size_t)row * lda + k0;
-                if (alpha == 1.0f) for (int kk = 0; kk < kc; kk++) panel[(size_t)kk * mr + r] = src[kk];
-                else for (int kk = 0; kk < kc; kk++) panel[(size_t)kk * mr + r] = src[kk] * alpha;
-            } else {
-                for (int kk = 0; kk < kc; kk++) panel[(size_t)kk * mr + r] = 0.0f;
-            }
+            rows[r] = row < m ? a + (size_t)row * lda + k0 : zeros;
         }
+        float *panel = dst + (size_t)q * mr * kc;
+        for (int kk = 0; kk < kc; kk++)
+            for (int r = 0; r < mr; r++) *panel++ = rows[r][kk] * alpha;
     }
 }
 
 void scs_gemm(int m, const float *a, size_t lda, float alpha, const scs_packed *b,
               float *c, size_t ldc, float *scratch) {
+    scs_gemm_ex(m, a, lda, alpha, b, c, ldc, scratch, SCS_EPILOGUE_NONE);
+}
+
+void scs_gemm_ex(int m, const float *a, size_t lda, float alpha, const scs_packed *b,
+                 float *c, size_t ldc, float *scratch, scs_epilogue epilogue) {
     const scs_kernel_desc *d = descriptor(b->path, b->format);
     const int mr = d->mr, nr = d->nr, n = b->n, kp = b->kp;
     const int bf16 = b->format == SCS_FORMAT_BF16;
@@ -242,6 +246,7 @@ void scs_gemm(int m, const float *a, size_t lda, float alpha, const scs_packed *
         } else {
             pack_a_f32(m, kc, a, lda, alpha, k0, mr, scratch);
         }
+        const int last = k0 + d->kc >= kp;
         for (int j0 = 0; j0 < n; j0 += d->nc) {
             int j1 = n - j0 < d->nc ? n : j0 + d->nc;
             for (int q = 0; q < panels_m; q++) {
@@ -268,6 +273,7 @@ void scs_gemm(int m, const float *a, size_t lda, float alpha, const scs_packed *
                     }
                     if (target == tile)
                         for (int r = 0; r < rows; r++) memcpy(ct + (size_t)r * ldc, tile + r * nr, (size_t)cols * 4);
+                    if (last && epilogue == SCS_EPILOGUE_QUICK_GELU) scs_quick_gelu_rows(ct, rows, cols, ldc);
                 }
             }
         }

@@ -108,12 +108,12 @@ public final class CLIPVisionModel: @unchecked Sendable {
         addInPlace(w.x, w.h, count: rows * d)
     }
 
-    /// x += fc2(act(fc1(LN2(x)))).
+    /// x += fc2(act(fc1(LN2(x)))); the activation runs inside fc1's GEMM where it can (quick GELU).
     private func mlpBlock(_ l: VisionWeights.Layer, batch: Int, _ w: Workspace) {
-        let c = config, d = c.hiddenSize, rows = batch * c.tokens, i = c.intermediateSize
+        let c = config, d = c.hiddenSize, rows = batch * c.tokens
         layerNorm(w.x, rows: rows, dim: d, gamma: l.norm2Gamma, beta: l.norm2Beta, eps: c.layerNormEps, into: w.h)
-        linear(w.h, rows: rows, weight: l.fc1, bias: l.fc1Bias, into: w.mlp, scratch: w.gemm)    // [B·T, I]
-        activation.apply(w.mlp, count: rows * i)
+        linear(w.h, rows: rows, weight: l.fc1, bias: l.fc1Bias, into: w.mlp, scratch: w.gemm,
+               then: activation)                                                                  // [B·T, I]
         linear(w.mlp, rows: rows, weight: l.fc2, bias: l.fc2Bias, into: w.h, scratch: w.gemm)    // [B·T, D]
         addInPlace(w.x, w.h, count: rows * d)
     }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The activations CLIP configs name in `hidden_act`.
@@ -13,7 +14,7 @@ public enum Activation: String, Sendable {
     public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .quickGELU:
-            forEachVector(x, count: count) { v in v / (1 + exp16(-1.702 * v)) }
+            scs_quick_gelu(x, count)
         case .gelu:
             for i in 0..<count {
                 let v = x[i]
@@ -28,19 +29,10 @@ public enum Activation: String, Sendable {
     }
 }
 
-/// Row-wise softmax in place, shifted by the row maximum for stability.
+/// Row-wise softmax in place, shifted by the row maximum for stability (CKernels' elementwise.c:
+/// the same bits on every CPU).
 public func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, stride: Int? = nil) {
-    let ld = stride ?? cols
-    for r in 0..<rows {
-        let row = x + r * ld
-        var maxValue = -Float.infinity
-        for i in 0..<cols { maxValue = max(maxValue, row[i]) }
-        forEachVector(row, count: cols) { v in exp16(v - maxValue) }
-        var sum: Float = 0
-        for i in 0..<cols { sum += row[i] }
-        let inv = 1 / sum
-        for i in 0..<cols { row[i] *= inv }
-    }
+    scs_softmax_rows(x, rows, cols, stride ?? cols)
 }
 
 /// `y += x`, elementwise.
@@ -48,3 +40,7 @@ public func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, 
 public func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
     for i in 0..<count { y[i] += x[i] }
 }
+
+/// `exp` of `count` floats in place, vectorised (about 2 ulp; 0 below −87.34, +inf above 88.72):
+/// the exponential inside quick GELU and softmax.
+public func vectorExp(_ x: UnsafeMutablePointer<Float>, count: Int) { scs_exp(x, count) }

@@ -16,17 +16,24 @@ public final class GEMMScratch: @unchecked Sendable {
 }
 
 /// `out[M, N] = x[M, K] · Wᵀ + bias`, `W` packed (`PackedMatrix`). The bias is written into
-/// `out` first and accumulated into, so each output is bias + Σₖ x·w as one fma chain.
+/// `out` first and accumulated into, so each output is bias + Σₖ x·w as one fma chain; then
+/// `activation`, if given, on each output.
 @inline(__always)
 public func linear(_ x: UnsafePointer<Float>, rows m: Int, weight: PackedMatrix, bias: UnsafePointer<Float>?,
                    into out: UnsafeMutablePointer<Float>, outStride: Int? = nil, inStride: Int? = nil,
-                   scratch: GEMMScratch) {
+                   scratch: GEMMScratch, then activation: Activation? = nil) {
     precondition(m <= scratch.rows, "GEMM of \(m) rows exceeds scratch for \(scratch.rows)")
     let n = weight.outFeatures, ldc = outStride ?? n
     for r in 0..<m {
         if let bias { (out + r * ldc).update(from: bias, count: n) } else { (out + r * ldc).initialize(repeating: 0, count: n) }
     }
-    scs_gemm(Int32(m), x, inStride ?? weight.inFeatures, 1, weight.packed, out, ldc, scratch.floats)
+    // Quick GELU is fused: applied to each tile as it is finished, while it is in cache.
+    let fused = activation == .quickGELU
+    scs_gemm_ex(Int32(m), x, inStride ?? weight.inFeatures, 1, weight.packed, out, ldc, scratch.floats,
+                fused ? SCS_EPILOGUE_QUICK_GELU : SCS_EPILOGUE_NONE)
+    if let activation, !fused {
+        for r in 0..<m { activation.apply(out + r * ldc, count: n) }
+    }
 }
 
 /// `C[M, N] = alpha · A[M, K] · op(B)` for attention's per-head products, with B packed on the

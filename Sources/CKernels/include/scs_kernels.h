@@ -83,6 +83,22 @@ size_t scs_gemm_scratch_floats(int m);
 void scs_gemm(int m, const float *a, size_t lda, float alpha, const scs_packed *b,
               float *c, size_t ldc, float *scratch);
 
+/// Epilogues applied to each finished tile of C, while it is in cache.
+typedef enum {
+    SCS_EPILOGUE_NONE = 0,
+    SCS_EPILOGUE_QUICK_GELU = 1,   // x · sigmoid(1.702 x)
+} scs_epilogue;
+
+/// scs_gemm, then `epilogue` on each element of C (the same bits as applying it afterwards).
+void scs_gemm_ex(int m, const float *a, size_t lda, float alpha, const scs_packed *b,
+                 float *c, size_t ldc, float *scratch, scs_epilogue epilogue);
+
+/// Elementwise kernels (elementwise.c): the same bits on every CPU.
+void scs_exp(float *x, size_t count);          // about 2 ulp; 0 below -87.34, +inf above 88.72
+void scs_quick_gelu(float *x, size_t count);
+void scs_quick_gelu_rows(float *x, size_t rows, size_t cols, size_t ld);
+void scs_softmax_rows(float *x, size_t rows, size_t cols, size_t ld);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,110 @@
+// The elementwise kernels' body, included once per instruction set by elementwise.c with
+// SUFFIX(name) naming that copy and a `#pragma clang attribute` giving its target. Not a header
+// to include elsewhere.
+
+static inline __attribute__((always_inline)) v16f SUFFIX(splat)(float x) { return (v16f){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
+
+static inline __attribute__((always_inline)) v16f SUFFIX(select)(v16i mask, v16f a, v16f b) {
+    v16i ai, bi;
+    memcpy(&ai, &a, 64);
+    memcpy(&bi, &b, 64);
+    v16i r = (ai & mask) | (bi & ~mask);
+    v16f out;
+    memcpy(&out, &r, 64);
+    return out;
+}
+
+// exp(x) = 2^n · exp(r), n = round(x / ln 2) (magic-number rounding), r = x − n·ln 2 in two parts,
+// exp(r) by its degree-6 Taylor polynomial; about 2 ulp. Below −87.34: 0; above 88.72: +inf.
+static inline __attribute__((always_inline)) v16f SUFFIX(exp16)(v16f x) {
+    const v16f low = SUFFIX(splat)(-87.33654f), high = SUFFIX(splat)(88.72283f);
+    v16i below = x < low, above = x > high;
+    v16f c = SUFFIX(select)(below, low, x);
+    c = SUFFIX(select)(above, high, c);
+    const v16f magic = SUFFIX(splat)(12582912.0f);
+    v16f shifted = c * SUFFIX(splat)(1.442695040888963f) + magic;
+    v16f n = shifted - magic;
+    v16f r = c - n * SUFFIX(splat)(0.693145751953125f);
+    r = r - n * SUFFIX(splat)(1.428606765330187e-06f);
+    v16f p = SUFFIX(splat)(1.0f / 720);
+    p = p * r + SUFFIX(splat)(1.0f / 120);
+    p = p * r + SUFFIX(splat)(1.0f / 24);
+    p = p * r + SUFFIX(splat)(1.0f / 6);
+    p = p * r + SUFFIX(splat)(0.5f);
+    p = p * r + SUFFIX(splat)(1.0f);
+    p = p * r + SUFFIX(splat)(1.0f);
+    v16i bits;
+    memcpy(&bits, &shifted, 64);
+    bits = ((bits - 0x4B400000) + 127) << 23;
+    v16f scale;
+    memcpy(&scale, &bits, 64);
+    v16f result = p * scale;
+    result = SUFFIX(select)(above, SUFFIX(splat)(__builtin_inff()), result);
+    result = SUFFIX(select)(below, SUFFIX(splat)(0.0f), result);
+    return result;
+}
+
+static inline __attribute__((always_inline)) v16f SUFFIX(load16)(const float *x, size_t n) {
+    v16f v = SUFFIX(splat)(0.0f);
+    memcpy(&v, x, n * 4);
+    return v;
+}
+
+void SUFFIX(exp)(float *x, size_t count) {
+    for (size_t i = 0; i < count; i += 16) {
+        size_t n = count - i < 16 ? count - i : 16;
+        v16f v = SUFFIX(exp16)(SUFFIX(load16)(x + i, n));
+        memcpy(x + i, &v, n * 4);
+    }
+}
+
+// x * sigmoid(1.702 x) = x / (1 + exp(−1.702 x)), OpenAI CLIP's activation.
+static inline __attribute__((always_inline)) v16f SUFFIX(quick_gelu16)(v16f v) { return v / (SUFFIX(splat)(1.0f) + SUFFIX(exp16)(SUFFIX(splat)(-1.702f) * v)); }
+
+void SUFFIX(quick_gelu)(float *x, size_t count) {
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        v16f v = SUFFIX(quick_gelu16)(SUFFIX(load16)(x + i, 16));
+        memcpy(x + i, &v, 64);
+    }
+    if (i < count) {
+        v16f v = SUFFIX(quick_gelu16)(SUFFIX(load16)(x + i, count - i));
+        memcpy(x + i, &v, (count - i) * 4);
+    }
+}
+
+void SUFFIX(quick_gelu_rows)(float *x, size_t rows, size_t cols, size_t ld) {
+    for (size_t r = 0; r < rows; r++) SUFFIX(quick_gelu)(x + r * ld, cols);
+}
+
+// Row softmax: max, exp(x − max), sum in 16 lanes added in a fixed tree, scale by 1/sum.
+void SUFFIX(softmax_rows)(float *x, size_t rows, size_t cols, size_t ld) {
+    for (size_t r = 0; r < rows; r++) {
+        float *row = x + r * ld;
+        float m = -__builtin_inff();
+        for (size_t i = 0; i < cols; i++) m = row[i] > m ? row[i] : m;
+        v16f acc = SUFFIX(splat)(0.0f);
+        size_t i = 0;
+        for (; i < cols; i += 16) {
+            size_t n = cols - i < 16 ? cols - i : 16;
+            v16f v = SUFFIX(exp16)(SUFFIX(load16)(row + i, n) - SUFFIX(splat)(m));
+            if (n < 16) {
+                v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+                v = SUFFIX(select)(lane < (int)n, v, SUFFIX(splat)(0.0f));
+            }
+            memcpy(row + i, &v, n * 4);
+            acc += v;
+        }
+        // Lanes in a fixed pairwise tree: 16 → 8 → 4 → 2 → 1.
+        float s[16];
+        memcpy(s, &acc, 64);
+        for (int w = 8; w >= 1; w /= 2)
+            for (int j = 0; j < w; j++) s[j] += s[j + w];
+        v16f inv = SUFFIX(splat)(1.0f / s[0]);
+        for (i = 0; i < cols; i += 16) {
+            size_t n = cols - i < 16 ? cols - i : 16;
+            v16f v = SUFFIX(load16)(row + i, n) * inv;
+            memcpy(row + i, &v, n * 4);
+        }
+    }
+}
