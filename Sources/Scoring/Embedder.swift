@@ -26,7 +26,12 @@ public final class Embedder {
     /// The cache's key for this model's embeddings: the weights' fingerprint, the precision and
     /// the engine's arithmetic (`engineVersion`), so a cached embedding is always the one a fresh
     /// run would compute.
-    public var cacheKey: String { "\(fingerprint)|\(precision.rawValue)|engine\(Embedder.engineVersion)" }
+    public var cacheKey: String { Self.cacheKey(fingerprint: fingerprint, precision: precision) }
+
+    /// The cache key of a model with this fingerprint, run in `precision`.
+    public static func cacheKey(fingerprint: String, precision: Precision) -> String {
+        "\(fingerprint)|\(precision.rawValue)|engine\(engineVersion)"
+    }
 
     /// Bumped whenever the forward pass's arithmetic changes (kernels, operation order).
     public static let engineVersion = 2

@@ -19,7 +19,7 @@ final class ResumeTests: XCTestCase {
         }
         let data = work.appendingPathComponent("data").path
         let cachePath = work.appendingPathComponent("cache.sqlite").path
-        let fingerprint = try ModelFingerprint.compute(directory: tiny, cache: nil)
+        let fingerprint = Embedder.cacheKey(fingerprint: try ModelFingerprint.compute(directory: tiny, cache: nil), precision: .fp32)
         let args = ["score", data, "--model", tiny.path, "--cache", cachePath, "--batch-size", "2", "--quiet"]
 
         let (process, _, _) = try CLIRunner.start(args + ["--out", work.appendingPathComponent("killed.csv").path])

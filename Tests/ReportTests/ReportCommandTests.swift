@@ -7,6 +7,7 @@ final class ReportCommandTests: XCTestCase {
     func testWritesASelfContainedReportFromTheCacheWithoutInference() throws {
         let f = try ReportFixture.get()
         let rowsBefore = try EmbeddingCache(path: f.cache.path).countAll()
+        XCTAssertGreaterThan(rowsBefore, 0, "the fixture cache holds the embeddings")
         let out = try makeTemporaryDirectory("scs-report-out").appendingPathComponent("report")
         let r = try f.report(out: out)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -136,7 +137,7 @@ final class ReportCommandTests: XCTestCase {
 extension EmbeddingCache {
     /// Rows for the tiny model: what a run that embedded nothing leaves unchanged.
     func countAll() throws -> Int {
-        let fingerprint = try Embedder(modelDirectory: URL(fileURLWithPath: ReportFixture.model), cache: nil).fingerprint
-        return try count(model: fingerprint)
+        let key = try Embedder(modelDirectory: URL(fileURLWithPath: ReportFixture.model), cache: nil).cacheKey
+        return try count(model: key)
     }
 }
