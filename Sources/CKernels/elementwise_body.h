@@ -81,8 +81,18 @@ void SUFFIX(quick_gelu_rows)(float *x, size_t rows, size_t cols, size_t ld) {
 void SUFFIX(softmax_rows)(float *x, size_t rows, size_t cols, size_t ld) {
     for (size_t r = 0; r < rows; r++) {
         float *row = x + r * ld;
-        float m = -__builtin_inff();
-        for (size_t i = 0; i < cols; i++) m = row[i] > m ? row[i] : m;
+        // The maximum, in 16 lanes (padding lanes hold −inf), then across them: exact in any order.
+        v16f mx = SUFFIX(splat)(-__builtin_inff());
+        for (size_t i = 0; i < cols; i += 16) {
+            size_t n = cols - i < 16 ? cols - i : 16;
+            v16f v = SUFFIX(splat)(-__builtin_inff());
+            memcpy(&v, row + i, n * 4);
+            mx = SUFFIX(select)(v > mx, v, mx);
+        }
+        float lanes[16];
+        memcpy(lanes, &mx, 64);
+        float m = lanes[0];
+        for (int j = 1; j < 16; j++) m = lanes[j] > m ? lanes[j] : m;
         v16f acc = SUFFIX(splat)(0.0f);
         size_t i = 0;
         for (; i < cols; i += 16) {

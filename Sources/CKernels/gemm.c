@@ -135,12 +135,21 @@ static void pack_strided(const float *src, size_t sk, size_t sj, scs_packed *p) 
     int panels = (n + nr - 1) / nr;
     if (p->format == SCS_FORMAT_F32) {
         float *dst = p->data;
-        for (int q = 0; q < panels; q++)
-            for (int kk = 0; kk < kp; kk++)
-                for (int j = 0; j < nr; j++) {
-                    int col = q * nr + j;
-                    *dst++ = col < n ? src[(size_t)kk * sk + (size_t)col * sj] : 0.0f;
+        for (int q = 0; q < panels; q++, dst += (size_t)kp * nr) {
+            int cols = n - q * nr < nr ? n - q * nr : nr;
+            const float *s0 = src + (size_t)q * nr * sj;
+            if (cols < nr) memset(dst, 0, (size_t)kp * nr * 4);
+            if (sj == 1) {
+                // [K,N] rows: each k's columns are contiguous.
+                for (int kk = 0; kk < kp; kk++) memcpy(dst + (size_t)kk * nr, s0 + (size_t)kk * sk, (size_t)cols * 4);
+            } else {
+                // [N,K] rows: read each column's k run contiguously.
+                for (int j = 0; j < cols; j++) {
+                    const float *col = s0 + (size_t)j * sj;
+                    for (int kk = 0; kk < kp; kk++) dst[(size_t)kk * nr + j] = col[(size_t)kk * sk];
                 }
+            }
+        }
     } else {
         // One uint32 per (pair, column): B[2p, col] in the low half, B[2p+1, col] in the high half.
         uint32_t *dst = p->data;
@@ -223,18 +232,24 @@ static void pack_a_f32(int m, int kc, const float *a, size_t lda, float alpha, i
     }
 }
 
-void scs_gemm(int m, const float *a, size_t lda, float alpha, const scs_packed *b,
+void scs_gemm(int m, const float *a, size_t lda, float alpha, const scs_packed *b, const float *bias,
               float *c, size_t ldc, float *scratch) {
-    scs_gemm_ex(m, a, lda, alpha, b, c, ldc, scratch, SCS_EPILOGUE_NONE);
+    scs_gemm_ex(m, a, lda, alpha, b, bias, c, ldc, scratch, SCS_EPILOGUE_NONE);
 }
 
-void scs_gemm_ex(int m, const float *a, size_t lda, float alpha, const scs_packed *b,
+void scs_gemm_ex(int m, const float *a, size_t lda, float alpha, const scs_packed *b, const float *bias,
                  float *c, size_t ldc, float *scratch, scs_epilogue epilogue) {
     const scs_kernel_desc *d = descriptor(b->path, b->format);
     const int mr = d->mr, nr = d->nr, n = b->n, kp = b->kp;
     const int bf16 = b->format == SCS_FORMAT_BF16;
     const int panels_m = (m + mr - 1) / mr;
     float tile[SCS_MAX_MR * SCS_MAX_NR] __attribute__((aligned(64)));
+    float start[SCS_MAX_NR] __attribute__((aligned(64)));   // the first K block's starting row
+    if (kp == 0) {   // no products: C = bias
+        for (int r = 0; r < m; r++)
+            for (int j = 0; j < n; j++) c[(size_t)r * ldc + j] = bias ? bias[j] : 0.0f;
+        return;
+    }
     for (int k0 = 0; k0 < kp; k0 += d->kc) {
         int kc = kp - k0 < d->kc ? kp - k0 : d->kc;
         if (bf16) {
@@ -246,30 +261,39 @@ void scs_gemm_ex(int m, const float *a, size_t lda, float alpha, const scs_packe
         } else {
             pack_a_f32(m, kc, a, lda, alpha, k0, mr, scratch);
         }
-        const int last = k0 + d->kc >= kp;
+        const int first = k0 == 0, last = k0 + d->kc >= kp;
         for (int j0 = 0; j0 < n; j0 += d->nc) {
             int j1 = n - j0 < d->nc ? n : j0 + d->nc;
             for (int q = 0; q < panels_m; q++) {
                 int rows = m - q * mr < mr ? m - q * mr : mr;
                 for (int j = j0; j < j1; j += nr) {
                     int cols = n - j < nr ? n - j : nr;
+                    const float *init = NULL;
+                    if (first) {
+                        if (bias && cols == nr) {
+                            init = bias + j;
+                        } else {
+                            for (int t = 0; t < nr; t++) start[t] = (bias && t < cols) ? bias[j + t] : 0.0f;
+                            init = start;
+                        }
+                    }
                     size_t panel = (size_t)(j / nr) * kp * nr;          // in elements of k x column
                     float *ct = c + (size_t)q * mr * ldc + j;
                     float *target = ct;
                     size_t ld = ldc;
                     if (rows < mr || cols < nr) {
                         // Edge tile: through a full-size copy, so the kernel's arithmetic is the same.
-                        memset(tile, 0, sizeof tile);
-                        for (int r = 0; r < rows; r++) memcpy(tile + r * nr, ct + (size_t)r * ldc, (size_t)cols * 4);
+                        if (!first)
+                            for (int r = 0; r < rows; r++) memcpy(tile + r * nr, ct + (size_t)r * ldc, (size_t)cols * 4);
                         target = tile;
                         ld = nr;
                     }
                     if (bf16) {
                         const uint32_t *bp = (const uint32_t *)b->data + panel / 2 + (size_t)(k0 / 2) * nr;
-                        d->bf16(kc / 2, (const uint32_t *)scratch + (size_t)q * mr * (kc / 2), bp, target, ld);
+                        d->bf16(kc / 2, (const uint32_t *)scratch + (size_t)q * mr * (kc / 2), bp, target, ld, init);
                     } else {
                         const float *bp = (const float *)b->data + panel + (size_t)k0 * nr;
-                        d->f32(kc, scratch + (size_t)q * mr * kc, bp, target, ld);
+                        d->f32(kc, scratch + (size_t)q * mr * kc, bp, target, ld, init);
                     }
                     if (target == tile)
                         for (int r = 0; r < rows; r++) memcpy(ct + (size_t)r * ldc, tile + r * nr, (size_t)cols * 4);

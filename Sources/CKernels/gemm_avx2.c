@@ -7,12 +7,12 @@
 #define MR SCS_AVX2_MR
 
 __attribute__((target("avx2,fma")))
-void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_t ldc) {
+void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
     __m256 acc[MR][2];
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
-        acc[i][0] = _mm256_loadu_ps(c + i * ldc);
-        acc[i][1] = _mm256_loadu_ps(c + i * ldc + 8);
+        acc[i][0] = _mm256_loadu_ps(init ? init : c + i * ldc);
+        acc[i][1] = _mm256_loadu_ps(init ? init + 8 : c + i * ldc + 8);
     }
     for (int k = 0; k < kc; k++) {
         __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
@@ -32,5 +32,5 @@ void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_
     }
 }
 #else
-void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_t ldc) {}
+void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {}
 #endif

@@ -8,12 +8,12 @@
 #define MR SCS_AVX512_MR
 
 __attribute__((target("avx512f")))
-void scs_kernel_avx512_f32(int kc, const float *a, const float *b, float *c, size_t ldc) {
+void scs_kernel_avx512_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
     __m512 acc[MR][2];
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
-        acc[i][0] = _mm512_loadu_ps(c + i * ldc);
-        acc[i][1] = _mm512_loadu_ps(c + i * ldc + 16);
+        acc[i][0] = _mm512_loadu_ps(init ? init : c + i * ldc);
+        acc[i][1] = _mm512_loadu_ps(init ? init + 16 : c + i * ldc + 16);
     }
     for (int k = 0; k < kc; k++) {
         __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
@@ -35,12 +35,12 @@ void scs_kernel_avx512_f32(int kc, const float *a, const float *b, float *c, siz
 
 // b: for each k pair, 32 columns x 2 bf16 (one uint32 per column); a: for each pair, MR uint32.
 __attribute__((target("avx512f,avx512bf16")))
-void scs_kernel_avx512_bf16(int kpairs, const uint32_t *a, const uint32_t *b, float *c, size_t ldc) {
+void scs_kernel_avx512_bf16(int kpairs, const uint32_t *a, const uint32_t *b, float *c, size_t ldc, const float *init) {
     __m512 acc[MR][2];
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
-        acc[i][0] = _mm512_loadu_ps(c + i * ldc);
-        acc[i][1] = _mm512_loadu_ps(c + i * ldc + 16);
+        acc[i][0] = _mm512_loadu_ps(init ? init : c + i * ldc);
+        acc[i][1] = _mm512_loadu_ps(init ? init + 16 : c + i * ldc + 16);
     }
     for (int p = 0; p < kpairs; p++) {
         __m512bh b0 = (__m512bh)_mm512_load_si512((const void *)b);
@@ -97,8 +97,8 @@ void scs_pack_a_bf16_avx512(int rows, int kpairs, const float *a, size_t lda, fl
     }
 }
 #else
-void scs_kernel_avx512_f32(int kc, const float *a, const float *b, float *c, size_t ldc) {}
-void scs_kernel_avx512_bf16(int kpairs, const uint32_t *a, const uint32_t *b, float *c, size_t ldc) {}
+void scs_kernel_avx512_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {}
+void scs_kernel_avx512_bf16(int kpairs, const uint32_t *a, const uint32_t *b, float *c, size_t ldc, const float *init) {}
 void scs_pack_a_bf16_avx512(int rows, int kpairs, const float *a, size_t lda, float alpha, int k_total,
                             int k0, int mr, uint32_t *dst) {}
 #endif

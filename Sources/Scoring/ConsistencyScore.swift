@@ -39,6 +39,17 @@ public enum ConsistencyScore {
         return sims
     }
 
+    /// The cosine of two embeddings, in double precision (0 if either is zero).
+    public static func cosine(_ a: [Float], _ b: [Float]) -> Double {
+        var dot = 0.0, na = 0.0, nb = 0.0
+        for (x, y) in zip(a, b) {
+            dot += Double(x) * Double(y)
+            na += Double(x) * Double(x)
+            nb += Double(y) * Double(y)
+        }
+        return na > 0 && nb > 0 ? dot / (na.squareRoot() * nb.squareRoot()) : 0
+    }
+
     /// The score of a group of at least two embeddings; nil for fewer (no pair to compare).
     public static func score(model: String, prompt: String, embeddings: [[Float]]) -> GroupScore? {
         guard embeddings.count >= 2 else { return nil }

@@ -45,8 +45,9 @@ public struct EmbeddingPipeline: Sendable {
         let pending = BoundedQueue<Batch>(capacity: workers + 1)
         let finished = BoundedQueue<BatchResult>(capacity: 4 * workers + 4)
 
-        let reader = Thread { [preprocessor, batchSize] in
+        let reader = Thread { [preprocessor, batchSize, workers] in
             var batch = Batch()
+            var target = Self.batchTarget(remaining: paths.count, workers: workers, batchSize: batchSize)
             for (index, path) in paths.enumerated() {
                 do {
                     let image = try ImageDecoder.decode(fileAt: path)
@@ -57,9 +58,10 @@ public struct EmbeddingPipeline: Sendable {
                 } catch {
                     batch.failed.append((index, ImageFileError(path: path, reason: "\(error)")))
                 }
-                if batch.indices.count == batchSize || index == paths.count - 1 {
+                if batch.indices.count == target || index == paths.count - 1 {
                     if !pending.push(batch) { return }
                     batch = Batch()
+                    target = Self.batchTarget(remaining: paths.count - index - 1, workers: workers, batchSize: batchSize)
                 }
             }
             pending.close()
@@ -98,6 +100,19 @@ public struct EmbeddingPipeline: Sendable {
             finished.cancel()
             throw error
         }
+    }
+}
+
+extension EmbeddingPipeline {
+    /// The size of the next batch: `batchSize`, except that the remaining images are spread evenly
+    /// over the rounds they need, so no worker idles at the end (20 images on 2 workers with
+    /// batches of 16 make two batches of 10, not 16 and 4). Batch sizes never change a result.
+    static func batchTarget(remaining: Int, workers: Int, batchSize: Int) -> Int {
+        guard remaining > 0 else { return batchSize }
+        let perRound = workers * batchSize
+        let rounds = (remaining + perRound - 1) / perRound
+        let share = rounds * workers
+        return min(batchSize, max(1, (remaining + share - 1) / share))
     }
 }
 

@@ -15,8 +15,8 @@ public final class GEMMScratch: @unchecked Sendable {
     deinit { floats.deallocate() }
 }
 
-/// `out[M, N] = x[M, K] · Wᵀ + bias`, `W` packed (`PackedMatrix`). The bias is written into
-/// `out` first and accumulated into, so each output is bias + Σₖ x·w as one fma chain; then
+/// `out[M, N] = x[M, K] · Wᵀ + bias`, `W` packed (`PackedMatrix`). Each output is one fma chain
+/// over k starting from the bias (inside the kernel, so `out` is written once); then
 /// `activation`, if given, on each output.
 @inline(__always)
 public func linear(_ x: UnsafePointer<Float>, rows m: Int, weight: PackedMatrix, bias: UnsafePointer<Float>?,
@@ -24,12 +24,9 @@ public func linear(_ x: UnsafePointer<Float>, rows m: Int, weight: PackedMatrix,
                    scratch: GEMMScratch, then activation: Activation? = nil) {
     precondition(m <= scratch.rows, "GEMM of \(m) rows exceeds scratch for \(scratch.rows)")
     let n = weight.outFeatures, ldc = outStride ?? n
-    for r in 0..<m {
-        if let bias { (out + r * ldc).update(from: bias, count: n) } else { (out + r * ldc).initialize(repeating: 0, count: n) }
-    }
     // Quick GELU is fused: applied to each tile as it is finished, while it is in cache.
     let fused = activation == .quickGELU
-    scs_gemm_ex(Int32(m), x, inStride ?? weight.inFeatures, 1, weight.packed, out, ldc, scratch.floats,
+    scs_gemm_ex(Int32(m), x, inStride ?? weight.inFeatures, 1, weight.packed, bias, out, ldc, scratch.floats,
                 fused ? SCS_EPILOGUE_QUICK_GELU : SCS_EPILOGUE_NONE)
     if let activation, !fused {
         for r in 0..<m { activation.apply(out + r * ldc, count: n) }
@@ -48,8 +45,7 @@ public func matmul(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float
     } else {
         scs_pack_kn_into(b, Int32(k), Int32(n), ldb, SCS_FORMAT_F32, packBuffer, &packed)
     }
-    for r in 0..<m { (c + r * ldc).initialize(repeating: 0, count: n) }
-    scs_gemm(Int32(m), a, lda, alpha, &packed, c, ldc, scratch.floats)
+    scs_gemm(Int32(m), a, lda, alpha, &packed, nil, c, ldc, scratch.floats)
 }
 
 /// Bytes of the buffer `matmul` packs an `[N, K]` (or `[K, N]`) fp32 operand into.

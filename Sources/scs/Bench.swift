@@ -19,6 +19,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Write the figures as JSON here.")
     var json: String?
 
+    @Option(help: "With --precision other than fp32: compare with fp32 on these groups, image i in group i mod N (scripts/bench/make_images.py makes image i from photo i mod 7).")
+    var groups = 7
+
     @OptionGroup var modelOptions: ModelOptions
 
     func run() async throws {
@@ -54,14 +57,45 @@ struct Bench: AsyncParsableCommand {
         say(String(format: "scs: %d images in %.2f s: %.2f images/s (%@, %d threads, batch %d, %@ kernels on %@), peak RSS %.0f MB",
                    done, seconds, rate, modelOptions.precision.rawValue, pipeline.workers, pipeline.batchSize,
                    KernelPath.current.rawValue, CPU.brand, peakMB))
+        var accuracy: [String: String] = [:]
+        if modelOptions.precision != .fp32 {
+            // Against fp32 on the same images (untimed): every embedding's cosine, every group's SCS.
+            let unique = Array(Set(paths)).sorted()
+            let reduced = try Self.embeddings(pipeline, unique)
+            let reference = try Self.embeddings(EmbeddingPipeline(model: try CLIPVisionModel(directory: directory), batchSize: pipeline.batchSize), unique)
+            var minCosine = 1.0, maxDelta = 0.0
+            for (a, b) in zip(reduced, reference) { minCosine = min(minCosine, ConsistencyScore.cosine(a, b)) }
+            let n = max(1, groups)
+            for g in 0..<n {
+                let members = unique.indices.filter { $0 % n == g }
+                guard members.count >= 2 else { continue }
+                let s1 = ConsistencyScore.score(model: "", prompt: "", embeddings: members.map { reduced[$0] })!.scs
+                let s0 = ConsistencyScore.score(model: "", prompt: "", embeddings: members.map { reference[$0] })!.scs
+                maxDelta = max(maxDelta, abs(s1 - s0))
+            }
+            say(String(format: "scs: %@ vs fp32 on %d images: min cosine %.6f, largest SCS difference %.4f (%d groups)",
+                       modelOptions.precision.rawValue, unique.count, minCosine, maxDelta, min(n, unique.count)))
+            accuracy = ["min_cosine_vs_fp32": "\(minCosine)", "max_scs_difference_vs_fp32": "\(maxDelta)"]
+        }
         if let json {
-            let figures: [String: String] = [
+            var figures: [String: String] = [
                 "images": "\(done)", "seconds": "\(seconds)", "images_per_second": "\(rate)",
                 "threads": "\(pipeline.workers)", "batch_size": "\(pipeline.batchSize)", "peak_rss_mb": "\(peakMB)",
                 "precision": modelOptions.precision.rawValue, "kernels": KernelPath.current.rawValue,
                 "cpu": CPU.brand, "cpu_extensions": CPU.extensions.joined(separator: " "), "model": directory.lastPathComponent,
             ]
+            figures.merge(accuracy) { $1 }
             try OutputFiles.writeJSON(figures, to: json)
         }
+    }
+
+    /// The embeddings of `paths`, in order.
+    static func embeddings(_ pipeline: EmbeddingPipeline, _ paths: [String]) throws -> [[Float]] {
+        var out = [[Float]](repeating: [], count: paths.count)
+        try pipeline.run(paths: paths) { result in
+            if let failure = result.failed.first { throw failure.error }
+            for (i, e) in result.embedded { out[i] = e }
+        }
+        return out
     }
 }

@@ -1,6 +1,8 @@
 """Build full-size random-weight CLIP models for the parity test (not committed).
 
-    .venv-oracle/bin/python scripts/oracle/full_models.py OUTDIR     # e.g. .oracle-cache/models
+    .venv-oracle/bin/python scripts/oracle/full_models.py OUTDIR [NAME ...]   # e.g. .oracle-cache/models
+
+NAMEs default to vit-b-32 and vit-b-16 (the parity test's); vit-l-14 is for the benchmark.
 
 writes, for each of
   OUTDIR/vit-b-32/   CLIPConfig() defaults (= ViT-B/32 vision tower, default text tower), seed 32
@@ -25,12 +27,18 @@ MODELS = {
     "vit-b-32": (dict(), 32, "random CLIP ViT-B/32 (CLIPConfig() defaults), seed 32, 2-D weights x2.5"),
     "vit-b-16": (dict(patch_size=16), 16, "random CLIP ViT-B/16 (CLIPConfig() defaults, vision patch_size=16), "
                                           "seed 16, 2-D weights x2.5"),
+    "vit-l-14": (dict(hidden_size=1024, intermediate_size=4096, num_hidden_layers=24, num_attention_heads=16,
+                      patch_size=14, projection_dim=768), 14,
+                 "random CLIP ViT-L/14 (vision 1024 wide, 24 layers, 16 heads, patch 14, projection 768), "
+                 "seed 14, 2-D weights x2.5"),
 }
+DEFAULT = ("vit-b-32", "vit-b-16")
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2 or any(n not in MODELS for n in sys.argv[2:]):
         sys.exit(__doc__)
+    names = sys.argv[2:] or DEFAULT
     from transformers import CLIPModel
     from transformers.utils import logging as hf_logging
     hf_logging.disable_progress_bar()
@@ -38,7 +46,8 @@ def main():
 
     out = Path(sys.argv[1])
     x = None
-    for name, (vision, seed, description) in MODELS.items():
+    for name in names:
+        vision, seed, description = MODELS[name]
         d = out / name
         if (d / "expected.npy").exists():
             print(f"{name}: exists, skipped ({d})")
@@ -46,7 +55,8 @@ def main():
         d.mkdir(parents=True, exist_ok=True)
         if x is None:
             x = pixel_batch(224)
-        model = build_model(vision, None, seed=seed)
+        vision = dict(vision)
+        model = build_model(vision, vision.pop("projection_dim", None), seed=seed)
         model.save_pretrained(d)
         emb = image_features(model, x)
         reloaded = CLIPModel.from_pretrained(d, dtype=torch.float32).eval()

@@ -75,12 +75,12 @@ void scs_packed_free(scs_packed *p);
 /// Scratch floats scs_gemm needs for M rows (the packed left operand of one K block).
 size_t scs_gemm_scratch_floats(int m);
 
-/// C[M,N] = C + alpha · A[M,K] · B, row-major, C's initial content (e.g. a bias) is accumulated
-/// into. Every C element is computed as one chain c ← fma(a_k, b_k, c) over k = 0, 1, …, K−1
-/// in order, starting from C's value (alpha scales A as it is packed: exact for powers of two,
-/// and in any case the same for every row). `scratch` holds scs_gemm_scratch_floats(m) floats,
-/// 64-byte aligned.
-void scs_gemm(int m, const float *a, size_t lda, float alpha, const scs_packed *b,
+/// C[M,N] = bias + alpha · A[M,K] · B, row-major (bias: N floats, or NULL for none). Every C
+/// element is one chain c ← fma(a_k, b_k, c) over k = 0, 1, …, K−1 in order, starting from
+/// bias[j] (or 0); bf16 takes k in pairs. alpha scales A as it is packed (exact for powers of
+/// two, and in any case the same for every row). `scratch` holds scs_gemm_scratch_floats(m)
+/// floats, 64-byte aligned. C's previous content is not read.
+void scs_gemm(int m, const float *a, size_t lda, float alpha, const scs_packed *b, const float *bias,
               float *c, size_t ldc, float *scratch);
 
 /// Epilogues applied to each finished tile of C, while it is in cache.
@@ -90,7 +90,7 @@ typedef enum {
 } scs_epilogue;
 
 /// scs_gemm, then `epilogue` on each element of C (the same bits as applying it afterwards).
-void scs_gemm_ex(int m, const float *a, size_t lda, float alpha, const scs_packed *b,
+void scs_gemm_ex(int m, const float *a, size_t lda, float alpha, const scs_packed *b, const float *bias,
                  float *c, size_t ldc, float *scratch, scs_epilogue epilogue);
 
 /// Elementwise kernels (elementwise.c): the same bits on every CPU.
