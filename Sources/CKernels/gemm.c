@@ -215,20 +215,17 @@ size_t scs_gemm_scratch_floats(int m) {
     return rows * SCS_MAX_KC;
 }
 
-// Packs rows [0, m) of A, k in [k0, k0 + kc), scaled by alpha (x · 1 is exact), into micro-panels
-// of mr rows, each written in order (for each k, mr values); rows past m read a zero row.
-static void pack_a_f32(int m, int kc, const float *a, size_t lda, float alpha, int k0, int mr, float *dst) {
-    static const float zeros[SCS_MAX_KC];
-    const float *rows[SCS_MAX_MR];
-    int panels = (m + mr - 1) / mr;
-    for (int q = 0; q < panels; q++) {
-        for (int r = 0; r < mr; r++) {
-            int row = q * mr + r;
-            rows[r] = row < m ? a + (size_t)row * lda + k0 : zeros;
+// Copies `rows` rows of A, k in [k0, k0 + kc), scaled by alpha, into `dst` as mr rows of kc
+// (rows past `rows` zero): for a last panel that does not fill a tile, or alpha != 1.
+static void copy_a_f32(int rows, int kc, const float *a, size_t lda, float alpha, int k0, int mr, float *dst) {
+    for (int r = 0; r < mr; r++) {
+        float *out = dst + (size_t)r * kc;
+        if (r < rows) {
+            const float *src = a + (size_t)r * lda + k0;
+            for (int kk = 0; kk < kc; kk++) out[kk] = src[kk] * alpha;
+        } else {
+            memset(out, 0, (size_t)kc * 4);
         }
-        float *panel = dst + (size_t)q * mr * kc;
-        for (int kk = 0; kk < kc; kk++)
-            for (int r = 0; r < mr; r++) *panel++ = rows[r][kk] * alpha;
     }
 }
 
@@ -258,14 +255,20 @@ void scs_gemm_ex(int m, const float *a, size_t lda, float alpha, const scs_packe
                 scs_pack_a_bf16_avx512(rows, kc / 2, a + (size_t)q * mr * lda, lda, alpha, b->k, k0, mr,
                                        (uint32_t *)scratch + (size_t)q * mr * (kc / 2));
             }
-        } else {
-            pack_a_f32(m, kc, a, lda, alpha, k0, mr, scratch);
         }
         const int first = k0 == 0, last = k0 + d->kc >= kp;
         for (int j0 = 0; j0 < n; j0 += d->nc) {
             int j1 = n - j0 < d->nc ? n : j0 + d->nc;
             for (int q = 0; q < panels_m; q++) {
                 int rows = m - q * mr < mr ? m - q * mr : mr;
+                // fp32 reads A in place; a partial panel, or a scaled A, through a copy.
+                const float *ap = a + (size_t)q * mr * lda + k0;
+                size_t ald = lda;
+                if (!bf16 && (rows < mr || alpha != 1.0f)) {
+                    copy_a_f32(rows, kc, a + (size_t)q * mr * lda, lda, alpha, k0, mr, scratch);
+                    ap = scratch;
+                    ald = (size_t)kc;
+                }
                 for (int j = j0; j < j1; j += nr) {
                     int cols = n - j < nr ? n - j : nr;
                     const float *init = NULL;
@@ -293,7 +296,7 @@ void scs_gemm_ex(int m, const float *a, size_t lda, float alpha, const scs_packe
                         d->bf16(kc / 2, (const uint32_t *)scratch + (size_t)q * mr * (kc / 2), bp, target, ld, init);
                     } else {
                         const float *bp = (const float *)b->data + panel + (size_t)k0 * nr;
-                        d->f32(kc, scratch + (size_t)q * mr * kc, bp, target, ld, init);
+                        d->f32(kc, ap, ald, bp, target, ld, init);
                     }
                     if (target == tile)
                         for (int r = 0; r < rows; r++) memcpy(ct + (size_t)r * ldc, tile + r * nr, (size_t)cols * 4);

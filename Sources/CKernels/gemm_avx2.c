@@ -7,8 +7,11 @@
 #define MR SCS_AVX2_MR
 
 __attribute__((target("avx2,fma")))
-void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
+void scs_kernel_avx2_f32(int kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, const float *init) {
     __m256 acc[MR][2];
+    const float *row[MR];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) row[i] = a + i * lda;
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
         acc[i][0] = _mm256_loadu_ps(init ? init : c + i * ldc);
@@ -18,11 +21,10 @@ void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_
         __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
 #pragma clang loop unroll(full)
         for (int i = 0; i < MR; i++) {
-            __m256 ai = _mm256_broadcast_ss(a + i);
+            __m256 ai = _mm256_broadcast_ss(row[i] + k);
             acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
             acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
         }
-        a += MR;
         b += 16;
     }
 #pragma clang loop unroll(full)
@@ -32,5 +34,5 @@ void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_
     }
 }
 #else
-void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {}
+void scs_kernel_avx2_f32(int kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, const float *init) {}
 #endif

@@ -1,5 +1,5 @@
 // AVX-512 micro-kernels: a 12 x 32 fp32 tile in 24 zmm accumulators (2 vectors of B per k,
-// 12 broadcasts of A), and the same tile in bf16 pairs with AVX512-BF16's vdpbf16ps.
+// 12 broadcasts of A, read in place from 12 rows), and the same tile in bf16 pairs with AVX512-BF16's vdpbf16ps.
 // Compiled for those ISAs with target attributes; called only where CPUID says they run.
 #include "gemm_internal.h"
 #if defined(__x86_64__)
@@ -8,8 +8,11 @@
 #define MR SCS_AVX512_MR
 
 __attribute__((target("avx512f")))
-void scs_kernel_avx512_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
+void scs_kernel_avx512_f32(int kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, const float *init) {
     __m512 acc[MR][2];
+    const float *row[MR];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) row[i] = a + i * lda;
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
         acc[i][0] = _mm512_loadu_ps(init ? init : c + i * ldc);
@@ -19,11 +22,10 @@ void scs_kernel_avx512_f32(int kc, const float *a, const float *b, float *c, siz
         __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
 #pragma clang loop unroll(full)
         for (int i = 0; i < MR; i++) {
-            __m512 ai = _mm512_set1_ps(a[i]);
+            __m512 ai = _mm512_set1_ps(row[i][k]);
             acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
             acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
         }
-        a += MR;
         b += 32;
     }
 #pragma clang loop unroll(full)
@@ -97,7 +99,7 @@ void scs_pack_a_bf16_avx512(int rows, int kpairs, const float *a, size_t lda, fl
     }
 }
 #else
-void scs_kernel_avx512_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {}
+void scs_kernel_avx512_f32(int kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, const float *init) {}
 void scs_kernel_avx512_bf16(int kpairs, const uint32_t *a, const uint32_t *b, float *c, size_t ldc, const float *init) {}
 void scs_pack_a_bf16_avx512(int rows, int kpairs, const float *a, size_t lda, float alpha, int k_total,
                             int k0, int mr, uint32_t *dst) {}

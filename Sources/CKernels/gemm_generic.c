@@ -6,14 +6,13 @@
 #define MR SCS_GENERIC_MR
 #define NR SCS_GENERIC_NR
 
-void scs_kernel_generic_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
+void scs_kernel_generic_f32(int kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, const float *init) {
     float acc[MR][NR];
     for (int i = 0; i < MR; i++)
         for (int j = 0; j < NR; j++) acc[i][j] = init ? init[j] : c[i * ldc + j];
     for (int k = 0; k < kc; k++) {
         for (int i = 0; i < MR; i++)
-            for (int j = 0; j < NR; j++) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
-        a += MR;
+            for (int j = 0; j < NR; j++) acc[i][j] = fmaf(a[i * lda + k], b[j], acc[i][j]);
         b += NR;
     }
     for (int i = 0; i < MR; i++)

@@ -4,13 +4,12 @@
 //   c[i][j] <- fma(a[i][k], b[k][j], c[i][j])   for k = 0 .. kc-1, in order,
 // starting from C's values, or, where `init` is given (the first K block), from init[j] (the bias
 // row, or zeros) without reading C;
-// reading A as a packed micro-panel (for each k, MR values) and B as a packed panel (for each k,
-// NR values). The bf16 kernels take k in pairs (vdpbf16ps: c += a0*b0 + a1*b1).
+// reading A (fp32) in place as MR rows lda apart, and B as a packed panel (for each k, NR values). The bf16 kernels take k in pairs (vdpbf16ps: c += a0*b0 + a1*b1).
 #ifndef SCS_GEMM_INTERNAL_H
 #define SCS_GEMM_INTERNAL_H
 #include "scs_kernels.h"
 
-typedef void (*scs_kernel_f32)(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init);
+typedef void (*scs_kernel_f32)(int kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, const float *init);
 typedef void (*scs_kernel_bf16)(int kpairs, const uint32_t *a, const uint32_t *b, float *c, size_t ldc, const float *init);
 
 typedef struct {
@@ -32,11 +31,11 @@ typedef struct {
 #define SCS_MAX_NR 32
 #define SCS_MAX_KC 512
 
-void scs_kernel_avx512_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init);
+void scs_kernel_avx512_f32(int kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, const float *init);
 void scs_kernel_avx512_bf16(int kpairs, const uint32_t *a, const uint32_t *b, float *c, size_t ldc, const float *init);
 void scs_pack_a_bf16_avx512(int rows, int kpairs, const float *a, size_t lda, float alpha, int k_total,
                             int k0, int mr, uint32_t *dst);
-void scs_kernel_avx2_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init);
-void scs_kernel_generic_f32(int kc, const float *a, const float *b, float *c, size_t ldc, const float *init);
+void scs_kernel_avx2_f32(int kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, const float *init);
+void scs_kernel_generic_f32(int kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, const float *init);
 
 #endif

@@ -149,6 +149,21 @@ public final class SafetensorsFile: @unchecked Sendable {
         }
     }
 
+    /// Gives back the memory of tensor `name` once a copy of it is made (packed weights): its
+    /// whole pages go back to the kernel (they are read again from the file if ever touched) and
+    /// a widened copy is freed. So loading peaks near the packed model's size, not twice it.
+    /// Pointers to `name` from `floats` must not be used afterwards.
+    public func release(_ name: String) {
+        guard let entry = entries[name] else { return }
+        lock.lock()
+        if let copy = converted.removeValue(forKey: name) { copy.deallocate() }
+        lock.unlock()
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = dataStart + entry.begin, end = dataStart + entry.end
+        let low = (start + page - 1) / page * page, high = end / page * page
+        if high > low { madvise(base + low, high - low, MADV_DONTNEED) }
+    }
+
     private func widened(_ name: String, fill: (UnsafeMutablePointer<Float>) -> Void) -> UnsafePointer<Float> {
         lock.lock()
         defer { lock.unlock() }

@@ -38,7 +38,15 @@ struct VisionWeights: @unchecked Sendable {
             arena.copy(try t(name, shape), count: shape.reduce(1, *))
         }
         func packed(_ name: String, _ n: Int, _ k: Int, _ shape: [Int]? = nil, _ precision: Precision) throws -> PackedMatrix {
-            try PackedMatrix(weight: try t(name, shape ?? [n, k]), outFeatures: n, inFeatures: k, precision: precision)
+            let matrix = try PackedMatrix(weight: try t(name, shape ?? [n, k]), outFeatures: n, inFeatures: k, precision: precision)
+            file.release(name)
+            return matrix
+        }
+        func stacked(_ names: [String]) throws -> PackedMatrix {
+            let matrix = try PackedMatrix(stacking: try names.map { try t($0, [d, d]) }, outFeatures: d, inFeatures: d,
+                                          precision: precision)
+            names.forEach(file.release)
+            return matrix
         }
         patch = try packed(v + "embeddings.patch_embedding.weight", d, c.channels * p * p, [d, c.channels, p, p], .fp32)
         classEmbedding = try vec(v + "embeddings.class_embedding", [d])
@@ -53,11 +61,7 @@ struct VisionWeights: @unchecked Sendable {
             }
             return Layer(
                 norm1Gamma: try vec(l + "layer_norm1.weight", [d]), norm1Beta: try vec(l + "layer_norm1.bias", [d]),
-                qkv: try PackedMatrix(stacking: [
-                    try t(l + "self_attn.q_proj.weight", [d, d]),
-                    try t(l + "self_attn.k_proj.weight", [d, d]),
-                    try t(l + "self_attn.v_proj.weight", [d, d]),
-                ], outFeatures: d, inFeatures: d, precision: precision),
+                qkv: try stacked(["q_proj", "k_proj", "v_proj"].map { l + "self_attn.\($0).weight" }),
                 qkvBias: UnsafePointer(qkvBias),
                 out: try packed(l + "self_attn.out_proj.weight", d, d, nil, precision),
                 outBias: try vec(l + "self_attn.out_proj.bias", [d]),

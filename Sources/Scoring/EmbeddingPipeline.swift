@@ -72,7 +72,7 @@ public struct EmbeddingPipeline: Sendable {
         let running = Counter(workers)
         for _ in 0..<workers {
             let worker = Thread { [model] in
-                let workspace = model.makeWorkspace(capacity: batchSize)
+                let workspace = model.borrowWorkspace(capacity: batchSize)
                 let e = model.config.projectionDim
                 var out = [Float](repeating: 0, count: batchSize * e)
                 while let batch = pending.pop() {
@@ -87,6 +87,7 @@ public struct EmbeddingPipeline: Sendable {
                     let embedded = (0..<n).map { (batch.indices[$0], Array(out[($0 * e)..<(($0 + 1) * e)])) }
                     if !finished.push(BatchResult(embedded: embedded, failed: batch.failed)) { break }
                 }
+                model.recycle(workspace)
                 if running.decrement() == 0 { finished.close() }
             }
             worker.stackSize = 1 << 22

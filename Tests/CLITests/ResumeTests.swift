@@ -1,12 +1,23 @@
 import Foundation
 import SCSScoring
+import SCSTensor
 import TestSupport
 import XCTest
 
 /// kill -9 during `scs score`, rerun: it resumes from the cache and the scores are identical to
-/// an uninterrupted run's.
+/// an uninterrupted run's, byte for byte, on every kernel path the CPU runs (SCS_KERNEL).
 final class ResumeTests: XCTestCase {
     func testKilledRunResumesWithIdenticalScores() throws {
+        var scores: [String: String] = [:]
+        for path in KernelPath.allCases where path.isSupported {
+            scores[path.rawValue] = try killAndResume(environment: ["SCS_KERNEL": path.rawValue], label: path.rawValue)
+        }
+        // fp32 on every path is the same arithmetic: the same scores.csv.
+        XCTAssertEqual(Set(scores.values).count, 1, "scores differ between kernel paths: \(scores.keys.sorted())")
+    }
+
+    /// Returns the clean run's scores.csv.
+    func killAndResume(environment: [String: String], label: String) throws -> String {
         let work = try makeTemporaryDirectory("scs-resume")
         let tiny = TestPaths.fixtures.appendingPathComponent("models/tiny-b32")
         let photo = try Data(contentsOf: TestPaths.sharedImages.appendingPathComponent("hubble_deep_field.jpg"))
@@ -22,7 +33,8 @@ final class ResumeTests: XCTestCase {
         let fingerprint = Embedder.cacheKey(fingerprint: try ModelFingerprint.compute(directory: tiny, cache: nil), precision: .fp32)
         let args = ["score", data, "--model", tiny.path, "--cache", cachePath, "--batch-size", "2", "--quiet"]
 
-        let (process, _, _) = try CLIRunner.start(args + ["--out", work.appendingPathComponent("killed.csv").path])
+        let (process, _, _) = try CLIRunner.start(args + ["--out", work.appendingPathComponent("killed.csv").path],
+                                                  environment: environment)
         var stored = 0
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline && process.isRunning {
@@ -32,7 +44,7 @@ final class ResumeTests: XCTestCase {
             }
             usleep(20_000)
         }
-        XCTAssertTrue(process.isRunning, "the run finished before it could be killed")
+        XCTAssertTrue(process.isRunning, "\(label): the run finished before it could be killed")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
@@ -42,15 +54,18 @@ final class ResumeTests: XCTestCase {
 
         let resumedCSV = work.appendingPathComponent("resumed.csv").path
         let json = work.appendingPathComponent("resumed.json").path
-        let resumed = try CLIRunner.run(args + ["--out", resumedCSV, "--json", json])
+        let resumed = try CLIRunner.run(args + ["--out", resumedCSV, "--json", json], environment: environment)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         let summary = try XCTUnwrap(try loadJSON(URL(fileURLWithPath: json)) as? [String: Any])
         XCTAssertEqual(summary["from_cache"] as? Int, afterKill)
         XCTAssertEqual(summary["embedded"] as? Int, total - afterKill)
 
         let cleanCSV = work.appendingPathComponent("clean.csv").path
-        let clean = try CLIRunner.run(["score", data, "--model", tiny.path, "--no-cache", "--quiet", "--out", cleanCSV])
+        let clean = try CLIRunner.run(["score", data, "--model", tiny.path, "--no-cache", "--quiet", "--out", cleanCSV],
+                                      environment: environment)
         XCTAssertEqual(clean.status, 0, clean.stderr)
-        XCTAssertEqual(try String(contentsOfFile: resumedCSV, encoding: .utf8), try String(contentsOfFile: cleanCSV, encoding: .utf8))
+        XCTAssertEqual(try String(contentsOfFile: resumedCSV, encoding: .utf8), try String(contentsOfFile: cleanCSV, encoding: .utf8),
+                       "\(label): resumed scores differ from a clean run's")
+        return try String(contentsOfFile: cleanCSV, encoding: .utf8)
     }
 }
