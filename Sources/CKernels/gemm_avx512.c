@@ -1,5 +1,6 @@
 // AVX-512 micro-kernels: a 12 x 32 fp32 tile in 24 zmm accumulators (2 vectors of B per k,
-// 12 broadcasts of A, read in place from 12 rows), and the same tile in bf16 pairs with AVX512-BF16's vdpbf16ps.
+// 12 broadcasts of A, read in place from 12 rows), and the same tile in bf16 pairs with
+// AVX512-BF16's vdpbf16ps.
 // Compiled for those ISAs with target attributes; called only where CPUID says they run.
 #include "gemm_internal.h"
 #if defined(__x86_64__)
@@ -7,17 +8,25 @@
 
 #define MR SCS_AVX512_MR
 
+// The tile's 24 accumulators start from the bias row `init` (first K block) or from C, and end in C.
+#define LOAD_TILE()                                                            \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {          \
+        acc[i][0] = _mm512_loadu_ps(init ? init : c + i * ldc);                \
+        acc[i][1] = _mm512_loadu_ps(init ? init + 16 : c + i * ldc + 16);      \
+    }
+#define STORE_TILE()                                                           \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {          \
+        _mm512_storeu_ps(c + i * ldc, acc[i][0]);                              \
+        _mm512_storeu_ps(c + i * ldc + 16, acc[i][1]);                         \
+    }
+
 __attribute__((target("avx512f")))
 void scs_kernel_avx512_f32(int kc, const float *a, size_t lda, const float *b, float *c, size_t ldc, const float *init) {
     __m512 acc[MR][2];
     const float *row[MR];
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) row[i] = a + i * lda;
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++) {
-        acc[i][0] = _mm512_loadu_ps(init ? init : c + i * ldc);
-        acc[i][1] = _mm512_loadu_ps(init ? init + 16 : c + i * ldc + 16);
-    }
+    LOAD_TILE();
     for (int k = 0; k < kc; k++) {
         __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
 #pragma clang loop unroll(full)
@@ -28,22 +37,14 @@ void scs_kernel_avx512_f32(int kc, const float *a, size_t lda, const float *b, f
         }
         b += 32;
     }
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++) {
-        _mm512_storeu_ps(c + i * ldc, acc[i][0]);
-        _mm512_storeu_ps(c + i * ldc + 16, acc[i][1]);
-    }
+    STORE_TILE();
 }
 
 // b: for each k pair, 32 columns x 2 bf16 (one uint32 per column); a: for each pair, MR uint32.
 __attribute__((target("avx512f,avx512bf16")))
 void scs_kernel_avx512_bf16(int kpairs, const uint32_t *a, const uint32_t *b, float *c, size_t ldc, const float *init) {
     __m512 acc[MR][2];
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++) {
-        acc[i][0] = _mm512_loadu_ps(init ? init : c + i * ldc);
-        acc[i][1] = _mm512_loadu_ps(init ? init + 16 : c + i * ldc + 16);
-    }
+    LOAD_TILE();
     for (int p = 0; p < kpairs; p++) {
         __m512bh b0 = (__m512bh)_mm512_load_si512((const void *)b);
         __m512bh b1 = (__m512bh)_mm512_load_si512((const void *)(b + 16));
@@ -56,11 +57,7 @@ void scs_kernel_avx512_bf16(int kpairs, const uint32_t *a, const uint32_t *b, fl
         a += MR;
         b += 32;
     }
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++) {
-        _mm512_storeu_ps(c + i * ldc, acc[i][0]);
-        _mm512_storeu_ps(c + i * ldc + 16, acc[i][1]);
-    }
+    STORE_TILE();
 }
 
 // Packs `rows` (<= mr) rows of A, k in [k0, k0 + 2·kpairs), scaled by alpha, into bf16 pairs,
