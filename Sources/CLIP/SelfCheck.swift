@@ -3,7 +3,7 @@ import SCSTensor
 
 /// Checks this CPU's arithmetic, on every kernel path it runs: SyntheticCLIP's small check model
 /// against the embeddings transformers computed for it (SelfCheckReference.swift), and the same
-/// bits in a batch as one at a time. A BLAS or CPU that computes wrong numbers fails here loudly.
+/// bits in a batch as one at a time. A kernel, compiler or CPU that computes wrong numbers fails here loudly.
 public enum SelfCheck {
     /// One kernel path in one precision.
     public struct Result: Sendable {

@@ -11,7 +11,7 @@ import SCSTensor
 ///     calling thread: receives finished batches in any order (to store them, draw progress)
 ///
 /// Decoding the next batch overlaps the network's work on the current ones, and every core stays
-/// busy through the non-BLAS parts of the network too (layer norms, softmax, activations).
+/// busy through the non-GEMM parts of the network too (layer norms, softmax, activations).
 public struct EmbeddingPipeline: Sendable {
     public let model: CLIPVisionModel
     public let preprocessor: CLIPPreprocessor
