@@ -28,6 +28,8 @@ public struct CLIPPreprocessor: Sendable, Equatable {
 
     /// The size after step 1.
     public func resizedSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        // Decoders refuse empty images; a caller's 0 gets the short side, not a trap.
+        guard width > 0, height > 0 else { return (size, size) }
         if width <= height {
             return (size, Int(Double(size * height) / Double(width)))
         }

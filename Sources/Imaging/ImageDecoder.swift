@@ -7,13 +7,18 @@ public enum ImageDecoder {
     public static func decode(_ bytes: [UInt8]) throws -> RGBImage {
         if bytes.isEmpty { throw ImageDecodingError.empty }
         guard let format = ImageFormat.sniff(bytes) else { throw ImageDecodingError.unrecognizedFormat }
-        return try bytes.withUnsafeBytes { raw in
+        let image = try bytes.withUnsafeBytes { raw in
             switch format {
             case .jpeg: return try JPEGDecoder.decode(raw)
             case .png: return try PNGDecoder.decode(raw)
             case .webp: return try WebPDecoder.decode(raw)
             }
         }
+        // A damaged header can declare a zero side; nothing downstream can resize that.
+        guard image.width > 0, image.height > 0 else {
+            throw ImageDecodingError.corrupt(format, "the image is \(image.width)x\(image.height) pixels")
+        }
+        return image
     }
 
     /// Reads and decodes a file; errors name the file.
