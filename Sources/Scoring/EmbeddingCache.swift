@@ -18,37 +18,52 @@ public final class EmbeddingCache: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        do {
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
-            var config = Configuration()
-            config.busyMode = .timeout(30)
-            config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        // Two processes opening a new cache at once (a test probing a running `scs score`, shards
+        // started together) can meet SQLITE_BUSY where SQLite does not wait (switching to WAL,
+        // upgrading a read to a write): try again for a few seconds before giving up.
+        var attempt = 0
+        while true {
+            do {
+                db = try Self.open(path: path)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 50 {
+                attempt += 1
+                usleep(100_000)
+            } catch {
+                throw CacheError(path: path, reason: "\(error)")
             }
-            db = try DatabaseQueue(path: path, configuration: config)
-            var migrator = DatabaseMigrator()
-            migrator.registerMigration("v1") { db in
-                try db.create(table: "embedding") { t in
-                    t.column("model", .text).notNull()
-                    t.column("preprocess", .integer).notNull()
-                    t.column("image_sha256", .text).notNull()
-                    t.column("dim", .integer).notNull()
-                    t.column("vector", .blob).notNull()
-                    t.primaryKey(["model", "preprocess", "image_sha256"])
-                }
-                try db.create(table: "file_hash") { t in
-                    t.column("path", .text).notNull().primaryKey()
-                    t.column("size", .integer).notNull()
-                    t.column("mtime", .double).notNull()
-                    t.column("sha256", .text).notNull()
-                }
-            }
-            try migrator.migrate(db)
-        } catch {
-            throw CacheError(path: path, reason: "\(error)")
         }
+    }
+
+    private static func open(path: String) throws -> DatabaseQueue {
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let db = try DatabaseQueue(path: path, configuration: config)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "embedding") { t in
+                t.column("model", .text).notNull()
+                t.column("preprocess", .integer).notNull()
+                t.column("image_sha256", .text).notNull()
+                t.column("dim", .integer).notNull()
+                t.column("vector", .blob).notNull()
+                t.primaryKey(["model", "preprocess", "image_sha256"])
+            }
+            try db.create(table: "file_hash") { t in
+                t.column("path", .text).notNull().primaryKey()
+                t.column("size", .integer).notNull()
+                t.column("mtime", .double).notNull()
+                t.column("sha256", .text).notNull()
+            }
+        }
+        try migrator.migrate(db)
+        return db
     }
 
     /// The cached embeddings among `hashes`.

@@ -33,8 +33,8 @@ final class ResumeTests: XCTestCase {
         let fingerprint = Embedder.cacheKey(fingerprint: try ModelFingerprint.compute(directory: tiny, cache: nil), precision: .fp32)
         let args = ["score", data, "--model", tiny.path, "--cache", cachePath, "--batch-size", "2", "--quiet"]
 
-        let (process, _, _) = try CLIRunner.start(args + ["--out", work.appendingPathComponent("killed.csv").path],
-                                                  environment: environment)
+        let (process, _, errors) = try CLIRunner.start(args + ["--out", work.appendingPathComponent("killed.csv").path],
+                                                       environment: environment)
         var stored = 0
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline && process.isRunning {
@@ -44,7 +44,10 @@ final class ResumeTests: XCTestCase {
             }
             usleep(20_000)
         }
-        XCTAssertTrue(process.isRunning, "\(label): the run finished before it could be killed")
+        if !process.isRunning {
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTFail("\(label): the run finished before it could be killed (status \(process.terminationStatus)): \(stderr)")
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
