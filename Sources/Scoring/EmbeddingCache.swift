@@ -19,8 +19,8 @@ public final class EmbeddingCache: @unchecked Sendable {
     public init(path: String) throws {
         self.path = path
         // Two processes opening a new cache at once (a test probing a running `scs score`, shards
-        // started together) can meet SQLITE_BUSY where SQLite does not wait (switching to WAL,
-        // upgrading a read to a write): try again for a few seconds before giving up.
+        // started together) can meet SQLITE_BUSY where SQLite does not wait (switching to WAL):
+        // try again for a few seconds before giving up.
         var attempt = 0
         while true {
             do {
@@ -45,9 +45,11 @@ public final class EmbeddingCache: @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         let db = try DatabaseQueue(path: path, configuration: config)
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.create(table: "embedding") { t in
+        // The schema in one write transaction, each table only if missing: processes that create
+        // the same new cache at once serialise on SQLite's lock instead of racing a migrator's
+        // "is it applied yet?" check (one of them then failed with "table already exists").
+        try db.write { db in
+            try db.create(table: "embedding", ifNotExists: true) { t in
                 t.column("model", .text).notNull()
                 t.column("preprocess", .integer).notNull()
                 t.column("image_sha256", .text).notNull()
@@ -55,14 +57,13 @@ public final class EmbeddingCache: @unchecked Sendable {
                 t.column("vector", .blob).notNull()
                 t.primaryKey(["model", "preprocess", "image_sha256"])
             }
-            try db.create(table: "file_hash") { t in
+            try db.create(table: "file_hash", ifNotExists: true) { t in
                 t.column("path", .text).notNull().primaryKey()
                 t.column("size", .integer).notNull()
                 t.column("mtime", .double).notNull()
                 t.column("sha256", .text).notNull()
             }
         }
-        try migrator.migrate(db)
         return db
     }
 

@@ -47,3 +47,30 @@ final class PipelineDeterminismTests: XCTestCase {
         XCTAssertTrue(fp32.hasPrefix(embedder.fingerprint))
     }
 }
+
+/// Several connections creating the same new cache at once (as two `scs` processes may): none fails.
+final class CacheConcurrencyTests: XCTestCase {
+    func testConcurrentOpeningOfANewCache() throws {
+        for round in 0..<5 {
+            let path = try makeTemporaryDirectory().appendingPathComponent("cache-\(round).sqlite").path
+            let failures = Failures()
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                do {
+                    let cache = try EmbeddingCache(path: path)
+                    try cache.store(model: "m", preprocess: 1, embeddings: [(hash: UUID().uuidString, vector: [1, 2])])
+                } catch {
+                    failures.add("\(error)")
+                }
+            }
+            XCTAssertEqual(failures.all, [], "round \(round)")
+            XCTAssertEqual(try EmbeddingCache(path: path).count(model: "m"), 8)
+        }
+    }
+
+    final class Failures: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [String] = []
+        func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
+        var all: [String] { lock.lock(); defer { lock.unlock() }; return list }
+    }
+}
