@@ -192,7 +192,6 @@ void scs_pack_nk_into(const float *w, int n, int k, size_t ldw, scs_format forma
     describe(n, k, format, out);
     out->data = buffer;
     pack_strided(w, 1, ldw, out);
-    out->data = buffer;
     out->bytes = 0;   // not owned
 }
 

@@ -39,8 +39,8 @@ public enum SelfCheck {
             KernelPath.force(path)
             for precision in Precision.allCases where precision.isSupported && (precision == .fp32 || path == .avx512) {
                 let model = try CLIPVisionModel(directory: folder, precision: precision)
-                let batched = embed(model, inputs, count: count, batch: count)
-                let single = embed(model, inputs, count: count, batch: 1)
+                let batched = model.embed(inputs, count: count, batch: count)
+                let single = model.embed(inputs, count: count, batch: 1)
                 var worst = 0.0, minCos = 1.0
                 for i in 0..<count {
                     let a = batched[(i * e)..<((i + 1) * e)].map(Double.init), b = Array(reference[(i * e)..<((i + 1) * e)])
@@ -58,22 +58,5 @@ public enum SelfCheck {
             }
         }
         return results
-    }
-
-    private static func embed(_ model: CLIPVisionModel, _ inputs: [Float], count: Int, batch: Int) -> [Float] {
-        let e = model.config.projectionDim, per = 3 * model.config.imageSize * model.config.imageSize
-        var out = [Float](repeating: .nan, count: count * e)
-        let workspace = model.makeWorkspace(capacity: batch)
-        inputs.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { o in
-                var start = 0
-                while start < count {
-                    let n = min(batch, count - start)
-                    model.embed(px.baseAddress! + start * per, batch: n, into: o.baseAddress! + start * e, workspace: workspace)
-                    start += n
-                }
-            }
-        }
-        return out
     }
 }

@@ -47,6 +47,27 @@ public final class CLIPVisionModel: @unchecked Sendable {
         pooledProjection(batch: batch, w, into: output)                       // → [B, E]
     }
 
+    /// Embeds `count` preprocessed images (`pixels`: `[count, 3, S, S]`) `batch` at a time, on the
+    /// calling thread; returns `[count, E]`.
+    public func embed(_ pixels: [Float], count: Int, batch: Int) -> [Float] {
+        let e = config.projectionDim, per = 3 * config.imageSize * config.imageSize
+        precondition(pixels.count >= count * per, "\(pixels.count) floats for \(count) images")
+        var out = [Float](repeating: .nan, count: count * e)
+        let workspace = borrowWorkspace(capacity: batch)
+        defer { recycle(workspace) }
+        pixels.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { o in
+                var start = 0
+                while start < count {
+                    let n = min(batch, count - start)
+                    embed(px.baseAddress! + start * per, batch: n, into: o.baseAddress! + start * e, workspace: workspace)
+                    start += n
+                }
+            }
+        }
+        return out
+    }
+
     /// Scratch memory for batches of up to `capacity` images; one per thread.
     public func makeWorkspace(capacity: Int) -> Workspace { Workspace(config: config, capacity: capacity) }
 

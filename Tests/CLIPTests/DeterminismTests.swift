@@ -27,20 +27,7 @@ final class DeterminismTests: XCTestCase {
     }
 
     func embedAll(_ model: CLIPVisionModel, _ input: (pixels: [Float], count: Int, elements: Int), batch: Int) -> [Float] {
-        let e = model.config.projectionDim
-        var out = [Float](repeating: .nan, count: input.count * e)
-        let workspace = model.makeWorkspace(capacity: batch)
-        input.pixels.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { o in
-                var start = 0
-                while start < input.count {
-                    let n = min(batch, input.count - start)
-                    model.embed(px.baseAddress! + start * input.elements, batch: n, into: o.baseAddress! + start * e, workspace: workspace)
-                    start += n
-                }
-            }
-        }
-        return out
+        model.embed(input.pixels, count: input.count, batch: batch)
     }
 
     func check(model name: String) throws {

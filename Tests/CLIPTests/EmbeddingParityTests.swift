@@ -19,19 +19,7 @@ final class EmbeddingParityTests: XCTestCase {
         let pre = CLIPPreprocessor(size: model.config.imageSize)
         var pixels = [Float]()
         for url in photos { pixels += pre.preprocess(try ImageDecoder.decode(fileAt: url.path)) }
-        var out = [Float](repeating: .nan, count: photos.count * e)
-        let workspace = model.makeWorkspace(capacity: batch)
-        pixels.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { o in
-                var start = 0
-                while start < photos.count {
-                    let n = min(batch, photos.count - start)
-                    model.embed(px.baseAddress! + start * pre.elementCount, batch: n,
-                                into: o.baseAddress! + start * e, workspace: workspace)
-                    start += n
-                }
-            }
-        }
+        let out = model.embed(pixels, count: photos.count, batch: batch)
         let reference = expected.floats
         var result = Parity()
         for i in 0..<photos.count {
