@@ -19,8 +19,8 @@ final class GenerationManifest: @unchecked Sendable {
     private let lock = NSLock()
     private var handle: Int32 = -1
 
-    init(directory: URL) {
-        url = directory.appendingPathComponent(Self.fileName)
+    init(directory: URL, name: String = GenerationManifest.fileName) {
+        url = directory.appendingPathComponent(name)
     }
 
     /// Reads the file if there is one.
@@ -66,7 +66,7 @@ final class GenerationManifest: @unchecked Sendable {
     private func rewrite() throws {
         var text = records.map(\.text).joined(separator: "\n")
         if !text.isEmpty { text += "\n" }
-        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(Self.fileName).\(getpid()).tmp")
+        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
             try Data(text.utf8).write(to: temp)
             if rename(temp.path, url.path) != 0 {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One image to make: a prompt, a seed, and where the file goes.
@@ -20,7 +21,9 @@ public struct GenerationPlan: Sendable {
     public let modelName: String
     public let prompts: [PromptRef]
     public let seeds: [Int64]
-    public let jobs: [GenerationJob]
+    public private(set) var jobs: [GenerationJob]
+    /// Set when the plan is one shard's share: (index, count), 0-based.
+    public private(set) var shard: (index: Int, count: Int)?
 
     public init(modelName: String, prompts: [PromptRef], seeds: [Int64], promptsSource: String = "prompts") throws {
         if let problem = PromptFolder.problem(with: modelName) { throw GenerateError.invalidModelName(modelName, reason: problem) }
@@ -50,6 +53,34 @@ public struct GenerationPlan: Sendable {
             for s in seeds { jobs.append(GenerationJob(prompt: p.text, promptLine: p.line, folder: folder, seed: s)) }
         }
         self.jobs = jobs
+    }
+
+    /// Shard `index` of `count` (0-based): every (prompt, seed) pair is dealt to one shard, in
+    /// the order of a stable hash of (model, prompt, seed), round robin, so shards differ by at
+    /// most one image and every machine deals the same way. Jobs keep the plan's order.
+    public func shard(index: Int, count: Int) throws -> GenerationPlan {
+        guard count >= 1, index >= 0, index < count else {
+            throw GenerateError.invalidOption("shard \(index)/\(count): the index must be 0…\(max(count - 1, 0)) (shards are numbered from 0)")
+        }
+        let keys = jobs.map { job -> [UInt8] in
+            Array(SHA256.hash(data: Data("\(modelName)\u{0}\(job.prompt)\u{0}\(job.seed)".utf8)))
+        }
+        let dealt = jobs.indices.sorted { a, b in
+            keys[a] == keys[b] ? a < b : keys[a].lexicographicallyPrecedes(keys[b])
+        }
+        var mine = Set<Int>()
+        for (rank, job) in dealt.enumerated() where rank % count == index { mine.insert(job) }
+        var part = self
+        part.jobs = jobs.indices.filter(mine.contains).map { jobs[$0] }
+        part.shard = (index, count)
+        return part
+    }
+
+    /// The manifest a run of this plan writes: `manifest.jsonl`, or one per shard,
+    /// `manifest.shard-K-of-N.jsonl`, joined afterwards by `scs merge`.
+    public var manifestName: String {
+        guard let shard else { return "manifest.jsonl" }
+        return "manifest.shard-\(shard.index)-of-\(shard.count).jsonl"
     }
 
     // MARK: Reading the input files

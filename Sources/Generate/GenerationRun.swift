@@ -109,7 +109,7 @@ public final class GenerationRun: @unchecked Sendable {
 
     /// Which images exist and decode. Reads only: safe for `--dry-run`.
     public func survey() -> GenerationSurvey {
-        let manifest = GenerationManifest(directory: options.outputDirectory)
+        let manifest = GenerationManifest(directory: options.outputDirectory, name: plan.manifestName)
         try? manifest.load()
         var done: [GenerationJob] = [], todo: [GenerationJob] = [], unreadable: [String] = []
         var existing: [GenerationJob: String] = [:]
@@ -151,7 +151,8 @@ public final class GenerationRun: @unchecked Sendable {
         } catch {
             throw GenerateError.fileSystem(path: root.path, reason: "cannot create the output folder: \(error.localizedDescription)")
         }
-        let runLock = try RunLock(directory: root)
+        // Shards share the output folder: each locks its own manifest instead of the folder.
+        let runLock = try RunLock(directory: root, file: plan.shard == nil ? nil : ".\(plan.manifestName).lock")
         defer { runLock.release() }
 
         // Partial files of a crashed run are never images; remove them first.
@@ -159,7 +160,7 @@ public final class GenerationRun: @unchecked Sendable {
             ImageFiles.removeLeftovers(in: modelDirectory.appendingPathComponent(prompt))
         }
         let survey = self.survey()
-        let manifest = GenerationManifest(directory: root)
+        let manifest = GenerationManifest(directory: root, name: plan.manifestName)
         try manifest.load()
         defer { manifest.close() }
         // Lines of planned images must match a file that is there and decodes; others stay.
@@ -348,8 +349,9 @@ final class Counter: @unchecked Sendable {
 final class RunLock {
     private var fd: Int32
 
-    init(directory: URL) throws {
-        fd = open(directory.path, O_RDONLY)
+    /// Locks `directory`, or with `file`, that file in it (created if missing).
+    init(directory: URL, file: String? = nil) throws {
+        fd = file.map { open(directory.appendingPathComponent($0).path, O_RDWR | O_CREAT, 0o644) } ?? open(directory.path, O_RDONLY)
         guard fd >= 0 else {
             throw GenerateError.fileSystem(path: directory.path, reason: "cannot open the output folder: \(String(cString: strerror(errno)))")
         }

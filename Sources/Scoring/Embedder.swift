@@ -23,6 +23,10 @@ public final class Embedder {
     /// The format of the network's products; part of the cache key.
     public var precision: Precision = .fp32
 
+    /// The preprocessing's name and version, as score files record it: CLIPImageProcessor's
+    /// (RGB first, then resize and crop).
+    public static var preprocessing: String { "transformers-v\(CLIPPreprocessor.version)" }
+
     /// The cache's key for this model's embeddings: the weights' fingerprint, the precision and
     /// the engine's arithmetic (`engineVersion`), so a cached embedding is always the one a fresh
     /// run would compute.

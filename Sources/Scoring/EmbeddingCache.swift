@@ -6,7 +6,7 @@ import GRDB
 /// (WAL journal), so a run that is killed keeps everything it had embedded and a rerun resumes.
 public final class EmbeddingCache: @unchecked Sendable {
     public let path: String
-    private let db: DatabaseQueue
+    let db: DatabaseQueue
 
     /// The default location: `$SCS_CACHE_DIR`, else `$XDG_CACHE_HOME/scs`, else `~/.cache/scs`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {

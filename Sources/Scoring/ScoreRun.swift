@@ -26,10 +26,12 @@ public struct ScoreResult: Sendable, Codable {
     /// The network's arithmetic ("fp32" or "bf16") and the kernels that ran it.
     public var precision: String
     public var kernels: String
+    /// How images became pixels, name and version (the embedding cache keys it).
+    public var preprocessing: String
 
     enum CodingKeys: String, CodingKey {
         case scores, models, excluded, skipped, ignoredFiles = "ignored_files", embedded, fromCache = "from_cache",
-             modelFingerprint = "model_fingerprint", precision, kernels
+             modelFingerprint = "model_fingerprint", precision, kernels, preprocessing
     }
 }
 
@@ -58,6 +60,6 @@ public enum ScoreRun {
                            skipped: outcome.skipped.map(\.description), ignoredFiles: dataset.ignored.count,
                            embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
                            modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
-                           kernels: KernelPath.current.rawValue)
+                           kernels: KernelPath.current.rawValue, preprocessing: Embedder.preprocessing)
     }
 }

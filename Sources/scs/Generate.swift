@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SCSGenerate
+import SCSScoring
 
 extension BackendKind: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}
@@ -14,6 +15,11 @@ struct Generate: AsyncParsableCommand {
         image to OUT/manifest.jsonl. A rerun skips images already on disk (no request is sent for \
         them); Ctrl-C stops cleanly. Tokens (REPLICATE_API_TOKEN, OPENAI_API_KEY) come from the \
         environment or a .env file and are never printed or recorded.
+
+        Sharded: --shard K/N makes only shard K (0-based) of the (prompt, seed) pairs, dealt by a \
+        stable hash, and records them in OUT/manifest.shard-K-of-N.jsonl; shards can share OUT. \
+        `scs merge OUT/manifest.shard-*-of-N.jsonl --out OUT/manifest.jsonl` joins the manifests. \
+        --shard auto reads a Slurm job array's or a Kubernetes Indexed Job's environment.
         """
     )
 
@@ -119,6 +125,12 @@ struct Generate: AsyncParsableCommand {
     @Flag(help: "Print the plan (requests, folders, the first request) and send nothing.")
     var dryRun = false
 
+    @Option(help: ArgumentHelp("Make only shard K of N (0-based) of the images, or auto: from the job engine's environment.", valueName: "K/N|auto"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("With --shard auto on a Kubernetes Indexed Job: the number of shards.", valueName: "N"))
+    var shards: Int?
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -140,6 +152,8 @@ struct Generate: AsyncParsableCommand {
         if let preset, ReplicatePreset.named(preset) == nil {
             throw ValidationError("unknown --preset \(preset); known: \(ReplicatePreset.all.map(\.name).joined(separator: ", "))")
         }
+        if shards != nil && shard != "auto" { throw ValidationError("--shards N goes with --shard auto") }
+        if let shard, shard != "auto" { _ = try ShardSpec.parse(shard) }
         if preset == nil && modelName == nil { throw ValidationError("give --model-name (the model's folder under --out)") }
         if let url, URL(string: url)?.host == nil || !["http", "https"].contains(URL(string: url)?.scheme?.lowercased() ?? "") {
             throw ValidationError("--url must be an http(s) URL, not \(url)")
@@ -152,8 +166,14 @@ struct Generate: AsyncParsableCommand {
         let promptList = try GenerationPlan.readPrompts(at: prompts, limit: limit)
         let seedList = try seeds.map { try GenerationPlan.readSeeds(at: $0, count: count) }
             ?? GenerationPlan.seeds(count: count!, base: seedBase!)
-        let plan = try GenerationPlan(modelName: modelName ?? presetValue!.modelName, prompts: promptList, seeds: seedList,
+        var plan = try GenerationPlan(modelName: modelName ?? presetValue!.modelName, prompts: promptList, seeds: seedList,
                                       promptsSource: prompts)
+        if let shard {
+            let spec = shard == "auto" ? try ShardSpec.fromEnvironment(shards: shards) : try ShardSpec.parse(shard)
+            let all = plan.jobs.count
+            plan = try plan.shard(index: spec.index, count: spec.count)
+            progress.message("shard \(spec): \(plan.jobs.count) of \(all) images, recorded in \(plan.manifestName)")
+        }
         let config = try backendConfiguration(preset: presetValue)
         let options = GenerationOptions(
             outputDirectory: URL(fileURLWithPath: out), format: format,

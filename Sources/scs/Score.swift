@@ -8,8 +8,15 @@ struct Score: AsyncParsableCommand {
         discussion: """
         Layouts: <root>/<model>/<prompt>/<images> (default), or --layout prompt for \
         <root>/<prompt>/<images>, or --manifest FILE (CSV or JSONL with model, prompt, path and \
-        optional seed). Writes scores.csv (model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max) \
+        optional seed). Writes scores.csv (model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max), \
+        its sidecar scores.meta.json (model fingerprint, precision, preprocessing, what was left out), \
         and prints a per-model summary.
+
+        Sharded: --shard K/N scores only shard K (0-based) of N: whole groups, placed by image count \
+        and a stable hash of (model, prompt), the same on every machine. Give each shard its own \
+        --out and --cache; `scs merge` joins the shards' scores into the unsharded scores.csv, byte \
+        for byte. --shard auto takes K/N from a Slurm job array (SLURM_ARRAY_TASK_ID, \
+        SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards N).
         """
     )
 
@@ -34,18 +41,38 @@ struct Score: AsyncParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Score only shard K of N (0-based), or auto: from the job engine's environment.", valueName: "K/N|auto"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("With --shard auto on a Kubernetes Indexed Job: the number of shards (the Job's completions).", valueName: "N"))
+    var shards: Int?
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var cacheOptions: CacheOptions
 
     func validate() throws {
         if (dataset == nil) == (manifest == nil) { throw ValidationError("give a dataset folder or --manifest FILE, not both") }
+        if shards != nil && shard != "auto" { throw ValidationError("--shards N goes with --shard auto") }
+        if let shard, shard != "auto" { _ = try ShardSpec.parse(shard) }
     }
 
     func run() async throws {
         let progress = ProgressBar(quiet: quiet)
         do {
-            let data = try manifest.map { try Dataset.manifest(at: $0) }
+            let listing = try manifest.map { try Dataset.manifest(at: $0) }
                 ?? Dataset.scan(root: dataset!, layout: layout, allowEmptyGroups: skipUnreadable)
+            var data = listing
+            var part: (spec: ShardSpec, units: [ShardUnit])?
+            if let shard {
+                let spec = shard == "auto" ? try ShardSpec.fromEnvironment(shards: shards) : try ShardSpec.parse(shard)
+                let cut = listing.shard(spec)
+                data = cut.dataset
+                part = (spec, cut.units)
+                if !quiet {
+                    let units = listing.shardUnits.count
+                    FileHandle.standardError.write(Data("shard \(spec): \(cut.units.count) of \(units) groups, \(data.items.count) of \(listing.items.count) images\n".utf8))
+                }
+            }
             let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
             embedder.batchSize = modelOptions.batchSize
             embedder.precision = modelOptions.precision
@@ -55,6 +82,7 @@ struct Score: AsyncParsableCommand {
             }
             progress.finishLine()
             try OutputFiles.writeScoresCSV(result.scores, to: out)
+            try ScoresMeta(model: modelOptions.model, result: result, dataset: data, listing: listing, shard: part).write(forScores: out)
             if let json { try OutputFiles.writeJSON(result, to: json) }
             report(result)
         } catch {

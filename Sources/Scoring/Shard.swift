@@ -1,0 +1,167 @@
+import Crypto
+import Foundation
+
+/// One share of a run split N ways: shard `index` (0-based) of `count`.
+///
+/// `scs score --shard K/N` and `scs generate --shard K/N` take it; `--shard auto` reads it from
+/// the job engine (a Slurm job array, a Kubernetes Indexed Job), so one job script serves every
+/// task. Indices are 0-based like `SLURM_ARRAY_TASK_ID` of `--array=0-(N-1)` and Kubernetes'
+/// `JOB_COMPLETION_INDEX`.
+public struct ShardSpec: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let index: Int
+    public let count: Int
+
+    public init(index: Int, count: Int) throws {
+        guard count >= 1 else { throw ShardError.invalid("the shard count must be at least 1, not \(count)") }
+        guard index >= 0 && index < count else {
+            throw ShardError.invalid("shard \(index)/\(count): the index must be 0…\(count - 1) (shards are numbered from 0)")
+        }
+        self.index = index
+        self.count = count
+    }
+
+    /// "K/N", as the command line and file names write it.
+    public var description: String { "\(index)/\(count)" }
+
+    /// Reads "K/N".
+    public static func parse(_ text: String) throws -> ShardSpec {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]) else {
+            throw ShardError.invalid("--shard \(text): expected K/N (e.g. 0/8), or auto")
+        }
+        return try ShardSpec(index: k, count: n)
+    }
+
+    /// The shard the job engine gave this process: a Slurm job array task
+    /// (`SLURM_ARRAY_TASK_ID` less `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT`), or a
+    /// Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` of `shards` (Kubernetes does not pass the
+    /// number of completions to the pod). `shards`, when given, must agree with Slurm's count.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
+                                       shards: Int? = nil) throws -> ShardSpec {
+        func integer(_ name: String) throws -> Int? {
+            guard let raw = env[name], !raw.isEmpty else { return nil }
+            guard let value = Int(raw) else { throw ShardError.invalid("\(name)=\(raw) is not an integer") }
+            return value
+        }
+        if let task = try integer("SLURM_ARRAY_TASK_ID") {
+            guard let count = try integer("SLURM_ARRAY_TASK_COUNT") else {
+                throw ShardError.invalid("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not (Slurm 17.02 or newer sets both)")
+            }
+            let min = try integer("SLURM_ARRAY_TASK_MIN") ?? 0
+            if let shards, shards != count {
+                throw ShardError.invalid("--shards \(shards) but the job array has \(count) tasks (SLURM_ARRAY_TASK_COUNT)")
+            }
+            if let step = try integer("SLURM_ARRAY_TASK_STEP"), step != 1 {
+                throw ShardError.invalid("the job array steps by \(step) (SLURM_ARRAY_TASK_STEP): use --array=0-\(count - 1)")
+            }
+            return try ShardSpec(index: task - min, count: count)
+        }
+        if let index = try integer("JOB_COMPLETION_INDEX") {
+            guard let shards else {
+                throw ShardError.invalid("JOB_COMPLETION_INDEX is set: give --shards N, the Job's completions")
+            }
+            return try ShardSpec(index: index, count: shards)
+        }
+        throw ShardError.invalid("--shard auto: neither SLURM_ARRAY_TASK_ID (a Slurm job array) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set")
+    }
+}
+
+/// Why a shard cannot run or shards cannot be merged; one line naming the shard or file.
+public enum ShardError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalid(String)
+    case merge(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let text), .merge(let text): return text
+        }
+    }
+}
+
+/// One unit of work to place on a shard: a (model, prompt) group with its image count.
+public struct ShardUnit: Sendable, Hashable, Codable {
+    /// The unit's place in the unsharded run's order.
+    public var position: Int
+    public var model: String
+    public var prompt: String
+    public var nImages: Int
+
+    public init(position: Int, model: String, prompt: String, nImages: Int) {
+        self.position = position
+        self.model = model
+        self.prompt = prompt
+        self.nImages = nImages
+    }
+
+    enum CodingKeys: String, CodingKey { case position, model, prompt, nImages = "n_images" }
+}
+
+/// Places whole groups on shards.
+///
+/// Every shard computes the same placement on its own from the dataset listing, with no
+/// coordinator: units are taken largest first, ties broken by a stable hash of (model, prompt)
+/// (SHA-256, so the order is the same on every machine and in every run, and unrelated to the
+/// folder names' order), and each goes to the shard holding the fewest images so far (the
+/// lowest-numbered among equals). Shards then differ by at most one group's images.
+public enum ShardPlacement {
+    /// The shard of each unit, in the units' order.
+    public static func place(_ units: [ShardUnit], count: Int) -> [Int] {
+        let keys = units.map { stableKey(model: $0.model, prompt: $0.prompt) }
+        let order = units.indices.sorted { a, b in
+            if units[a].nImages != units[b].nImages { return units[a].nImages > units[b].nImages }
+            if keys[a] != keys[b] { return keys[a] < keys[b] }
+            return units[a].position < units[b].position
+        }
+        var load = [Int](repeating: 0, count: count)
+        var shardOf = [Int](repeating: 0, count: units.count)
+        for u in order {
+            var best = 0
+            for s in 1..<max(count, 1) where load[s] < load[best] { best = s }
+            shardOf[u] = best
+            load[best] += max(units[u].nImages, 1)
+        }
+        return shardOf
+    }
+
+    /// The first 8 bytes of SHA-256("model\0prompt"), big-endian.
+    public static func stableKey(model: String, prompt: String) -> UInt64 {
+        let digest = SHA256.hash(data: Data((model + "\u{0}" + prompt).utf8))
+        return digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
+
+extension Dataset {
+    /// Every group, then every empty prompt folder, in the unsharded run's order.
+    public var shardUnits: [ShardUnit] {
+        var units = groups.enumerated().map { i, g in
+            ShardUnit(position: i, model: g.model, prompt: g.prompt, nImages: g.indices.count)
+        }
+        for folder in emptyGroups {
+            let url = URL(fileURLWithPath: folder)
+            units.append(ShardUnit(position: units.count, model: url.deletingLastPathComponent().lastPathComponent,
+                                   prompt: url.lastPathComponent, nImages: 0))
+        }
+        return units
+    }
+
+    /// A digest of the listing every shard must agree on: each unit's model, prompt and image count.
+    public var listingDigest: String {
+        var hasher = SHA256()
+        for u in shardUnits { hasher.update(data: Data("\(u.model)\u{0}\(u.prompt)\u{0}\(u.nImages)\n".utf8)) }
+        return Hashing.hex(hasher.finalize())
+    }
+
+    /// The part of the dataset shard `shard` scores, and the units it covers.
+    public func shard(_ shard: ShardSpec) -> (dataset: Dataset, units: [ShardUnit]) {
+        let units = shardUnits
+        let placement = ShardPlacement.place(units, count: shard.count)
+        let mine = units.indices.filter { placement[$0] == shard.index }.map { units[$0] }
+        let groupCount = groups.count
+        var keep = Set<String>()
+        for u in mine where u.position < groupCount { keep.insert(u.model + "\u{0}" + u.prompt) }
+        let emptyKept = Set(mine.filter { $0.position >= groupCount }.map { $0.position - groupCount })
+        let part = Dataset(items: items.filter { keep.contains($0.model + "\u{0}" + $0.prompt) }, ignored: ignored,
+                           emptyGroups: emptyGroups.enumerated().filter { emptyKept.contains($0.offset) }.map(\.element))
+        return (part, mine)
+    }
+}

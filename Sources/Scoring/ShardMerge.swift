@@ -1,0 +1,133 @@
+import Foundation
+
+/// Joins the scores of N shards into the scores one unsharded run writes.
+///
+/// Nothing is recomputed: every shard scored whole groups with the same arithmetic (the engine
+/// gives the same bits for an image whatever else is in its batch), so the merged rows, put back
+/// in the unsharded order, are the unsharded scores.csv byte for byte. What is checked first:
+/// every input is a shard's output (its `.meta.json` sidecar says which shard), all N shards are
+/// there exactly once, they listed the same dataset with the same model fingerprint, precision and
+/// preprocessing, and together they cover every group exactly once.
+public enum ShardMerge {
+    public struct Merged: Sendable {
+        public var scores: [GroupScore]
+        public var meta: ScoresMeta
+    }
+
+    /// Reads and checks the shards' scores files (each with its sidecar) and merges them.
+    public static func merge(scoreFiles: [String]) throws -> Merged {
+        guard !scoreFiles.isEmpty else { throw ShardError.merge("no shard outputs given") }
+        var shards: [(path: String, meta: ScoresMeta, record: ScoresMeta.ShardRecord)] = []
+        for path in scoreFiles {
+            guard FileManager.default.fileExists(atPath: path) else { throw ShardError.merge("\(path): no such file") }
+            guard let meta = try ScoresMeta.read(forScores: path) else {
+                throw ShardError.merge("\(path): no \(ScoresMeta.path(forScores: path)) beside it (written by scs score --shard K/N)")
+            }
+            guard let record = meta.shard else {
+                throw ShardError.merge("\(path): not a shard's scores (its sidecar has no shard); an unsharded run needs no merge")
+            }
+            shards.append((path, meta, record))
+        }
+        let first = shards[0]
+        for s in shards.dropFirst() {
+            func differs(_ what: String, _ mine: String, _ theirs: String) -> ShardError {
+                .merge("\(s.path): \(what) \(mine) differs from \(first.path)'s \(theirs)")
+            }
+            if s.record.count != first.record.count {
+                throw differs("shard count", "\(s.record.count)", "\(first.record.count)")
+            }
+            if s.meta.modelFingerprint != first.meta.modelFingerprint {
+                throw differs("model fingerprint", s.meta.modelFingerprint, first.meta.modelFingerprint)
+            }
+            if s.meta.precision != first.meta.precision { throw differs("precision", s.meta.precision, first.meta.precision) }
+            if s.meta.preprocessing != first.meta.preprocessing {
+                throw differs("preprocessing", s.meta.preprocessing, first.meta.preprocessing)
+            }
+            if s.meta.listingDigest != first.meta.listingDigest || s.meta.groups != first.meta.groups {
+                throw ShardError.merge("\(s.path): listed a different dataset (\(s.meta.groups) groups, \(s.meta.images) images) "
+                    + "from \(first.path) (\(first.meta.groups) groups, \(first.meta.images) images)")
+            }
+        }
+        let count = first.record.count
+        var byIndex: [Int: String] = [:]
+        for s in shards {
+            if let other = byIndex[s.record.index] {
+                throw ShardError.merge("shard \(s.record.index)/\(count) given twice: \(other) and \(s.path)")
+            }
+            byIndex[s.record.index] = s.path
+        }
+        let missing = (0..<count).filter { byIndex[$0] == nil }
+        if !missing.isEmpty {
+            let names = missing.prefix(10).map { "\($0)/\(count)" }.joined(separator: ", ")
+            throw ShardError.merge("missing \(missing.count) of \(count) shards: \(names)\(missing.count > 10 ? ", …" : "")")
+        }
+
+        // Every group in exactly one shard.
+        var owner = [String?](repeating: nil, count: first.meta.groups)
+        var position: [String: Int] = [:]
+        for s in shards {
+            for u in s.record.units {
+                guard u.position >= 0 && u.position < owner.count else {
+                    throw ShardError.merge("\(s.path): group \(u.model)/\(u.prompt) has position \(u.position), outside 0…\(owner.count - 1)")
+                }
+                if let other = owner[u.position] {
+                    throw ShardError.merge("group \(u.model)/\(u.prompt) is in two shards: \(other) and \(s.path)")
+                }
+                owner[u.position] = s.path
+                position[u.model + "\u{0}" + u.prompt] = u.position
+            }
+        }
+        if let hole = owner.firstIndex(where: { $0 == nil }) {
+            throw ShardError.merge("group \(hole + 1) of \(owner.count) is in no shard: the shards were not cut from one listing")
+        }
+
+        var rows: [(position: Int, score: GroupScore)] = []
+        for s in shards {
+            for score in try readScores(s.path) {
+                let key = score.model + "\u{0}" + score.prompt
+                guard let p = position[key], owner[p] == s.path else {
+                    throw ShardError.merge("\(s.path): row \(score.model)/\(score.prompt) is not one of this shard's groups")
+                }
+                rows.append((p, score))
+            }
+        }
+        rows.sort { $0.position < $1.position }
+        for (a, b) in zip(rows, rows.dropFirst()) where a.position == b.position {
+            throw ShardError.merge("\(owner[a.position] ?? ""): group \(a.score.model)/\(a.score.prompt) has two rows")
+        }
+        let keyed = { (e: ExcludedGroup) in position[e.model + "\u{0}" + e.prompt] ?? Int.max }
+        var meta = first.meta
+        meta.shard = nil
+        meta.excluded = shards.flatMap(\.meta.excluded).sorted { keyed($0) < keyed($1) }
+        meta.skipped = shards.flatMap(\.meta.skipped).sorted()
+        return Merged(scores: rows.map(\.score), meta: meta)
+    }
+
+    /// A scores.csv as scs writes it, each field checked.
+    public static func readScores(_ path: String) throws -> [GroupScore] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ShardError.merge("\(path): cannot read as UTF-8 text")
+        }
+        let rows = try CSV.parse(text, path: path)
+        guard rows.first?.joined(separator: ",") == OutputFiles.scoresHeader else {
+            throw ShardError.merge("\(path):1: header is not \(OutputFiles.scoresHeader)")
+        }
+        var scores: [GroupScore] = []
+        for (n, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
+            let line = n + 2
+            guard row.count == 8 else { throw ShardError.merge("\(path):\(line): \(row.count) fields, expected 8") }
+            func int(_ i: Int, _ name: String) throws -> Int {
+                guard let v = Int(row[i]), v >= 0 else { throw ShardError.merge("\(path):\(line): \(name) \"\(row[i].prefix(30))\" is not a count") }
+                return v
+            }
+            func real(_ i: Int, _ name: String) throws -> Double {
+                guard let v = Double(row[i]), v.isFinite else { throw ShardError.merge("\(path):\(line): \(name) \"\(row[i].prefix(30))\" is not a number") }
+                return v
+            }
+            scores.append(GroupScore(model: row[0], prompt: row[1], nImages: try int(2, "n_images"), nPairs: try int(3, "n_pairs"),
+                                     scs: try real(4, "scs"), pairSD: try real(5, "pair_sd"),
+                                     pairMin: try real(6, "pair_min"), pairMax: try real(7, "pair_max")))
+        }
+        return scores
+    }
+}
