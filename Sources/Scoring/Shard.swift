@@ -32,10 +32,11 @@ public struct ShardSpec: Sendable, Hashable, Codable, CustomStringConvertible {
         return try ShardSpec(index: k, count: n)
     }
 
-    /// The shard the job engine gave this process: a Slurm job array task
-    /// (`SLURM_ARRAY_TASK_ID` less `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT`), or a
-    /// Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` of `shards` (Kubernetes does not pass the
-    /// number of completions to the pod). `shards`, when given, must agree with Slurm's count.
+    /// The shard the job engine gave this process. A Slurm job array task: with `shards`,
+    /// shard `SLURM_ARRAY_TASK_ID` of `shards` (so a rerun of some tasks, `--array=3`, keeps its
+    /// number); without, `SLURM_ARRAY_TASK_ID` less `SLURM_ARRAY_TASK_MIN` of
+    /// `SLURM_ARRAY_TASK_COUNT`. A Kubernetes Indexed Job: `JOB_COMPLETION_INDEX` of `shards`
+    /// (Kubernetes does not pass the number of completions to the pod).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        shards: Int? = nil) throws -> ShardSpec {
         func integer(_ name: String) throws -> Int? {
@@ -44,17 +45,19 @@ public struct ShardSpec: Sendable, Hashable, Codable, CustomStringConvertible {
             return value
         }
         if let task = try integer("SLURM_ARRAY_TASK_ID") {
-            guard let count = try integer("SLURM_ARRAY_TASK_COUNT") else {
-                throw ShardError.invalid("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not (Slurm 17.02 or newer sets both)")
+            if let shards {
+                guard task < shards else {
+                    throw ShardError.invalid("SLURM_ARRAY_TASK_ID=\(task) but --shards \(shards): submit the array as --array=0-\(shards - 1)")
+                }
+                return try ShardSpec(index: task, count: shards)
             }
-            let min = try integer("SLURM_ARRAY_TASK_MIN") ?? 0
-            if let shards, shards != count {
-                throw ShardError.invalid("--shards \(shards) but the job array has \(count) tasks (SLURM_ARRAY_TASK_COUNT)")
+            guard let count = try integer("SLURM_ARRAY_TASK_COUNT") else {
+                throw ShardError.invalid("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not: give --shards N")
             }
             if let step = try integer("SLURM_ARRAY_TASK_STEP"), step != 1 {
-                throw ShardError.invalid("the job array steps by \(step) (SLURM_ARRAY_TASK_STEP): use --array=0-\(count - 1)")
+                throw ShardError.invalid("the job array steps by \(step) (SLURM_ARRAY_TASK_STEP): give --shards N")
             }
-            return try ShardSpec(index: task - min, count: count)
+            return try ShardSpec(index: task - (try integer("SLURM_ARRAY_TASK_MIN") ?? 0), count: count)
         }
         if let index = try integer("JOB_COMPLETION_INDEX") {
             guard let shards else {

@@ -128,7 +128,7 @@ struct Generate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Make only shard K of N (0-based) of the images, or auto: from the job engine's environment.", valueName: "K/N|auto"))
     var shard: String?
 
-    @Option(help: ArgumentHelp("With --shard auto on a Kubernetes Indexed Job: the number of shards.", valueName: "N"))
+    @Option(help: ArgumentHelp("With --shard auto: the number of shards (a Kubernetes Job's completions; a Slurm array's size).", valueName: "N"))
     var shards: Int?
 
     @Flag(help: "No progress output.")

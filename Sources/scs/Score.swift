@@ -16,7 +16,7 @@ struct Score: AsyncParsableCommand {
         and a stable hash of (model, prompt), the same on every machine. Give each shard its own \
         --out and --cache; `scs merge` joins the shards' scores into the unsharded scores.csv, byte \
         for byte. --shard auto takes K/N from a Slurm job array (SLURM_ARRAY_TASK_ID, \
-        SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards N).
+        SLURM_ARRAY_TASK_COUNT, or --shards N) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards N).
         """
     )
 
@@ -44,7 +44,7 @@ struct Score: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Score only shard K of N (0-based), or auto: from the job engine's environment.", valueName: "K/N|auto"))
     var shard: String?
 
-    @Option(help: ArgumentHelp("With --shard auto on a Kubernetes Indexed Job: the number of shards (the Job's completions).", valueName: "N"))
+    @Option(help: ArgumentHelp("With --shard auto: the number of shards (a Kubernetes Job's completions; a Slurm array's size when only some tasks are rerun).", valueName: "N"))
     var shards: Int?
 
     @OptionGroup var modelOptions: ModelOptions
