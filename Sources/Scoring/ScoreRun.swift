@@ -57,7 +57,7 @@ public enum ScoreRun {
                                           nImages: 0, reason: "prompt folder has no images"))
         }
         return ScoreResult(scores: scores, models: ModelSummary.summarize(scores), excluded: excluded,
-                           skipped: outcome.skipped.map(\.description), ignoredFiles: dataset.ignored.count,
+                           skipped: outcome.skipped.map(\.description).sorted(), ignoredFiles: dataset.ignored.count,
                            embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
                            modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
                            kernels: KernelPath.current.rawValue, preprocessing: Embedder.preprocessing)
