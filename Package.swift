@@ -142,7 +142,7 @@ let package = Package(
             dependencies: ["SCSReport", "SCSStats", "SCSScoring", "SCSImaging", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/ReportTests"
         ),
-        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSGenerate", "GenerateStubs", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSCLIP", "SCSGenerate", "GenerateStubs", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/CLITests"),
     ],
     swiftLanguageModes: [.v5]
 )

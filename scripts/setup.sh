@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the C libraries scs links against (libjpeg-turbo, libpng, libwebp, SQLite), from
-# Debian's packages, when any is missing, and the headless browser the annotation app's end-to-end test drives (chromium, chromium-driver).
+# Debian's packages, when any is missing; the headless browser the annotation app's end-to-end
+# test drives (chromium, chromium-driver); and Slurm with munge, which the sharding test starts as
+# a single-node cluster (scripts/slurm/local-cluster.sh; no service is enabled or started here).
 # Idempotent and non-interactive: a machine that has them all is left untouched.
 set -euo pipefail
-packages=(libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libsqlite3-dev chromium chromium-driver)
+packages=(libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libsqlite3-dev chromium chromium-driver slurm-wlm munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,7 +27,7 @@ stop() {
 
 cannot() {
     echo "local-cluster: cannot start slurm here: $1" >&2
-    for log in "$dir"/log/*.log; do [ -f "$log" ] && { echo "--- $log" >&2; tail -n 15 "$log" >&2; }; done
+    for log in "$dir"/log/*; do [ -f "$log" ] && { echo "--- $log" >&2; tail -n 15 "$log" >&2; }; done
     stop
     exit 77
 }
@@ -85,11 +85,14 @@ NodeName=$host CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 
+# The daemons' own output goes to files: a daemon holding its caller's pipes open would keep
+# whoever reads them (a test, `$(...)`) waiting for ever.
 munged -f --socket="$dir/munge/munge.sock" --key-file="$dir/munge/munge.key" --log-file="$dir/log/munged.log" \
-    --pid-file="$dir/munged.pid" --seed-file="$dir/munge/seed" || cannot "munged did not start"
+    --pid-file="$dir/munged.pid" --seed-file="$dir/munge/seed" </dev/null >>"$dir/log/daemons.out" 2>&1 \
+    || cannot "munged did not start"
 export SLURM_CONF="$dir/slurm.conf"
-slurmctld -c -f "$SLURM_CONF" || cannot "slurmctld did not start"
-slurmd -f "$SLURM_CONF" || cannot "slurmd did not start"
+slurmctld -c -f "$SLURM_CONF" </dev/null >>"$dir/log/daemons.out" 2>&1 || cannot "slurmctld did not start"
+slurmd -f "$SLURM_CONF" </dev/null >>"$dir/log/daemons.out" 2>&1 || cannot "slurmd did not start"
 for _ in $(seq 150); do
     state=$(sinfo -h -o %T 2>/dev/null | head -n 1)
     [ "$state" = idle ] && { echo "local-cluster: up (SLURM_CONF=$SLURM_CONF)"; exit 0; }
