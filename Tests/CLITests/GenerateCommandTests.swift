@@ -71,6 +71,46 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: exact, encoding: .utf8).contains("SDXL,a person's eye,3,3,"))
     }
 
+    /// Two shards into one folder (each its own manifest and lock), their manifests merged: every
+    /// planned image made once, the merged manifest scores like an unsharded run's; a missing
+    /// shard manifest is one line naming it.
+    func testShardsShareTheFolderAndTheirManifestsMerge() async throws {
+        let stub = try await A1111Stub.start()
+        servers.append(stub.server)
+        var made: [String] = []
+        for k in 0..<2 {
+            let r = try CLIRunner.run(args("a1111", stub.url, ["--model-name", "SDXL", "--shard", "\(k)/2"]))
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("shard \(k)/2: 3 of 6 images, recorded in manifest.shard-\(k)-of-2.jsonl"), r.stderr)
+            let lines = try String(contentsOf: out.appendingPathComponent("manifest.shard-\(k)-of-2.jsonl"), encoding: .utf8)
+                .split(separator: "\n").map { try XCTUnwrap(JSONValue.parse(Data($0.utf8))?["path"]?.stringValue) }
+            XCTAssertEqual(lines.count, 3)
+            made += lines
+        }
+        XCTAssertEqual(stub.bodies.count, 6, "each image requested once")
+        XCTAssertEqual(made.sorted(), files().filter { $0.hasSuffix(".jpg") })
+        XCTAssertEqual(Set(made).count, 6)
+
+        let manifests = (0..<2).map { out.appendingPathComponent("manifest.shard-\($0)-of-2.jsonl").path }
+        let merged = out.appendingPathComponent("manifest.jsonl").path
+        let m = try CLIRunner.run(["merge"] + manifests + ["--out", merged])
+        XCTAssertEqual(m.status, 0, m.stderr)
+        XCTAssertTrue(m.stderr.contains("merged 2 shard manifests: 6 images"), m.stderr)
+        XCTAssertEqual(try manifestLines().compactMap { $0["path"]?.stringValue }.sorted(), made.sorted())
+        let csv = work.appendingPathComponent("scores.csv").path
+        let score = try CLIRunner.run(["score", "--manifest", merged, "--model", tiny, "--no-cache", "--out", csv, "--quiet"])
+        XCTAssertEqual(score.status, 0, score.stderr)
+        XCTAssertTrue(try String(contentsOfFile: csv, encoding: .utf8).contains("SDXL,a person's eye,3,3,"))
+
+        let missing = try CLIRunner.run(["merge", manifests[0], "--out", work.appendingPathComponent("m.jsonl").path])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("missing 1 of 2 shard manifests: manifest.shard-1-of-2.jsonl"), missing.stderr)
+        // Rerunning a shard sends nothing: its images are on disk and in its manifest.
+        let again = try CLIRunner.run(args("a1111", stub.url, ["--model-name", "SDXL", "--shard", "1/2"]))
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(stub.bodies.count, 6)
+    }
+
     /// SIGKILL between two images, then the same command again: no request for an image already
     /// on disk, no duplicate manifest line, the token nowhere.
     func testKilledRunResumesWithoutDuplicateRequests() async throws {
