@@ -14,7 +14,8 @@ struct Score: AsyncParsableCommand {
 
         Sharded: --shard K/N scores only shard K (0-based) of N: whole groups, placed by image count \
         and a stable hash of (model, prompt), the same on every machine. Give each shard its own \
-        --out and --cache; `scs merge` joins the shards' scores into the unsharded scores.csv, byte \
+        --out and --cache (by default scores.shard-K-of-N.csv and embeddings.shard-K-of-N.sqlite beside \
+        it); `scs merge` joins the shards' scores into the unsharded scores.csv, byte \
         for byte. --shard auto takes K/N from a Slurm job array (SLURM_ARRAY_TASK_ID, \
         SLURM_ARRAY_TASK_COUNT, or --shards N) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards N).
         """
@@ -29,8 +30,8 @@ struct Score: AsyncParsableCommand {
     @Option(help: "A CSV or JSONL manifest listing model, prompt, path (and seed) per image.")
     var manifest: String?
 
-    @Option(help: "Where to write the per-group scores.")
-    var out: String = "scores.csv"
+    @Option(help: ArgumentHelp("Where to write the per-group scores (default: scores.csv; a shard's: scores.shard-K-of-N.csv).", valueName: "path"))
+    var out: String?
 
     @Option(help: "Also write a JSON summary here.")
     var json: String?
@@ -73,7 +74,16 @@ struct Score: AsyncParsableCommand {
                     FileHandle.standardError.write(Data("shard \(spec): \(cut.units.count) of \(units) groups, \(data.items.count) of \(listing.items.count) images\n".utf8))
                 }
             }
-            let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
+            let out = self.out ?? part.map { "scores.shard-\($0.spec.index)-of-\($0.spec.count).csv" } ?? "scores.csv"
+            // A shard keeps its own cache unless told otherwise: shards writing one SQLite file on a
+            // network file system would take turns at best.
+            let cache = try part.map { p -> EmbeddingCache? in
+                guard cacheOptions.cache == nil, !cacheOptions.noCache else { return try cacheOptions.open() }
+                let beside = URL(fileURLWithPath: out).deletingLastPathComponent()
+                    .appendingPathComponent("embeddings.shard-\(p.spec.index)-of-\(p.spec.count).sqlite")
+                return try EmbeddingCache(path: beside.path)
+            } ?? cacheOptions.open()
+            let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: cache)
             embedder.batchSize = modelOptions.batchSize
             embedder.precision = modelOptions.precision
             if let t = modelOptions.threads { embedder.workers = t }
@@ -84,14 +94,14 @@ struct Score: AsyncParsableCommand {
             try OutputFiles.writeScoresCSV(result.scores, to: out)
             try ScoresMeta(model: modelOptions.model, result: result, dataset: data, listing: listing, shard: part).write(forScores: out)
             if let json { try OutputFiles.writeJSON(result, to: json) }
-            report(result)
+            report(result, out: out)
         } catch {
             progress.finishLine()
             throw error
         }
     }
 
-    private func report(_ r: ScoreResult) {
+    private func report(_ r: ScoreResult, out: String) {
         let note = { (text: String) in FileHandle.standardError.write(Data((text + "\n").utf8)) }
         if !quiet {
             note("\(r.scores.count) groups scored: \(r.embedded) images embedded, \(r.fromCache) from the cache; wrote \(out)")

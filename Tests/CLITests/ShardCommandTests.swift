@@ -96,6 +96,12 @@ final class ShardCommandTests: XCTestCase {
         let none = try scs(["score", data, "--model", tiny, "--no-cache", "--out", path("x.csv"), "--skip-unreadable", "--shard", "auto"],
                            environment: ["SLURM_ARRAY_TASK_ID": "", "JOB_COMPLETION_INDEX": ""], expect: 1)
         XCTAssertTrue(none.stderr.contains("neither SLURM_ARRAY_TASK_ID"), none.stderr)
+        // Without --out and --cache a shard writes its own files, named after it.
+        let own = try CLIRunner.run(["score", data, "--model", tiny, "--skip-unreadable", "--quiet", "--shard", "1/3"], directory: work)
+        XCTAssertEqual(own.status, 0, own.stderr)
+        XCTAssertEqual(try read("scores.shard-1-of-3.csv"), try read("explicit.csv"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path("scores.shard-1-of-3.meta.json")))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path("embeddings.shard-1-of-3.sqlite")))
         let bad = try scs(["score", data, "--model", tiny, "--no-cache", "--shard", "3/3"], expect: 1)
         XCTAssertTrue(bad.stderr.contains("0…2"), bad.stderr)
     }
