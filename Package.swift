@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "scs",
             dependencies: [
-                "SCSScoring", "SCSHub", "SCSCLIP", "SCSTensor", "SCSGenerate", "SCSStats", "SCSAnnotate", "SCSReport",
+                "SCSScoring", "SCSHub", "SCSCLIP", "SCSImaging", "SCSTensor", "SCSGenerate", "SCSStats", "SCSAnnotate", "SCSReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/scs"

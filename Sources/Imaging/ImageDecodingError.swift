@@ -9,6 +9,8 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
     case truncated(ImageFormat)
     /// The codec refused the data; its own message.
     case corrupt(ImageFormat, String)
+    /// The header declares more pixels than `ImageLimits.maxPixels`.
+    case tooLarge(ImageFormat, width: Int, height: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -16,6 +18,11 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
         case .unrecognizedFormat: return "not a JPEG, PNG or WebP image"
         case .truncated(let format): return "truncated \(format.rawValue.uppercased()) data"
         case .corrupt(let format, let message): return "invalid \(format.rawValue.uppercased()) data: \(message)"
+        case let .tooLarge(format, width, height, limit):
+            let pixels = width.multipliedReportingOverflow(by: height)
+            let count = pixels.overflow ? "more than \(Int.max)" : "\(pixels.partialValue)"
+            return "\(format.rawValue.uppercased()) of \(width)x\(height) = \(count) pixels, over the limit of \(limit) "
+                + "(a possible decompression bomb, as Pillow calls it; --max-pixels raises the limit)"
         }
     }
 }

@@ -15,6 +15,7 @@ enum JPEGDecoder {
             throw failure(handle)
         }
         let w = Int(width), h = Int(height)
+        try ImageLimits.check(width: w, height: h, format: .jpeg)
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
         let channels = isCMYK ? 4 : 3
         let format = isCMYK ? TJPF_CMYK : TJPF_RGB

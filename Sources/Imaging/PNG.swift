@@ -5,6 +5,12 @@ import CCodecs
 /// colour and gray+alpha images; for plain 16-bit gray (Pillow's "I;16") values clip at 255.
 enum PNGDecoder {
     static func decode(_ data: UnsafeRawBufferPointer) throws -> RGBImage {
+        // IHDR is the first chunk: signature (8), length (4), "IHDR" (4), width, height (4 + 4,
+        // big-endian). Checked before libpng allocates the rows.
+        if data.count >= 24, data[12] == 0x49, data[13] == 0x48, data[14] == 0x44, data[15] == 0x52 {
+            let be = { (at: Int) in (0..<4).reduce(0) { $0 << 8 | Int(data[at + $1]) } }
+            try ImageLimits.check(width: be(16), height: be(20), format: .png)
+        }
         var png = ccodecs_png()
         var message = [CChar](repeating: 0, count: 256)
         let status = ccodecs_png_decode(data.bindMemory(to: UInt8.self).baseAddress!, data.count,

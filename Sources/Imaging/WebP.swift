@@ -11,6 +11,7 @@ enum WebPDecoder {
         case VP8_STATUS_NOT_ENOUGH_DATA: throw ImageDecodingError.truncated(.webp)
         default: throw ImageDecodingError.corrupt(.webp, "bitstream error \(status.rawValue)")
         }
+        try ImageLimits.check(width: Int(features.width), height: Int(features.height), format: .webp)
         if features.has_animation != 0 {
             throw ImageDecodingError.corrupt(.webp, "animated WebP is not supported")
         }

@@ -15,7 +15,8 @@ public struct WorkProgress: Sendable {
 /// of their bytes, cached embeddings are reused, the rest go through the network and into the
 /// cache batch by batch. The model is loaded only when something is missing from the cache.
 public final class Embedder {
-    public let modelDirectory: URL
+    /// The model's folder; nil for an embedder that only reads the cache (`cachedOnly`).
+    public let modelDirectory: URL?
     public let cache: EmbeddingCache?
     public let fingerprint: String
     public var workers = ProcessInfo.processInfo.activeProcessorCount
@@ -55,11 +56,22 @@ public final class Embedder {
         fingerprint = try ModelFingerprint.compute(directory: modelDirectory, cache: cache)
     }
 
+    /// An embedder for a model known only by its fingerprint (from a score file's sidecar): it
+    /// finds that model's embeddings in the cache and cannot compute new ones; a miss is an
+    /// `EmbedderError.notCached`.
+    public init(cachedOnly fingerprint: String, precision: Precision, cache: EmbeddingCache) {
+        modelDirectory = nil
+        self.cache = cache
+        self.fingerprint = fingerprint
+        self.precision = precision
+    }
+
     private var loadedModel: CLIPVisionModel?
 
     /// The network, loaded on first use.
     public func model() throws -> CLIPVisionModel {
         if let loadedModel { return loadedModel }
+        guard let modelDirectory else { throw EmbedderError.noModel(fingerprint: fingerprint, cache: cache?.path ?? "") }
         let model = try CLIPVisionModel(directory: modelDirectory, precision: precision)
         loadedModel = model
         return model
@@ -110,6 +122,10 @@ public final class Embedder {
         let todo = firstPath.values.sorted()
         var embeddedCount = 0
         if !todo.isEmpty {
+            if modelDirectory == nil {
+                throw EmbedderError.notCached(missing: todo.count, example: paths[todo[0]], fingerprint: fingerprint,
+                                              cache: cache?.path ?? "")
+            }
             let pipeline = EmbeddingPipeline(model: try model(), workers: workers, batchSize: batchSize)
             progress?(WorkProgress(phase: .embedding, done: 0, total: todo.count))
             var done = 0
@@ -137,5 +153,21 @@ public final class Embedder {
             skipped.append(ImageFileError(path: paths[i], reason: "same bytes as a file that could not be decoded"))
         }
         return Outcome(embeddings: embeddings, skipped: skipped, embeddedCount: embeddedCount, cachedCount: cachedCount)
+    }
+}
+
+/// An embedder without a model that was asked for what its cache does not hold.
+public enum EmbedderError: Error, Equatable, CustomStringConvertible {
+    case notCached(missing: Int, example: String, fingerprint: String, cache: String)
+    case noModel(fingerprint: String, cache: String)
+
+    public var description: String {
+        switch self {
+        case let .notCached(missing, example, fingerprint, cache):
+            return "\(missing) images (e.g. \(example)) are not in \(cache) for model \(fingerprint.prefix(12))…: "
+                + "pass --model with the model that made the scores (and --cache if it was another cache)"
+        case let .noModel(fingerprint, cache):
+            return "model \(fingerprint.prefix(12))… is known only from \(cache): pass --model to load it"
+        }
     }
 }

@@ -1,13 +1,17 @@
 import ArgumentParser
 import Foundation
 import SCSHub
+import SCSImaging
 import SCSScoring
 import SCSTensor
 
 /// Which network, and how to run it.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "A model folder (config.json + model.safetensors) or a Hugging Face repo id.")
-    var model: String = ModelLocator.defaultModel
+    @Option(help: ArgumentHelp("A model folder (config.json + model.safetensors) or a Hugging Face repo id (default: \(ModelLocator.defaultModel)).", valueName: "model"))
+    var model: String?
+
+    /// The model asked for, or the default one.
+    var name: String { model ?? ModelLocator.defaultModel }
 
     @Option(help: "The Hugging Face revision (branch, tag or commit) of a repo id.")
     var revision: String = "main"
@@ -31,7 +35,7 @@ struct ModelOptions: ParsableArguments {
     /// The model folder: local, from the Hugging Face cache, or downloaded into it.
     func resolve(progress: ProgressBar) async throws -> URL {
         let locator = ModelLocator()
-        return try await locator.resolve(model, revision: revision) { done, total, file in
+        return try await locator.resolve(name, revision: revision) { done, total, file in
             progress.update(label: "downloading \(file)", done: Int(done >> 20), total: Int((total ?? done) >> 20), unit: "MiB")
         }
     }
@@ -56,3 +60,16 @@ extension Precision: ExpressibleByArgument {}
 
 /// Writes a line to stdout.
 func say(_ text: String) { print(text) }
+
+/// How large an image may be.
+struct ImageOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Refuse images of more pixels than this, before decoding them (default: \(ImageLimits.defaultMaxPixels), where Pillow raises DecompressionBombError).", valueName: "n"))
+    var maxPixels: Int = ImageLimits.defaultMaxPixels
+
+    func validate() throws {
+        if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1") }
+    }
+
+    /// Sets the process-wide limit, as Pillow's `Image.MAX_IMAGE_PIXELS` is.
+    func apply() { ImageLimits.maxPixels = maxPixels }
+}

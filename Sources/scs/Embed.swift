@@ -19,6 +19,7 @@ struct Embed: AsyncParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var imageOptions: ImageOptions
 
     func validate() throws {
         if images.isEmpty { throw ValidationError("give at least one image") }
@@ -26,6 +27,7 @@ struct Embed: AsyncParsableCommand {
 
     func run() async throws {
         let progress = ProgressBar(quiet: quiet)
+        imageOptions.apply()
         do {
             let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
             embedder.batchSize = modelOptions.batchSize

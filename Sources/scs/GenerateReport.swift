@@ -42,7 +42,7 @@ enum GenerateReport {
         var line = "\(s.generated) images generated, \(s.alreadyOnDisk) already on disk"
         if s.retries > 0 { line += ", \(s.retries) retries" }
         if !s.failed.isEmpty { line += ", \(s.failed.count) failed" }
-        note(line + "; images in \(generation.modelDirectory.path), manifest \(generation.options.outputDirectory.appendingPathComponent("manifest.jsonl").path)")
+        note(line + "; images in \(generation.modelDirectory.path), manifest \(generation.options.outputDirectory.appendingPathComponent(generation.plan.manifestName).path)")
         if s.recoveredLines > 0 { note("recorded \(s.recoveredLines) images that had no manifest line") }
         if s.droppedLines > 0 { note("dropped \(s.droppedLines) manifest lines whose image was missing or unreadable") }
         if !s.failed.isEmpty {

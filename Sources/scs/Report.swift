@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SCSReport
 import SCSScoring
+import SCSTensor
 
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,8 +11,10 @@ struct Report: AsyncParsableCommand {
         Writes DIR/index.html and its assets, a static folder that opens offline: the model summary, \
         each --compare file's verdict with Figure 2 (box plots and KDE) and a paired plot, and a \
         page per prompt with thumbnails, the pairwise similarity heatmap and the image that agrees \
-        least flagged. Similarities come from the embedding cache (give the --cache and --model \
-        the dataset was scored with): nothing is run through the network when it was scored already.
+        least flagged. Similarities come from the embedding cache: without --model, the model, \
+        precision and preprocessing recorded beside the scores (scores.meta.json) find the \
+        embeddings scs score left there, and nothing is loaded or run; with --model, images the \
+        cache lacks are embedded.
         """
     )
 
@@ -35,17 +38,42 @@ struct Report: AsyncParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var imageOptions: ImageOptions
 
     func validate() throws {
         guard (32...1024).contains(thumbnailSize) else { throw ValidationError("--thumbnail-size must be between 32 and 1024") }
     }
 
+    /// The scores' own model when they say which it was and no --model is given; else --model.
+    private func makeEmbedder(progress: ProgressBar) async throws -> Embedder {
+        let meta = try ScoresMeta.read(forScores: scores)
+        if modelOptions.model == nil, let meta {
+            guard meta.preprocessing == Embedder.preprocessing else {
+                throw ValidationError("\(ScoresMeta.path(forScores: scores)): scores made with preprocessing \(meta.preprocessing); this scs computes \(Embedder.preprocessing): pass --model to embed again")
+            }
+            guard let precision = Precision(rawValue: meta.precision) else {
+                throw ValidationError("\(ScoresMeta.path(forScores: scores)): unknown precision \(meta.precision)")
+            }
+            guard !cacheOptions.noCache, let cache = try cacheOptions.open() else {
+                throw ValidationError("--no-cache needs --model: without a cache the report must embed the images")
+            }
+            progress.message("using the embeddings of \(meta.model) (\(meta.modelFingerprint.prefix(12))…, \(meta.precision)) that made \(scores), from \(cache.path)")
+            return Embedder(cachedOnly: meta.modelFingerprint, precision: precision, cache: cache)
+        }
+        let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
+        if let meta, meta.modelFingerprint != embedder.fingerprint {
+            progress.message("note: \(scores) was made with another model (\(meta.model), \(meta.modelFingerprint.prefix(12))…) than --model \(modelOptions.name)")
+        }
+        return embedder
+    }
+
     func run() async throws {
         let progress = ProgressBar(quiet: quiet)
+        imageOptions.apply()
         do {
-            let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
+            let embedder = try await makeEmbedder(progress: progress)
             embedder.batchSize = modelOptions.batchSize
-            embedder.precision = modelOptions.precision
+            if embedder.modelDirectory != nil { embedder.precision = modelOptions.precision }
             if let t = modelOptions.threads { embedder.workers = t }
             var request = ReportRequest(dataset: dataset, scores: scores, comparisons: comparisons, out: out)
             request.thumbnailSize = thumbnailSize

@@ -50,6 +50,7 @@ struct Score: AsyncParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var imageOptions: ImageOptions
 
     func validate() throws {
         if (dataset == nil) == (manifest == nil) { throw ValidationError("give a dataset folder or --manifest FILE, not both") }
@@ -59,6 +60,7 @@ struct Score: AsyncParsableCommand {
 
     func run() async throws {
         let progress = ProgressBar(quiet: quiet)
+        imageOptions.apply()
         do {
             let listing = try manifest.map { try Dataset.manifest(at: $0) }
                 ?? Dataset.scan(root: dataset!, layout: layout, allowEmptyGroups: skipUnreadable)
@@ -92,7 +94,7 @@ struct Score: AsyncParsableCommand {
             }
             progress.finishLine()
             try OutputFiles.writeScoresCSV(result.scores, to: out)
-            try ScoresMeta(model: modelOptions.model, result: result, dataset: data, listing: listing, shard: part).write(forScores: out)
+            try ScoresMeta(model: modelOptions.name, result: result, dataset: data, listing: listing, shard: part).write(forScores: out)
             if let json { try OutputFiles.writeJSON(result, to: json) }
             report(result, out: out)
         } catch {

@@ -8,7 +8,7 @@ import XCTest
 /// Int" in CLIPPreprocessor.resizedSize).
 final class DamagedHeaderTests: XCTestCase {
     /// The fixture JPEG with its SOF's height and width set to `height` and `width`.
-    func jpeg(height: UInt16, width: UInt16) throws -> [UInt8] {
+    static func jpeg(height: UInt16, width: UInt16) throws -> [UInt8] {
         var bytes = [UInt8](try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("decode/jpeg-baseline-420-77x115.jpg")))
         var i = 2
         while i + 9 < bytes.count {
@@ -30,7 +30,7 @@ final class DamagedHeaderTests: XCTestCase {
         let dir = try makeTemporaryDirectory()
         for (h, w) in [(0, 0), (0, 77), (115, 0)] as [(UInt16, UInt16)] {
             let path = dir.appendingPathComponent("bad-\(h)x\(w).jpg").path
-            try Data(try jpeg(height: h, width: w)).write(to: URL(fileURLWithPath: path))
+            try Data(try Self.jpeg(height: h, width: w)).write(to: URL(fileURLWithPath: path))
             XCTAssertThrowsError(try ImageDecoder.decode(fileAt: path), "\(h)x\(w)") { error in
                 XCTAssertTrue("\(error)".hasPrefix(path), "\(error)")
             }

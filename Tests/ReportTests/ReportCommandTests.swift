@@ -53,6 +53,32 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(try fm.contentsOfDirectory(atPath: out.deletingLastPathComponent().path), ["report"])
     }
 
+    /// After `scs score --model DIR`, `scs report` needs no --model: the scores' sidecar names the
+    /// model, precision and preprocessing, and the cache holds every embedding. A cache without
+    /// them is one line saying what to pass; nothing is downloaded.
+    func testReportWithoutModelUsesWhatScoreRecorded() throws {
+        let f = try ReportFixture.get()
+        let out = try makeTemporaryDirectory("scs-report-nomodel").appendingPathComponent("report")
+        let offline = ["HF_HUB_OFFLINE": "1", "HF_HOME": out.deletingLastPathComponent().appendingPathComponent("hf").path]
+        let r = try CLIRunner.run(["report", f.dataset.path, "--scores", f.scores.path, "--out", out.path, "--cache", f.cache.path],
+                                  environment: offline)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("using the embeddings of \(ReportFixture.model)"), r.stderr)
+        let summary = try XCTUnwrap(try loadJSON(out.appendingPathComponent("report.json")) as? [String: Any])
+        XCTAssertEqual(summary["embedded"] as? Int, 0)
+        XCTAssertEqual(summary["from_cache"] as? Int, 27)
+
+        let empty = out.deletingLastPathComponent().appendingPathComponent("empty.sqlite").path
+        let miss = try CLIRunner.run(["report", f.dataset.path, "--scores", f.scores.path, "--out", out.path + "-2", "--cache", empty],
+                                     environment: offline)
+        XCTAssertEqual(miss.status, 1)
+        let errors = miss.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        XCTAssertEqual(errors.count, 1, miss.stderr)
+        XCTAssertEqual(miss.stderr.split(separator: "\n").last.map(String.init), errors.first.map(String.init), "the error ends the output")
+        XCTAssertTrue(miss.stderr.contains("are not in \(empty)") && miss.stderr.contains("pass --model"), miss.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path + "-2"))
+    }
+
     /// The paper's LoRA comparison pairs prompts from two lists; compare.json records the pairs,
     /// so Figure 2 gets its row for it too.
     func testListPairedComparisonGetsAFigure() throws {
