@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: C shims
@@ -51,7 +52,9 @@ let package = Package(
         // and decode and resize full-size photos; unoptimised SIMD code is ~50x slower.
         .target(name: "SCSImaging", dependencies: ["CCodecs"], path: "Sources/Imaging", swiftSettings: optimised),
         .target(name: "SCSTensor", dependencies: ["CKernels"], path: "Sources/Tensor", swiftSettings: optimised),
-        .target(name: "SCSCLIP", dependencies: ["SCSTensor"], path: "Sources/CLIP", swiftSettings: optimised),
+        // ZIPFoundation: PyTorch checkpoints (torch.save, TorchScript) are zip archives.
+        .target(name: "SCSCLIP", dependencies: ["SCSTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                path: "Sources/CLIP", swiftSettings: optimised),
         .target(
             name: "SCSHub",
             dependencies: [

@@ -31,7 +31,7 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Format: an 8-byte little-endian header length, a JSON header mapping each tensor name to
 /// `{"dtype", "shape", "data_offsets": [begin, end]}` (offsets relative to the end of the
 /// header), then the data. Every field is checked before use: a damaged file is an error, never a crash.
-public final class SafetensorsFile: @unchecked Sendable {
+public final class SafetensorsFile: TensorSource, @unchecked Sendable {
     public struct Entry: Sendable {
         public let dtype: String
         public let shape: [Int]

@@ -19,16 +19,32 @@ public final class CLIPVisionModel: @unchecked Sendable {
     private let weights: VisionWeights
     private let activation: Activation
 
-    /// Loads `config.json` and `model.safetensors` from a Hugging Face model folder and packs the
-    /// weights for this CPU's kernels, in `precision` (an error naming the CPU where it lacks it).
+    /// Loads a model and packs its weights for this CPU's kernels, in `precision` (an error naming
+    /// the CPU where it lacks it). `directory` is a Hugging Face model folder (`config.json` and
+    /// `model.safetensors`), or a checkpoint file in OpenAI's layout: a PyTorch file (`.pt`,
+    /// `.pth`, `.bin`: torch.save or TorchScript, read without running its pickles) or an
+    /// open_clip `.safetensors`.
     public init(directory: URL, precision: Precision = .fp32) throws {
         self.directory = directory
         self.precision = precision
         if let reason = precision.unsupportedReason { throw WeightsError.unsupportedPrecision(reason) }
-        config = try VisionConfig.load(from: directory.appendingPathComponent("config.json"))
-        let file = try SafetensorsFile(path: directory.appendingPathComponent("model.safetensors").path)
-        weights = try VisionWeights(file: file, config: config, precision: precision)
-        activation = Activation(rawValue: config.activation)!
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), !isFolder.boolValue {
+            let source: any TensorSource & TensorShapes = directory.pathExtension.lowercased() == "safetensors"
+                ? try SafetensorsFile(path: directory.path) : try TorchCheckpoint(path: directory.path)
+            let sidecar = directory.deletingLastPathComponent().appendingPathComponent("open_clip_config.json")
+            let layout = try OpenAICLIPTensors(base: source, openCLIPConfig: FileManager.default.fileExists(atPath: sidecar.path) ? sidecar : nil)
+            config = layout.config
+            weights = try VisionWeights(file: layout, config: config, precision: precision)
+        } else {
+            config = try VisionConfig.load(from: directory.appendingPathComponent("config.json"))
+            let file = try SafetensorsFile(path: directory.appendingPathComponent("model.safetensors").path)
+            weights = try VisionWeights(file: file, config: config, precision: precision)
+        }
+        guard let activation = Activation(rawValue: config.activation) else {
+            throw WeightsError.badConfig(path: directory.path, reason: "unknown activation \(config.activation)")
+        }
+        self.activation = activation
     }
 
     /// Embeds `batch` preprocessed images (`[B, 3, S, S]`, see CLIPPreprocessor) into

@@ -27,7 +27,7 @@ struct VisionWeights: @unchecked Sendable {
 
     /// `precision` applies to the transformer layers' products; the patch embedding and the final
     /// projection (about 5% of the work) stay in fp32.
-    init(file: SafetensorsFile, config c: VisionConfig, precision: Precision) throws {
+    init(file: any TensorSource, config c: VisionConfig, precision: Precision) throws {
         let d = c.hiddenSize, i = c.intermediateSize, p = c.patchSize
         let arena = VectorArena()
         vectors = arena

@@ -60,6 +60,9 @@ public struct ModelLocator: Sendable {
         return try validated(snapshot)
     }
 
+    /// Files `--model` takes as a checkpoint in itself.
+    public static let checkpointExtensions: Set<String> = ["pt", "pth", "bin", "safetensors"]
+
     /// The argument as a folder when it names an existing one; `nil` when nothing exists at that path.
     private func localFolder(_ model: String) throws -> URL? {
         var path = model
@@ -69,8 +72,13 @@ public struct ModelLocator: Sendable {
         var isDirectory: ObjCBool = false
         guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
         guard isDirectory.boolValue else {
-            throw HubError.invalidModelArgument(model, reason: "it is a file; pass the folder that holds "
-                + Self.requiredFiles.joined(separator: " and "))
+            // A checkpoint file: OpenAI's ViT-B-32.pt (TorchScript), torch.save files, open_clip's
+            // open_clip_pytorch_model.bin or .safetensors (OpenAI's tensor names).
+            if Self.checkpointExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased()) {
+                return URL(fileURLWithPath: path).standardizedFileURL
+            }
+            throw HubError.invalidModelArgument(model, reason: "it is a file but not a checkpoint (.pt, .pth, .bin, .safetensors); "
+                + "pass it, or the folder that holds " + Self.requiredFiles.joined(separator: " and "))
         }
         return try validated(URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL)
     }

@@ -22,25 +22,30 @@ enum Hashing {
 /// cache snapshot the weights file links to a blob named by its SHA-256, which is used as is;
 /// otherwise the file is hashed once and remembered by path, size and modification time.
 public enum ModelFingerprint {
+    /// `directory` is a model folder, or a checkpoint file (with open_clip's
+    /// `open_clip_config.json` beside it, when there is one, since it decides the activation).
     public static func compute(directory: URL, cache: EmbeddingCache?) throws -> String {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), !isFolder.boolValue {
+            let sidecar = directory.deletingLastPathComponent().appendingPathComponent("open_clip_config.json")
+            let config = FileManager.default.contents(atPath: sidecar.path).map { Hashing.sha256([UInt8]($0)) } ?? "none"
+            return Hashing.sha256(Array(("checkpoint:" + config + ":" + (try weightsHash(directory, cache: cache))).utf8))
+        }
         let config = try [UInt8](Data(contentsOf: directory.appendingPathComponent("config.json")))
-        let weights = directory.appendingPathComponent("model.safetensors")
+        let weights = try weightsHash(directory.appendingPathComponent("model.safetensors"), cache: cache)
+        return Hashing.sha256(Array((Hashing.sha256(config) + ":" + weights).utf8))
+    }
+
+    private static func weightsHash(_ weights: URL, cache: EmbeddingCache?) throws -> String {
         let resolved = weights.resolvingSymlinksInPath()
         let name = resolved.lastPathComponent
-        let weightsHash: String
-        if name.count == 64, name.allSatisfy(\.isHexDigit) {
-            weightsHash = name
-        } else {
-            let attributes = try FileManager.default.attributesOfItem(atPath: resolved.path)
-            let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-            let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            if let known = cache?.fileHash(path: resolved.path, size: size, mtime: mtime) {
-                weightsHash = known
-            } else {
-                weightsHash = try Hashing.sha256(fileAt: resolved.path)
-                cache?.rememberFileHash(path: resolved.path, size: size, mtime: mtime, sha256: weightsHash)
-            }
-        }
-        return Hashing.sha256(Array((Hashing.sha256(config) + ":" + weightsHash).utf8))
+        if name.count == 64, name.allSatisfy(\.isHexDigit) { return name }
+        let attributes = try FileManager.default.attributesOfItem(atPath: resolved.path)
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        if let known = cache?.fileHash(path: resolved.path, size: size, mtime: mtime) { return known }
+        let hash = try Hashing.sha256(fileAt: resolved.path)
+        cache?.rememberFileHash(path: resolved.path, size: size, mtime: mtime, sha256: hash)
+        return hash
     }
 }

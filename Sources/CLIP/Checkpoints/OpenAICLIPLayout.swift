@@ -1,0 +1,179 @@
+import Foundation
+
+/// A CLIP checkpoint in OpenAI's layout (`clip.model.CLIP`'s `state_dict()`, which open_clip
+/// keeps for its OpenAI-style ViTs), seen under transformers' names so `VisionWeights` reads it
+/// like any Hugging Face folder. The config is read from the tensors' shapes as
+/// `clip.model.build_model` reads it; open_clip's `open_clip_config.json` beside the file, when
+/// there is one, gives the head width and the activation, which the shapes cannot tell.
+public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
+    public let base: any TensorSource
+    /// Where the tensors start: "" for a state dict, "model." or "state_dict." for wrapped ones.
+    public let prefix: String
+    public let config: VisionConfig
+    /// `clip.load` builds the model and then runs `convert_weights`, which rounds the conv and
+    /// linear weights and biases, in_proj and `proj` to float16 (layer norms and the class and
+    /// position embeddings stay float32); on the CPU it then computes in float32. So its
+    /// embeddings are those of the half-rounded weights, and scs rounds the same tensors to match
+    /// the paper's pipeline. open_clip does not (a file with open_clip_config.json beside it).
+    public let roundsLikeClipLoad: Bool
+    private var transposed: UnsafeMutableBufferPointer<Float>?
+    private var rounded: [String: UnsafeMutableBufferPointer<Float>] = [:]
+    private var releasedSlices = Set<String>()
+
+    public var path: String { base.path }
+
+    public init(base: any TensorSource & TensorShapes, openCLIPConfig: URL? = nil) throws {
+        self.base = base
+        guard let conv = base.names.first(where: { $0.hasSuffix("visual.conv1.weight") }) else {
+            throw WeightsError.missingTensor(path: base.path, name: "visual.conv1.weight (OpenAI's CLIP layout)")
+        }
+        prefix = String(conv.dropLast("visual.conv1.weight".count))
+        let v = prefix + "visual."
+        func shape(_ name: String) throws -> [Int] {
+            guard let s = base.shape(of: v + name) else { throw WeightsError.missingTensor(path: base.path, name: v + name) }
+            return s
+        }
+        let convShape = try shape("conv1.weight")
+        let positions = try shape("positional_embedding")
+        let projection = try shape("proj")
+        let fc = try shape("transformer.resblocks.0.mlp.c_fc.weight")
+        guard convShape.count == 4, positions.count == 2, projection.count == 2, fc.count == 2 else {
+            throw WeightsError.badConfig(path: base.path, reason: "visual tensors of unexpected ranks")
+        }
+        var c = VisionConfig()
+        c.hiddenSize = convShape[0]
+        c.channels = convShape[1]
+        c.patchSize = convShape[3]
+        c.layers = base.names.filter { $0.hasPrefix(v + "transformer.resblocks.") && $0.hasSuffix(".attn.in_proj_weight") }.count
+        let grid = Int(Double(positions[0] - 1).squareRoot().rounded())
+        c.imageSize = grid * c.patchSize
+        c.projectionDim = projection[1]
+        c.intermediateSize = fc[0]
+        c.heads = max(1, c.hiddenSize / 64)
+        c.activation = "quick_gelu"
+        roundsLikeClipLoad = openCLIPConfig == nil
+        if let openCLIPConfig, let data = FileManager.default.contents(atPath: openCLIPConfig.path) {
+            guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+                  let model = root["model_cfg"] as? [String: Any] else {
+                throw WeightsError.badConfig(path: openCLIPConfig.path, reason: "no model_cfg object")
+            }
+            let vision = model["vision_cfg"] as? [String: Any] ?? [:]
+            if let headWidth = vision["head_width"] as? Int, headWidth > 0, c.hiddenSize % headWidth == 0 {
+                c.heads = c.hiddenSize / headWidth
+            }
+            c.activation = (model["quick_gelu"] as? Bool ?? false) ? "quick_gelu" : "gelu"
+        }
+        guard c.layers > 0, grid * grid == positions[0] - 1, positions[1] == c.hiddenSize, projection[0] == c.hiddenSize,
+              c.hiddenSize % c.heads == 0 else {
+            throw WeightsError.badConfig(path: base.path, reason: "the visual tensors' shapes do not make a ViT")
+        }
+        config = c
+    }
+
+    deinit {
+        transposed?.deallocate()
+        rounded.values.forEach { $0.deallocate() }
+    }
+
+    public func floats(_ name: String, shape: [Int]) throws -> UnsafePointer<Float> {
+        let values = try unrounded(name, shape: shape)
+        guard roundsLikeClipLoad, Self.halvedByClipLoad(name) else { return values }
+        if let done = rounded[name] { return UnsafePointer(done.baseAddress!) }
+        let count = shape.reduce(1, *)
+        let out = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(count, 1))
+        for i in 0..<count { out[i] = Float(Float16(values[i])) }
+        rounded[name] = out
+        return UnsafePointer(out.baseAddress!)
+    }
+
+    /// The tensors `clip.model.convert_weights` turns to float16: every Conv2d and Linear weight
+    /// and bias, MultiheadAttention's in_proj, and `proj`.
+    static func halvedByClipLoad(_ name: String) -> Bool {
+        name == "vision_model.embeddings.patch_embedding.weight" || name == "visual_projection.weight"
+            || ["self_attn.", "mlp.fc1.", "mlp.fc2."].contains { name.contains($0) }
+    }
+
+    private func unrounded(_ name: String, shape: [Int]) throws -> UnsafePointer<Float> {
+        let d = config.hiddenSize
+        if name == "visual_projection.weight" {
+            // transformers keeps [E, D] for x·Wᵀ; OpenAI keeps proj as [D, E] for x·proj.
+            if let transposed { return UnsafePointer(transposed.baseAddress!) }
+            let e = config.projectionDim
+            guard shape == [e, d] else {
+                throw WeightsError.wrongShape(path: path, name: prefix + "visual.proj", expected: [shape.last ?? 0, shape.first ?? 0], found: [d, e])
+            }
+            let source = try base.floats(prefix + "visual.proj", shape: [d, e])
+            let out = UnsafeMutableBufferPointer<Float>.allocate(capacity: d * e)
+            for i in 0..<d { for j in 0..<e { out[j * d + i] = source[i * e + j] } }
+            base.release(prefix + "visual.proj")
+            transposed = out
+            return UnsafePointer(out.baseAddress!)
+        }
+        let (mapped, slice) = try openAIName(name)
+        guard let slice else { return try base.floats(mapped, shape: shape) }
+        // q, k and v are one in_proj tensor, stacked in that order.
+        let whole = try base.floats(mapped, shape: mapped.hasSuffix("weight") ? [3 * d, d] : [3 * d])
+        guard shape == (mapped.hasSuffix("weight") ? [d, d] : [d]) else {
+            throw WeightsError.wrongShape(path: path, name: name, expected: shape, found: mapped.hasSuffix("weight") ? [d, d] : [d])
+        }
+        return whole + slice * shape.reduce(1, *)
+    }
+
+    public func release(_ name: String) {
+        rounded.removeValue(forKey: name)?.deallocate()
+        guard let (mapped, slice) = try? openAIName(name) else { return }
+        guard slice != nil else { return base.release(mapped) }
+        releasedSlices.insert(name)
+        let stem = name.dropLast("q_proj.weight".count)
+        if ["q_proj", "k_proj", "v_proj"].allSatisfy({ releasedSlices.contains(stem + $0 + ".weight") }) { base.release(mapped) }
+    }
+
+    /// transformers' name → OpenAI's, and which third of in_proj for q, k, v.
+    private func openAIName(_ name: String) throws -> (String, Int?) {
+        let v = prefix + "visual."
+        let fixed: [String: String] = [
+            "vision_model.embeddings.patch_embedding.weight": "conv1.weight",
+            "vision_model.embeddings.class_embedding": "class_embedding",
+            "vision_model.embeddings.position_embedding.weight": "positional_embedding",
+            "vision_model.pre_layrnorm.weight": "ln_pre.weight", "vision_model.pre_layrnorm.bias": "ln_pre.bias",
+            "vision_model.post_layernorm.weight": "ln_post.weight", "vision_model.post_layernorm.bias": "ln_post.bias",
+        ]
+        if let f = fixed[name] { return (v + f, nil) }
+        let layerPrefix = "vision_model.encoder.layers."
+        guard name.hasPrefix(layerPrefix) else { throw WeightsError.missingTensor(path: path, name: name) }
+        let rest = name.dropFirst(layerPrefix.count)
+        guard let dot = rest.firstIndex(of: "."), let n = Int(rest[..<dot]) else { throw WeightsError.missingTensor(path: path, name: name) }
+        let field = String(rest[rest.index(after: dot)...])
+        let block = v + "transformer.resblocks.\(n)."
+        let parts = field.split(separator: ".").map(String.init)
+        guard parts.count >= 2, let kind = parts.last else { throw WeightsError.missingTensor(path: path, name: name) }
+        let module = parts.dropLast().joined(separator: ".")
+        switch module {
+        case "layer_norm1": return (block + "ln_1." + kind, nil)
+        case "layer_norm2": return (block + "ln_2." + kind, nil)
+        case "mlp.fc1": return (block + "mlp.c_fc." + kind, nil)
+        case "mlp.fc2": return (block + "mlp.c_proj." + kind, nil)
+        case "self_attn.out_proj": return (block + "attn.out_proj." + kind, nil)
+        case "self_attn.q_proj": return (block + "attn.in_proj_" + kind, 0)
+        case "self_attn.k_proj": return (block + "attn.in_proj_" + kind, 1)
+        case "self_attn.v_proj": return (block + "attn.in_proj_" + kind, 2)
+        default: throw WeightsError.missingTensor(path: path, name: name)
+        }
+    }
+}
+
+/// Sources that can list their tensors and shapes (to read a config from them).
+public protocol TensorShapes {
+    var names: [String] { get }
+    func shape(of name: String) -> [Int]?
+}
+
+extension TorchCheckpoint: TensorShapes {
+    public var names: [String] { Array(tensors.keys) }
+    public func shape(of name: String) -> [Int]? { tensors[name]?.shape }
+}
+
+extension SafetensorsFile: TensorShapes {
+    public var names: [String] { Array(entries.keys) }
+    public func shape(of name: String) -> [Int]? { entries[name]?.shape }
+}

@@ -1,0 +1,98 @@
+import Foundation
+@testable import SCSCLIP
+import TestSupport
+import XCTest
+
+/// PyTorch checkpoints read without PyTorch: torch.save (zip and legacy), float16 state dicts,
+/// TorchScript archives (the form of OpenAI's ViT-B-32.pt) and open_clip's files give the
+/// embeddings of the paper's own code (`clip.load(...).encode_image`) and of open_clip, on the
+/// same pixels; a pickle that would run code is refused and runs nothing.
+/// Fixtures: scripts/oracle/make_torch_checkpoints.py.
+final class TorchCheckpointTests: XCTestCase {
+    let folder = TestPaths.fixtures.appendingPathComponent("checkpoints")
+
+    /// Embeds inputs.npy with the model in `file`; min cosine and max relative L2 to `expected`.
+    func compare(_ file: URL, expected: URL, inputs: URL? = nil) throws -> (cosine: Double, l2: Double, model: CLIPVisionModel) {
+        let model = try CLIPVisionModel(directory: file)
+        let pixels = try NpyArray(contentsOf: inputs ?? folder.appendingPathComponent("inputs.npy"))
+        let reference = try NpyArray(contentsOf: expected)
+        let n = pixels.shape[0], e = model.config.projectionDim
+        XCTAssertEqual(reference.shape, [n, e], file.lastPathComponent)
+        let out = model.embed(pixels.floats, count: n, batch: 2)
+        var worst = (cosine: 1.0, l2: 0.0)
+        for i in 0..<n {
+            let a = out[(i * e)..<((i + 1) * e)].map(Double.init), b = reference.floats[(i * e)..<((i + 1) * e)].map(Double.init)
+            let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+            let na = a.reduce(0) { $0 + $1 * $1 }.squareRoot(), nb = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let diff = zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            worst = (min(worst.cosine, dot / (na * nb)), max(worst.l2, diff / nb))
+        }
+        print("checkpoint \(file.lastPathComponent): min cosine \(worst.cosine), max relative L2 \(worst.l2)")
+        XCTAssertGreaterThanOrEqual(worst.cosine, 0.99999, file.lastPathComponent)
+        XCTAssertLessThanOrEqual(worst.l2, 1e-4, file.lastPathComponent)
+        return (worst.cosine, worst.l2, model)
+    }
+
+    func testOpenAIFormatsMatchClipLoad() throws {
+        let cases: [(String, String, TorchCheckpoint.Format)] = [
+            ("openai-state-dict.pt", "openai-expected.npy", .zip),
+            ("openai-legacy.pt", "openai-expected.npy", .legacy),
+            ("openai-torchscript.pt", "openai-torchscript-expected.npy", .torchScript),
+            ("openai-fp16.pth", "openai-fp16-expected.npy", .zip),
+        ]
+        for (file, expected, format) in cases {
+            XCTAssertEqual(try TorchCheckpoint(path: folder.appendingPathComponent(file).path).format, format, file)
+            let r = try compare(folder.appendingPathComponent(file), expected: folder.appendingPathComponent(expected))
+            XCTAssertEqual(r.model.config.activation, "quick_gelu")
+            XCTAssertEqual(r.model.config.imageSize, 32)
+            XCTAssertEqual(r.model.config.layers, 2)
+        }
+        // The float16 file holds half the bytes: its tensors really are float16.
+        let half = try TorchCheckpoint(path: folder.appendingPathComponent("openai-fp16.pth").path)
+        XCTAssertEqual(half.tensors["visual.conv1.weight"]?.storage.dtype, .float16)
+    }
+
+    func testOpenCLIPFilesWithTheirConfig() throws {
+        let oc = folder.appendingPathComponent("open_clip")
+        for file in ["open_clip_pytorch_model.bin", "open_clip_model.safetensors"] {
+            let r = try compare(oc.appendingPathComponent(file), expected: oc.appendingPathComponent("expected.npy"))
+            XCTAssertEqual(r.model.config.activation, "gelu", "open_clip_config.json's quick_gelu: false")
+            XCTAssertEqual(r.model.config.heads, 2, "head_width 32 of width 64")
+        }
+    }
+
+    func testPickleThatRunsCodeIsRefused() throws {
+        let marker = "/tmp/scs-evil-pickle-ran"
+        unlink(marker)
+        let path = folder.appendingPathComponent("evil.pt").path
+        XCTAssertThrowsError(try TorchCheckpoint(path: path)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix(path) && text.contains("refuses to load posix.system"), text)
+            XCTAssertFalse(text.contains("\n"))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: marker), "the pickle's code ran")
+    }
+
+    func testDamagedCheckpointsAreOneLineErrors() throws {
+        let work = try makeTemporaryDirectory("scs-pt")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let good = try Data(contentsOf: folder.appendingPathComponent("openai-legacy.pt"))
+        var rng = SystemRandomNumberGenerator()
+        for i in 0..<200 {
+            var bytes = [UInt8](good)
+            switch i % 3 {
+            case 0: bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &rng)))
+            case 1: for _ in 0..<4 { bytes[Int.random(in: 0..<min(bytes.count, 4096), using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
+            default: bytes[Int.random(in: 0..<min(bytes.count, 2048), using: &rng)] ^= 0xFF
+            }
+            let url = work.appendingPathComponent("damaged-\(i).pt")
+            try Data(bytes).write(to: url)
+            do {
+                _ = try CLIPVisionModel(directory: url)
+            } catch {
+                XCTAssertFalse("\(error)".contains("\n"), "\(error)")
+                XCTAssertTrue("\(error)".contains(url.path), "the error names the file: \(error)")
+            }
+        }
+    }
+}
