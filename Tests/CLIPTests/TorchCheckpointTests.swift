@@ -61,6 +61,31 @@ final class TorchCheckpointTests: XCTestCase {
         }
     }
 
+    /// ViT-B/32 at full size with random weights: its state dict by torch.save, and the traced
+    /// model by torch.jit.save with float16 weights (as OpenAI's ViT-B-32.pt), against
+    /// `clip.load`. Needs the oracle venv with clip and open_clip (scripts/oracle/setup-venv.sh).
+    func testFullSizeViTB32MatchesClipLoad() throws {
+        guard let python = TestPaths.oraclePython else {
+            throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh to check full-size .pt parity with clip.load")
+        }
+        let probe = try Spawn.run([python.path, "-c", "import sys, types; sys.modules['torchvision._meta_registrations'] = types.ModuleType('m'); import clip, open_clip"],
+                                  environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
+        if probe.status != 0 { throw XCTSkip("the oracle venv lacks OpenAI's clip package: rerun scripts/oracle/setup-venv.sh") }
+        let out = TestPaths.repoRoot.appendingPathComponent(".oracle-cache/checkpoints-b32")
+        if !FileManager.default.fileExists(atPath: out.appendingPathComponent("openai-torchscript-expected.npy").path) {
+            let made = try Spawn.run([python.path, "scripts/oracle/make_torch_checkpoints.py", out.path, "--full"],
+                                     environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
+            XCTAssertEqual(made.status, 0, made.stderr)
+        }
+        let inputs = out.appendingPathComponent("inputs.npy")
+        for (file, expected) in [("openai-state-dict.pt", "openai-expected.npy"), ("openai-torchscript.pt", "openai-torchscript-expected.npy")] {
+            let r = try compare(out.appendingPathComponent(file), expected: out.appendingPathComponent(expected), inputs: inputs)
+            XCTAssertEqual(r.model.config, { var c = VisionConfig(); c.activation = "quick_gelu"; return c }(), "ViT-B/32's shape, read from the tensors")
+        }
+        XCTAssertEqual(try TorchCheckpoint(path: out.appendingPathComponent("openai-torchscript.pt").path)
+            .tensors["visual.transformer.resblocks.0.attn.in_proj_weight"]?.storage.dtype, .float16)
+    }
+
     func testPickleThatRunsCodeIsRefused() throws {
         let marker = "/tmp/scs-evil-pickle-ran"
         unlink(marker)
