@@ -145,6 +145,11 @@ let package = Package(
             dependencies: ["SCSReport", "SCSStats", "SCSScoring", "SCSImaging", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/ReportTests"
         ),
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["scs", "SCSCLIP", "SCSImaging", "SCSReport", "SCSScoring", "SCSGenerate", "GenerateStubs", "TestSupport"],
+            path: "Tests/FuzzTests"
+        ),
         .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSCLIP", "SCSGenerate", "GenerateStubs", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/CLITests"),
     ],
     swiftLanguageModes: [.v5]
