@@ -74,7 +74,21 @@ int ccodecs_png_decode(const unsigned char *data, size_t size, ccodecs_png *out,
     out->color_type = color_type;
     out->file_bit_depth = bit_depth;
 
-    if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    out->palette_entries = 0;
+    if (color_type == PNG_COLOR_TYPE_PALETTE) {
+        png_colorp plte = NULL;
+        int entries = 0;
+        if (png_get_PLTE(png, info, &plte, &entries) && plte && entries > 0) {
+            if (entries > 256) entries = 256;
+            for (int i = 0; i < entries; i++) {
+                out->palette[3 * i] = plte[i].red;
+                out->palette[3 * i + 1] = plte[i].green;
+                out->palette[3 * i + 2] = plte[i].blue;
+            }
+            out->palette_entries = entries;
+        }
+        if (bit_depth < 8) png_set_packing(png);
+    }
     if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
     png_set_interlace_handling(png);
     png_read_update_info(png, info);

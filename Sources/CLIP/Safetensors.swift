@@ -63,9 +63,10 @@ public final class SafetensorsFile: TensorSource, @unchecked Sendable {
         base = mapped
         length = size
         do {
-            let headerLength = Int(UInt64(littleEndian: mapped.loadUnaligned(as: UInt64.self)))
-            guard headerLength > 0, headerLength <= size - 8, headerLength < 100_000_000 else {
-                throw WeightsError.badHeader(path: path, reason: "header length \(headerLength) does not fit in \(size) bytes")
+            // A damaged length can be any 64-bit value: it must fit in an Int before anything else.
+            let declared = UInt64(littleEndian: mapped.loadUnaligned(as: UInt64.self))
+            guard let headerLength = Int(exactly: declared), headerLength > 0, headerLength <= size - 8, headerLength < 100_000_000 else {
+                throw WeightsError.badHeader(path: path, reason: "header length \(declared) does not fit in \(size) bytes")
             }
             dataStart = 8 + headerLength
             let headerData = Data(bytes: mapped + 8, count: headerLength)

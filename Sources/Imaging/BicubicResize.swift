@@ -45,6 +45,8 @@ public enum BicubicResize {
         let size: Int
         var bounds: [Int32]
         let weights: [Int32]
+        /// The normalised weights before fixed point: what Pillow's 16- and 32-bit passes use.
+        let doubles: [Double]
 
         init(inSize: Int, outSize: Int) {
             // Pillow passes the box as floats; (in1 - in0) is exact for any real image size.
@@ -54,6 +56,7 @@ public enum BicubicResize {
             let size = Int(support.rounded(.up)) * 2 + 1
             var bounds = [Int32](repeating: 0, count: outSize * 2)
             var weights = [Int32](repeating: 0, count: outSize * size)
+            var doubles = [Double](repeating: 0, count: outSize * size)
             var k = [Double](repeating: 0, count: size)
             let one = Double(1 << BicubicResize.precisionBits)
             for xx in 0..<outSize {
@@ -70,6 +73,7 @@ public enum BicubicResize {
                 for x in 0..<size {
                     var w = x < xmax ? k[x] : 0
                     if x < xmax && ww != 0.0 { w /= ww }
+                    doubles[xx * size + x] = w
                     weights[xx * size + x] = w < 0 ? Int32(-0.5 + w * one) : Int32(0.5 + w * one)
                 }
                 bounds[2 * xx] = Int32(xmin)
@@ -78,6 +82,7 @@ public enum BicubicResize {
             self.size = size
             self.bounds = bounds
             self.weights = weights
+            self.doubles = doubles
         }
     }
 

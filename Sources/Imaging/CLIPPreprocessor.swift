@@ -3,8 +3,12 @@
 ///    `int(size * long / short)`;
 /// 2. centre crop `size` x `size`, offsets `int(round((h - size) / 2))` (Python's round: half to even);
 /// 3. to float32 in 0...1 (`x / 255`), then `(x - mean) / std` per channel, CHW layout.
-/// The image is converted to RGB before resizing, as transformers' CLIPImageProcessor does; for
-/// RGB and gray images (every JPEG a generator writes) that is the same as OpenAI's order.
+/// Given a `PillowImage` (the default path: `ImageDecoder.decodeNative`), step 1 runs in the
+/// image's own mode and the conversion to RGB comes after the crop, exactly as `clip.load`'s
+/// transform (Resize, CenterCrop, `_convert_image_to_rgb`, ToTensor, Normalize) does it: palette
+/// and 1-bit images resized by nearest neighbour, alpha premultiplied, 16-bit gray in 16 bits
+/// (see ModeResize). Given an `RGBImage`, the conversion has happened first; for RGB and gray
+/// images the two are the same.
 public struct CLIPPreprocessor: Sendable, Equatable {
     public var size: Int
     public var mean: [Float]
@@ -14,7 +18,7 @@ public struct CLIPPreprocessor: Sendable, Equatable {
     public static let openAIStd: [Float] = [0.26862954, 0.26130258, 0.27577711]
 
     /// Bumped whenever the numbers this produces could change; part of every cache key.
-    public static let version = 1
+    public static let version = 2
 
     public init(size: Int = 224, mean: [Float] = CLIPPreprocessor.openAIMean, std: [Float] = CLIPPreprocessor.openAIStd) {
         precondition(mean.count == 3 && std.count == 3)
@@ -45,9 +49,27 @@ public struct CLIPPreprocessor: Sendable, Equatable {
         return resized.cropped(left: left, top: top, width: size, height: size)
     }
 
+    /// Steps 1 and 2 in the image's own mode, then RGB: `clip.load`'s order.
+    public func resizeAndCrop(_ image: PillowImage) -> RGBImage {
+        let target = resizedSize(width: image.width, height: image.height)
+        let resized = ModeResize.resize(image, width: target.width, height: target.height)
+        let top = Int((Double(resized.height - size) / 2.0).rounded(.toNearestOrEven))
+        let left = Int((Double(resized.width - size) / 2.0).rounded(.toNearestOrEven))
+        return resized.cropped(left: left, top: top, width: size, height: size).convertedToRGB()
+    }
+
+    /// All three steps in `clip.load`'s order, as CHW float32 into `output`.
+    public func preprocess(_ image: PillowImage, into output: UnsafeMutablePointer<Float>) {
+        normalize(resizeAndCrop(image), into: output)
+    }
+
     /// All three steps, written as CHW float32 into `output` (`elementCount` floats).
     public func preprocess(_ image: RGBImage, into output: UnsafeMutablePointer<Float>) {
-        let crop = resizeAndCrop(image)
+        normalize(resizeAndCrop(image), into: output)
+    }
+
+    /// Step 3 on the crop.
+    func normalize(_ crop: RGBImage, into output: UnsafeMutablePointer<Float>) {
         let plane = size * size
         crop.pixels.withUnsafeBufferPointer { px in
             for c in 0..<3 {
@@ -58,6 +80,13 @@ public struct CLIPPreprocessor: Sendable, Equatable {
                 }
             }
         }
+    }
+
+    /// All three steps in `clip.load`'s order, as a new array.
+    public func preprocess(_ image: PillowImage) -> [Float] {
+        var out = [Float](repeating: 0, count: elementCount)
+        out.withUnsafeMutableBufferPointer { preprocess(image, into: $0.baseAddress!) }
+        return out
     }
 
     /// All three steps, as a new array.

@@ -3,8 +3,15 @@ import Foundation
 /// Decodes JPEG, PNG and WebP to 8-bit RGB, byte for byte as Pillow's
 /// `Image.open(path).convert("RGB")` does.
 public enum ImageDecoder {
-    /// Decodes an image held in memory; the format comes from the bytes themselves.
+    /// Decodes an image held in memory to RGB (`Image.open(...).convert("RGB")`); the format
+    /// comes from the bytes themselves.
     public static func decode(_ bytes: [UInt8]) throws -> RGBImage {
+        try decodeNative(bytes).convertedToRGB()
+    }
+
+    /// Decodes an image in the mode Pillow opens it in (`Image.open(...)`), for `clip.load`'s
+    /// preprocessing, which resizes before converting.
+    public static func decodeNative(_ bytes: [UInt8]) throws -> PillowImage {
         if bytes.isEmpty { throw ImageDecodingError.empty }
         guard let format = ImageFormat.sniff(bytes) else { throw ImageDecodingError.unrecognizedFormat }
         let image = try bytes.withUnsafeBytes { raw in
@@ -21,8 +28,13 @@ public enum ImageDecoder {
         return image
     }
 
-    /// Reads and decodes a file; errors name the file.
+    /// Reads and decodes a file to RGB; errors name the file.
     public static func decode(fileAt path: String) throws -> RGBImage {
+        try decodeNative(fileAt: path).convertedToRGB()
+    }
+
+    /// Reads and decodes a file in its own mode; errors name the file.
+    public static func decodeNative(fileAt path: String) throws -> PillowImage {
         let bytes: [UInt8]
         do {
             bytes = try readFile(path)
@@ -30,7 +42,7 @@ public enum ImageDecoder {
             throw ImageFileError(path: path, reason: "cannot read: \(error.localizedDescription)")
         }
         do {
-            return try decode(bytes)
+            return try decodeNative(bytes)
         } catch let error as ImageDecodingError {
             throw ImageFileError(path: path, reason: error.description)
         }

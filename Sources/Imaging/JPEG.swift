@@ -4,7 +4,7 @@ import CCodecs
 /// integer IDCT (JDCT_ISLOW) and "fancy" chroma upsampling. Both are exact integer algorithms,
 /// so the pixels equal Pillow's whatever libjpeg-turbo version each side links.
 enum JPEGDecoder {
-    static func decode(_ data: UnsafeRawBufferPointer) throws -> RGBImage {
+    static func decode(_ data: UnsafeRawBufferPointer) throws -> PillowImage {
         guard let handle = tjInitDecompress() else {
             throw ImageDecodingError.corrupt(.jpeg, "cannot start the JPEG decoder")
         }
@@ -17,8 +17,9 @@ enum JPEGDecoder {
         let w = Int(width), h = Int(height)
         try ImageLimits.check(width: w, height: h, format: .jpeg)
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
-        let channels = isCMYK ? 4 : 3
-        let format = isCMYK ? TJPF_CMYK : TJPF_RGB
+        let isGray = colorspace == Int32(TJCS_GRAY.rawValue)
+        let channels = isCMYK ? 4 : (isGray ? 1 : 3)
+        let format = isCMYK ? TJPF_CMYK : (isGray ? TJPF_GRAY : TJPF_RGB)
         var decoded = [UInt8](repeating: 0, count: w * h * channels)
         let status = decoded.withUnsafeMutableBufferPointer { out in
             tjDecompress2(handle, source, UInt(data.count), out.baseAddress, width, 0, height,
@@ -31,31 +32,17 @@ enum JPEGDecoder {
             let message = String(cString: tjGetErrorStr2(handle))
             if !isWarning || message.contains("Premature end") { throw failure(handle) }
         }
-        if isCMYK { decoded = cmykToRGB(decoded) }
-        return RGBImage(width: w, height: h, pixels: decoded)
+        if isCMYK {
+            // Pillow reads Adobe CMYK as inverted ("CMYK;I"): ink = 255 - stored.
+            for i in decoded.indices { decoded[i] = 255 - decoded[i] }
+            return PillowImage(mode: .CMYK, width: w, height: h, samples: decoded)
+        }
+        return PillowImage(mode: isGray ? .L : .RGB, width: w, height: h, samples: decoded)
     }
 
     private static func failure(_ handle: tjhandle) -> ImageDecodingError {
         let message = String(cString: tjGetErrorStr2(handle))
         if message.contains("Premature end") { return .truncated(.jpeg) }
         return .corrupt(.jpeg, message)
-    }
-
-    /// Pillow reads Adobe CMYK JPEGs as inverted CMYK ("CMYK;I") and converts CMYK to RGB with
-    /// r = 255 - c - k + c*k/255 in its rounded fixed-point form. libjpeg hands over the
-    /// stored, inverted, values: stored = 255 - ink.
-    static func cmykToRGB(_ cmyk: [UInt8]) -> [UInt8] {
-        let n = cmyk.count / 4
-        var rgb = [UInt8](repeating: 0, count: n * 3)
-        for i in 0..<n {
-            let nk = Int(cmyk[i * 4 + 3])  // 255 - k
-            for c in 0..<3 {
-                let ink = 255 - Int(cmyk[i * 4 + c])
-                let t = ink * nk + 128
-                let product = ((t >> 8) + t) >> 8  // Pillow's MULDIV255
-                rgb[i * 3 + c] = UInt8(clamping: nk - product)
-            }
-        }
-        return rgb
     }
 }

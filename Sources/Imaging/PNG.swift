@@ -1,10 +1,10 @@
 import CCodecs
 
-/// PNG through libpng, with Pillow's conversions to RGB done here: gray is replicated, alpha
-/// dropped (not composited), and 16-bit samples reduced as Pillow does: the high byte for
-/// colour and gray+alpha images; for plain 16-bit gray (Pillow's "I;16") values clip at 255.
+/// PNG through libpng, in the mode Pillow opens it: "P" with its palette, "1", "L", "LA", "I;16"
+/// for 16-bit gray, "RGB", "RGBA"; 16-bit colour and gray+alpha keep the high byte of each
+/// sample, as Pillow's rawmodes do (16-bit gray+alpha becomes RGBA).
 enum PNGDecoder {
-    static func decode(_ data: UnsafeRawBufferPointer) throws -> RGBImage {
+    static func decode(_ data: UnsafeRawBufferPointer) throws -> PillowImage {
         // IHDR is the first chunk: signature (8), length (4), "IHDR" (4), width, height (4 + 4,
         // big-endian). Checked before libpng allocates the rows.
         if data.count >= 24, data[12] == 0x49, data[13] == 0x48, data[14] == 0x44, data[15] == 0x52 {
@@ -26,29 +26,36 @@ enum PNGDecoder {
         let width = Int(png.width), height = Int(png.height)
         let channels = Int(png.channels), wide = png.bit_depth == 16
         let bytesPerSample = wide ? 2 : 1
-        var rgb = [UInt8](repeating: 0, count: width * height * 3)
-        rgb.withUnsafeMutableBufferPointer { out in
-            for y in 0..<height {
-                let row = png.pixels + y * png.row_bytes
-                for x in 0..<width {
-                    let pixel = row + x * channels * bytesPerSample
-                    let o = (y * width + x) * 3
-                    if channels <= 2 {
-                        let v: UInt8
-                        if wide && channels == 1 {
-                            v = pixel[0] == 0 ? pixel[1] : 255
-                        } else {
-                            v = pixel[0]
-                        }
-                        out[o] = v; out[o + 1] = v; out[o + 2] = v
-                    } else {
-                        out[o] = pixel[0]
-                        out[o + 1] = pixel[bytesPerSample]
-                        out[o + 2] = pixel[2 * bytesPerSample]
-                    }
+        // The mode Pillow's PngImagePlugin gives each colour type and depth.
+        let mode: PillowImage.Mode
+        switch (png.color_type, png.file_bit_depth) {
+        case (3, _): mode = .P
+        case (0, 1): mode = .one
+        case (0, 16): mode = .I16
+        case (0, _): mode = .L
+        case (4, 16): mode = .RGBA   // "LA;16B" unpacks to RGBA
+        case (4, _): mode = .LA
+        case (2, _): mode = .RGB
+        default: mode = .RGBA
+        }
+        func sample(_ pixel: UnsafeMutablePointer<UInt8>, _ channel: Int) -> UInt8 { pixel[channel * bytesPerSample] }  // high byte
+        var samples = [UInt8](), samples16 = [UInt16]()
+        if mode == .I16 { samples16.reserveCapacity(width * height) } else { samples.reserveCapacity(width * height * mode.bands) }
+        for y in 0..<height {
+            let row = png.pixels + y * png.row_bytes
+            for x in 0..<width {
+                let pixel = row + x * channels * bytesPerSample
+                switch mode {
+                case .I16: samples16.append(UInt16(pixel[0]) << 8 | UInt16(pixel[1]))
+                case .RGBA where channels == 2:
+                    let g = sample(pixel, 0)
+                    samples += [g, g, g, sample(pixel, 1)]
+                default:
+                    for c in 0..<channels { samples.append(sample(pixel, c)) }
                 }
             }
         }
-        return RGBImage(width: width, height: height, pixels: rgb)
+        let palette = withUnsafeBytes(of: png.palette) { Array($0.prefix(Int(png.palette_entries) * 3)) }
+        return PillowImage(mode: mode, width: width, height: height, samples: samples, samples16: samples16, palette: palette)
     }
 }

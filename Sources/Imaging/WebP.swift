@@ -1,8 +1,8 @@
 import CCodecs
 
-/// WebP through libwebp. Alpha, where present, is dropped, as Pillow's convert("RGB") drops it.
+/// WebP through libwebp, as Pillow opens it: RGBA where the file has alpha, else RGB.
 enum WebPDecoder {
-    static func decode(_ data: UnsafeRawBufferPointer) throws -> RGBImage {
+    static func decode(_ data: UnsafeRawBufferPointer) throws -> PillowImage {
         let bytes = data.bindMemory(to: UInt8.self).baseAddress!
         var features = WebPBitstreamFeatures()
         let status = WebPGetFeaturesInternal(bytes, data.count, &features, WEBP_DECODER_ABI_VERSION)
@@ -15,13 +15,15 @@ enum WebPDecoder {
         if features.has_animation != 0 {
             throw ImageDecodingError.corrupt(.webp, "animated WebP is not supported")
         }
+        // Pillow opens WebP with alpha as RGBA, without as RGB.
+        let alpha = features.has_alpha != 0
         var width: Int32 = 0, height: Int32 = 0
-        guard let decoded = WebPDecodeRGB(bytes, data.count, &width, &height) else {
+        guard let decoded = alpha ? WebPDecodeRGBA(bytes, data.count, &width, &height) : WebPDecodeRGB(bytes, data.count, &width, &height) else {
             throw ImageDecodingError.truncated(.webp)
         }
         defer { WebPFree(decoded) }
-        let count = Int(width) * Int(height) * 3
-        return RGBImage(width: Int(width), height: Int(height),
-                        pixels: Array(UnsafeBufferPointer(start: decoded, count: count)))
+        let count = Int(width) * Int(height) * (alpha ? 4 : 3)
+        return PillowImage(mode: alpha ? .RGBA : .RGB, width: Int(width), height: Int(height),
+                           samples: Array(UnsafeBufferPointer(start: decoded, count: count)))
     }
 }

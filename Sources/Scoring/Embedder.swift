@@ -24,10 +24,10 @@ public final class Embedder {
     /// The format of the network's products; part of the cache key.
     public var precision: Precision = .fp32
 
-    /// The preprocessing's name and version, as score files record it: OpenAI's resize, crop and
-    /// normalisation (`clip.load`'s) applied after converting to RGB, which equals `clip.load`'s
-    /// own order for RGB and gray images (see CLIPPreprocessor).
-    public static var preprocessing: String { "clip-rgb-first-v\(CLIPPreprocessor.version)" }
+    /// The preprocessing's name and version, as score files record it: `clip.load`'s transform,
+    /// exactly, for every image mode (resize in the image's own mode, crop, then RGB; see
+    /// CLIPPreprocessor and ModeResize).
+    public static var preprocessing: String { "clip-v\(CLIPPreprocessor.version)" }
 
     /// The cache's key for this model's embeddings: the weights' fingerprint, the precision and
     /// the engine's arithmetic (`engineVersion`), so a cached embedding is always the one a fresh

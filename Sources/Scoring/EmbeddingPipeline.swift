@@ -50,7 +50,7 @@ public struct EmbeddingPipeline: Sendable {
             var target = Self.batchTarget(remaining: paths.count, workers: workers, batchSize: batchSize)
             for (index, path) in paths.enumerated() {
                 do {
-                    let image = try ImageDecoder.decode(fileAt: path)
+                    let image = try ImageDecoder.decodeNative(fileAt: path)
                     batch.pixels += preprocessor.preprocess(image)
                     batch.indices.append(index)
                 } catch let error as ImageFileError {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import SCSCLIP
+import SCSImaging
 import TestSupport
 import XCTest
 
@@ -84,6 +85,34 @@ final class TorchCheckpointTests: XCTestCase {
         }
         XCTAssertEqual(try TorchCheckpoint(path: out.appendingPathComponent("openai-torchscript.pt").path)
             .tensors["visual.transformer.resblocks.0.attn.in_proj_weight"]?.storage.dtype, .float16)
+
+        // The paper's whole pipeline on every image mode: clip.load's preprocess + encode_image
+        // against scs's decode in the image's own mode, preprocess and forward pass.
+        let model = out.appendingPathComponent("openai-torchscript.pt")
+        let expected = out.appendingPathComponent("modes-expected.npy")
+        let made = try Spawn.run([python.path, "scripts/oracle/mode_embeddings.py", model.path, expected.path],
+                                 environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let names = try String(contentsOf: TestPaths.fixtures.appendingPathComponent("modes/names.txt"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let network = try CLIPVisionModel(directory: model)
+        let pre = CLIPPreprocessor(size: network.config.imageSize)
+        var pixels = [Float]()
+        for name in names {
+            pixels += pre.preprocess(try ImageDecoder.decodeNative(fileAt: TestPaths.fixtures.appendingPathComponent("decode/\(name)").path))
+        }
+        let ours = network.embed(pixels, count: names.count, batch: 4)
+        let reference = try NpyArray(contentsOf: expected).floats
+        let e = network.config.projectionDim
+        var worst = 1.0
+        for i in 0..<names.count {
+            let a = ours[(i * e)..<((i + 1) * e)].map(Double.init), b = reference[(i * e)..<((i + 1) * e)].map(Double.init)
+            let cosine = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+                / (a.reduce(0) { $0 + $1 * $1 }.squareRoot() * b.reduce(0) { $0 + $1 * $1 }.squareRoot())
+            XCTAssertGreaterThanOrEqual(cosine, 0.99999, names[i])
+            worst = min(worst, cosine)
+        }
+        print("clip.load pipeline on \(names.count) images in every mode: min cosine \(worst)")
     }
 
     func testPickleThatRunsCodeIsRefused() throws {

@@ -48,7 +48,9 @@ public enum Fuzz {
     /// each input written to a file named `name` (its extension matters to some parsers).
     public static func run(_ target: String, seeds: [[UInt8]], iterations: Int, name: String,
                            body: (URL, [UInt8]) throws -> Void) throws -> FuzzReport {
-        let dir = work.appendingPathComponent(target)
+        // Inputs are written under a folder of this process's own: two runs at once never read
+        // each other's files. The crash record (`current-<target>`) stays where run.sh looks.
+        let dir = work.appendingPathComponent("run-\(getpid())/\(target)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let current = work.appendingPathComponent("current-\(target)")
         let file = dir.appendingPathComponent(name)
@@ -74,7 +76,8 @@ public enum Fuzz {
             } catch {
                 let text = "\(error)"
                 if text.isEmpty || text.contains("\n") {
-                    let saved = dir.appendingPathComponent("bad-error-\(report.badErrors.count)")
+                    let saved = work.appendingPathComponent("bad-errors/\(target)-\(report.badErrors.count)")
+                    try? FileManager.default.createDirectory(at: saved.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try? Data(input).write(to: saved)
                     report.badErrors.append((saved.path, text))
                 } else {
@@ -83,6 +86,7 @@ public enum Fuzz {
             }
         }
         try? FileManager.default.removeItem(at: current)
+        try? FileManager.default.removeItem(at: dir)
         return report
     }
 

@@ -9,7 +9,24 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 VENV=.venv-oracle
-CHECK='import sys, types; sys.modules["torchvision._meta_registrations"] = types.ModuleType("m"); import torch, transformers, safetensors, PIL, numpy, scipy, onnx, onnxruntime, png, kubernetes_validate, yaml, clip, open_clip'
+CHECK='import torch, transformers, safetensors, PIL, numpy, scipy, onnx, onnxruntime, png, kubernetes_validate, yaml, clip, open_clip; from transformers import CLIPModel'
+
+# The registry's torchvision is built for CUDA: its operator registrations fail against the CPU
+# torch, and then every import of torchvision (transformers, clip and open_clip make one) fails.
+# Nothing here uses those operators; a sitecustomize stubs their module in every process of the
+# venv (../shared/ORACLE.md).
+shim() {
+    local site
+    site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    cat > "$site/sitecustomize.py" <<'PY'
+# Written by scripts/oracle/setup-venv.sh: lets torchvision import on the CPU-only torch.
+import sys
+import types
+
+sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+PY
+}
+[ -x "$VENV/bin/python" ] && shim
 
 if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "$CHECK" >/dev/null 2>&1; then
     echo "setup-venv: $VENV is ready"
@@ -25,5 +42,6 @@ fi
 # The paper's own code (OpenAI's clip, as clip-anytorch) and open_clip, for the checkpoint reader's
 # parity (../shared/ORACLE.md: torchvision loads on the CPU torch once its operator registry is stubbed).
 "$VENV/bin/pip" install "torch==2.13.0+cpu" torchvision open-clip-torch clip-anytorch "setuptools<81"
+shim
 "$VENV/bin/python" -c "$CHECK"
 echo "setup-venv: $VENV installed"

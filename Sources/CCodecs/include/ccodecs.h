@@ -8,10 +8,12 @@
 #include <turbojpeg.h>
 #include <webp/decode.h>
 
-/// A decoded PNG: samples as stored, after only these libpng transforms: palette expanded to RGB
-/// (transparency ignored, as Pillow's convert("RGB") ignores it), 1/2/4-bit gray scaled to 8 bits,
-/// interlacing undone. 16-bit samples stay 16-bit, big-endian, as in the file, because Pillow
-/// converts them in ways of its own (the high byte, or a clip to 255 for 16-bit gray).
+/// A decoded PNG: samples as stored, after only these libpng transforms: palette indices unpacked
+/// to one byte each (the palette itself in `palette`; transparency ignored, as Pillow's
+/// convert("RGB") ignores it), 1/2/4-bit gray scaled to 8 bits, interlacing undone. 16-bit
+/// samples stay 16-bit, big-endian, as in the file, because Pillow converts them in ways of its
+/// own (the high byte, or a clip to 255 for 16-bit gray). Pillow keeps the image's own mode
+/// ("P", "1", "I;16", …) until it is converted, and resizes in that mode, so scs does too.
 typedef struct {
     uint32_t width;
     uint32_t height;
@@ -21,6 +23,8 @@ typedef struct {
     int file_bit_depth;  // the file's bit depth (1, 2, 4, 8 or 16)
     size_t row_bytes;
     unsigned char *pixels; // height * row_bytes bytes, owned: free with ccodecs_free
+    int palette_entries;   // colour type 3: the PLTE's entries (RGB triples in `palette`)
+    unsigned char palette[256 * 3];
 } ccodecs_png;
 
 /// Decodes a whole PNG held in memory. Returns 0 on success; otherwise non-zero with a

@@ -1,0 +1,197 @@
+/// `Image.resize(size, BICUBIC)` for every mode `PillowImage` holds, as Pillow 13 does it:
+/// - "1" and "P": nearest neighbour (Pillow switches to NEAREST for them), through its
+///   ImagingScaleAffine: source position `(x + 0.5) · in/out`, accumulated step by step in double
+///   precision and truncated;
+/// - "LA" and "RGBA": premultiplied ("La", "RGBa": MULDIV255), resized, then divided back
+///   (`255 · c / a`, clipped), as Image.resize converts around the resample;
+/// - "L", "RGB", "CMYK" (and the premultiplied forms): the 8-bit fixed-point passes of
+///   `BicubicResize`, over 1 to 4 bands;
+/// - "I;16": the 16-bit passes, double-precision weights, `ROUND_UP` and Pillow's byte-wise clip.
+/// Pass order and the rows the first pass computes are BicubicResize's.
+/// Reference: Pillow src/PIL/Image.py (resize), src/libImaging/Resample.c, Geometry.c, Convert.c.
+public enum ModeResize {
+    public static func resize(_ image: PillowImage, width: Int, height: Int) -> PillowImage {
+        precondition(width > 0 && height > 0 && image.width > 0 && image.height > 0)
+        if width == image.width && height == image.height { return image }
+        switch image.mode {
+        case .one, .P:
+            return nearest(image, width: width, height: height)
+        case .LA, .RGBA:
+            let premultiplied = premultiply(image)
+            let resized = resample8(premultiplied, bands: image.mode.bands, width: image.width, height: image.height,
+                                    outWidth: width, outHeight: height)
+            return image.with(width: width, height: height, samples: unpremultiply(resized, bands: image.mode.bands))
+        case .L, .RGB, .CMYK:
+            return image.with(width: width, height: height,
+                              samples: resample8(image.samples, bands: image.mode.bands, width: image.width, height: image.height,
+                                                 outWidth: width, outHeight: height))
+        case .I16:
+            return image.with(width: width, height: height, samples16: resample16(image, outWidth: width, outHeight: height))
+        }
+    }
+
+    // MARK: Nearest
+
+    static func nearest(_ image: PillowImage, width: Int, height: Int) -> PillowImage {
+        let ax = Double(Float(image.width)) / Double(width), ay = Double(Float(image.height)) / Double(height)
+        func coord(_ v: Double) -> Int { v < 0 ? -1 : Int(v) }
+        var xin = [Int](repeating: 0, count: width)
+        var xo = ax * 0.5
+        for x in 0..<width {
+            xin[x] = coord(xo)
+            xo += ax
+        }
+        var out = [UInt8](repeating: 0, count: width * height)
+        var yo = ay * 0.5
+        for y in 0..<height {
+            let yi = coord(yo)
+            if yi >= 0 && yi < image.height {
+                for x in 0..<width where xin[x] >= 0 && xin[x] < image.width {
+                    out[y * width + x] = image.samples[yi * image.width + xin[x]]
+                }
+            }
+            yo += ay
+        }
+        return image.with(width: width, height: height, samples: out)
+    }
+
+    // MARK: Premultiplied alpha
+
+    /// The alpha band is the last: L·A / 255 and R·A / 255 … by MULDIV255.
+    static func premultiply(_ image: PillowImage) -> [UInt8] {
+        let b = image.mode.bands
+        var out = image.samples
+        for i in stride(from: 0, to: out.count, by: b) {
+            let alpha = Int(out[i + b - 1])
+            for c in 0..<(b - 1) {
+                let t = Int(out[i + c]) * alpha + 128
+                out[i + c] = UInt8(((t >> 8) + t) >> 8)
+            }
+        }
+        return out
+    }
+
+    static func unpremultiply(_ samples: [UInt8], bands b: Int) -> [UInt8] {
+        var out = samples
+        for i in stride(from: 0, to: out.count, by: b) {
+            let alpha = Int(out[i + b - 1])
+            guard alpha != 0 && alpha != 255 else { continue }
+            for c in 0..<(b - 1) { out[i + c] = UInt8(min(255, 255 * Int(out[i + c]) / alpha)) }
+        }
+        return out
+    }
+
+    // MARK: 8 bits a sample
+
+    static func resample8(_ samples: [UInt8], bands: Int, width: Int, height: Int, outWidth: Int, outHeight: Int) -> [UInt8] {
+        resampled(width: width, height: height, outWidth: outWidth, outHeight: outHeight, input: samples,
+                  horizontal: { src, rows, taps in horizontal8(src, bands: bands, width: width, rows: rows, taps: taps) },
+                  vertical: { src, w, taps in vertical8(src, rowLength: w * bands, taps: taps) })
+    }
+
+    static func horizontal8(_ src: [UInt8], bands: Int, width: Int, rows: Range<Int>, taps: BicubicResize.FilterTaps) -> [UInt8] {
+        let outWidth = taps.bounds.count / 2
+        var out = [UInt8](repeating: 0, count: rows.count * outWidth * bands)
+        let half = Int32(1) << Int32(BicubicResize.precisionBits - 1)
+        var sums = [Int32](repeating: 0, count: bands)
+        for (yy, y) in rows.enumerated() {
+            for xx in 0..<outWidth {
+                let xmin = Int(taps.bounds[2 * xx]), count = Int(taps.bounds[2 * xx + 1])
+                for c in 0..<bands { sums[c] = half }
+                for x in 0..<count {
+                    let w = taps.weights[xx * taps.size + x]
+                    let p = (y * width + xmin + x) * bands
+                    for c in 0..<bands { sums[c] &+= Int32(src[p + c]) &* w }
+                }
+                for c in 0..<bands { out[(yy * outWidth + xx) * bands + c] = BicubicResize.clip8(sums[c]) }
+            }
+        }
+        return out
+    }
+
+    static func vertical8(_ src: [UInt8], rowLength: Int, taps: BicubicResize.FilterTaps) -> [UInt8] {
+        let outHeight = taps.bounds.count / 2
+        var out = [UInt8](repeating: 0, count: outHeight * rowLength)
+        let half = Int32(1) << Int32(BicubicResize.precisionBits - 1)
+        var acc = [Int32](repeating: 0, count: rowLength)
+        for yy in 0..<outHeight {
+            let ymin = Int(taps.bounds[2 * yy]), count = Int(taps.bounds[2 * yy + 1])
+            for i in 0..<rowLength { acc[i] = half }
+            for y in 0..<count {
+                let w = taps.weights[yy * taps.size + y], row = (ymin + y) * rowLength
+                for i in 0..<rowLength { acc[i] &+= Int32(src[row + i]) &* w }
+            }
+            for i in 0..<rowLength { out[yy * rowLength + i] = BicubicResize.clip8(acc[i]) }
+        }
+        return out
+    }
+
+    // MARK: 16 bits a sample
+
+    static func resample16(_ image: PillowImage, outWidth: Int, outHeight: Int) -> [UInt16] {
+        resampled(width: image.width, height: image.height, outWidth: outWidth, outHeight: outHeight, input: image.samples16,
+                  horizontal: { src, rows, taps in
+                      let ow = taps.bounds.count / 2
+                      var out = [UInt16](repeating: 0, count: rows.count * ow)
+                      for (yy, y) in rows.enumerated() {
+                          for xx in 0..<ow {
+                              let xmin = Int(taps.bounds[2 * xx]), count = Int(taps.bounds[2 * xx + 1])
+                              var ss = 0.0
+                              for x in 0..<count { ss += Double(src[y * image.width + xmin + x]) * taps.doubles[xx * taps.size + x] }
+                              out[yy * ow + xx] = store16(ss)
+                          }
+                      }
+                      return out
+                  },
+                  vertical: { src, w, taps in
+                      let oh = taps.bounds.count / 2
+                      var out = [UInt16](repeating: 0, count: oh * w)
+                      for yy in 0..<oh {
+                          let ymin = Int(taps.bounds[2 * yy]), count = Int(taps.bounds[2 * yy + 1])
+                          for xx in 0..<w {
+                              var ss = 0.0
+                              for y in 0..<count { ss += Double(src[(ymin + y) * w + xx]) * taps.doubles[yy * taps.size + y] }
+                              out[yy * w + xx] = store16(ss)
+                          }
+                      }
+                      return out
+                  })
+    }
+
+    /// ROUND_UP, then each byte clipped on its own (`CLIP8(v % 256)`, `CLIP8(v >> 8)`), as Pillow stores it.
+    static func store16(_ ss: Double) -> UInt16 {
+        let v = Int32(ss >= 0 ? ss + 0.5 : ss - 0.5)
+        let low = min(max(v % 256, 0), 255), high = min(max(v >> 8, 0), 255)
+        return UInt16(high) << 8 | UInt16(low)
+    }
+
+    // MARK: The two passes
+
+    /// Pillow's ImagingResampleInner: which pass first, and only the rows the second pass reads.
+    static func resampled<T>(width: Int, height: Int, outWidth: Int, outHeight: Int, input: [T],
+                             horizontal: ([T], Range<Int>, BicubicResize.FilterTaps) -> [T],
+                             vertical: ([T], Int, BicubicResize.FilterTaps) -> [T]) -> [T] {
+        let needHorizontal = outWidth != width, needVertical = outHeight != height
+        let horizontalFirst = !((height - outHeight) > 0 && (height - outHeight) > (width - outWidth) * 2)
+        var verticalTaps = BicubicResize.FilterTaps(inSize: height, outSize: outHeight)
+        let horizontalTaps = BicubicResize.FilterTaps(inSize: width, outSize: outWidth)
+        var current = input
+        if horizontalFirst {
+            if needHorizontal {
+                var rows = 0..<height
+                if needVertical {
+                    let first = Int(verticalTaps.bounds[0])
+                    let last = Int(verticalTaps.bounds[2 * outHeight - 2] + verticalTaps.bounds[2 * outHeight - 1])
+                    for i in 0..<outHeight { verticalTaps.bounds[2 * i] -= Int32(first) }
+                    rows = first..<last
+                }
+                current = horizontal(current, rows, horizontalTaps)
+            }
+            if needVertical { current = vertical(current, outWidth, verticalTaps) }
+        } else {
+            if needVertical { current = vertical(current, width, verticalTaps) }
+            if needHorizontal { current = horizontal(current, 0..<outHeight, horizontalTaps) }
+        }
+        return current
+    }
+}
