@@ -89,6 +89,24 @@ int ccodecs_png_decode(const unsigned char *data, size_t size, ccodecs_png *out,
         }
         if (bit_depth < 8) png_set_packing(png);
     }
+    out->has_trns = 0;
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) {
+        png_bytep alpha = NULL;
+        int count = 0;
+        png_color_16p color = NULL;
+        if (png_get_tRNS(png, info, &alpha, &count, &color)) {
+            out->has_trns = 1;
+            if (color_type == PNG_COLOR_TYPE_PALETTE && alpha) {
+                if (count > 256) count = 256;
+                for (int i = 0; i < count; i++) out->trns_alpha[i] = alpha[i];
+                out->trns_entries = count;
+            } else if (color) {
+                out->trns_color[0] = color_type == PNG_COLOR_TYPE_GRAY ? color->gray : color->red;
+                out->trns_color[1] = color->green;
+                out->trns_color[2] = color->blue;
+            }
+        }
+    }
     if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
     png_set_interlace_handling(png);
     png_read_update_info(png, info);

@@ -10,6 +10,20 @@
 /// (see ModeResize). Given an `RGBImage`, the conversion has happened first; for RGB and gray
 /// images the two are the same.
 public struct CLIPPreprocessor: Sendable, Equatable {
+    /// Whose preprocessing: `clip.load`'s (the paper's; the default), or transformers 5's
+    /// CLIPImageProcessor: transparency composited onto white, torch's antialiased bicubic resize
+    /// of the uint8 image (`TorchResize`), crop at `int((h − size) / 2)`, and
+    /// `(x − 255·mean) / (255·std)` in float32.
+    public enum Pipeline: String, Sendable, CaseIterable {
+        case clip, transformers
+
+        /// The name and version score files and the cache record.
+        public var versionedName: String { "\(rawValue)-v\(self == .clip ? CLIPPreprocessor.version : 1)" }
+        /// The cache's integer key for it.
+        public var cacheKey: Int { self == .clip ? CLIPPreprocessor.version : 101 }
+    }
+
+    public var pipeline: Pipeline = .clip
     public var size: Int
     public var mean: [Float]
     public var std: [Float]
@@ -20,8 +34,10 @@ public struct CLIPPreprocessor: Sendable, Equatable {
     /// Bumped whenever the numbers this produces could change; part of every cache key.
     public static let version = 2
 
-    public init(size: Int = 224, mean: [Float] = CLIPPreprocessor.openAIMean, std: [Float] = CLIPPreprocessor.openAIStd) {
+    public init(size: Int = 224, mean: [Float] = CLIPPreprocessor.openAIMean, std: [Float] = CLIPPreprocessor.openAIStd,
+                pipeline: Pipeline = .clip) {
         precondition(mean.count == 3 && std.count == 3)
+        self.pipeline = pipeline
         self.size = size
         self.mean = mean
         self.std = std
@@ -58,9 +74,23 @@ public struct CLIPPreprocessor: Sendable, Equatable {
         return resized.cropped(left: left, top: top, width: size, height: size).convertedToRGB()
     }
 
-    /// All three steps in `clip.load`'s order, as CHW float32 into `output`.
+    /// All three steps, in the order of `pipeline`, as CHW float32 into `output`.
     public func preprocess(_ image: PillowImage, into output: UnsafeMutablePointer<Float>) {
-        normalize(resizeAndCrop(image), into: output)
+        switch pipeline {
+        case .clip:
+            normalize(resizeAndCrop(image), into: output)
+        case .transformers:
+            let rgb = image.compositedOnWhite()
+            let target = resizedSize(width: rgb.width, height: rgb.height)
+            let resized = TorchResize.resize(rgb, width: target.width, height: target.height)
+            let crop = resized.cropped(left: (resized.width - size) / 2, top: (resized.height - size) / 2, width: size, height: size)
+            let plane = size * size
+            for c in 0..<3 {
+                // transformers fuses rescaling into the normalisation: mean and std times 255, in float32.
+                let m = mean[c] * 255, s = std[c] * 255
+                for i in 0..<plane { output[c * plane + i] = (Float(crop.pixels[i * 3 + c]) - m) / s }
+            }
+        }
     }
 
     /// All three steps, written as CHW float32 into `output` (`elementCount` floats).

@@ -56,6 +56,17 @@ enum PNGDecoder {
             }
         }
         let palette = withUnsafeBytes(of: png.palette) { Array($0.prefix(Int(png.palette_entries) * 3)) }
-        return PillowImage(mode: mode, width: width, height: height, samples: samples, samples16: samples16, palette: palette)
+        var transparency: PillowImage.Transparency?
+        if png.has_trns != 0 {
+            if mode == .P {
+                var table = [UInt8](repeating: 255, count: 256)
+                withUnsafeBytes(of: png.trns_alpha) { for i in 0..<min(Int(png.trns_entries), 256) { table[i] = $0[i] } }
+                transparency = .paletteAlpha(table)
+            } else if mode != .LA && mode != .RGBA {
+                transparency = .color([png.trns_color.0, png.trns_color.1, png.trns_color.2])
+            }
+        }
+        return PillowImage(mode: mode, width: width, height: height, samples: samples, samples16: samples16, palette: palette,
+                           transparency: transparency)
     }
 }

@@ -33,8 +33,18 @@ public struct PillowImage: Sendable, Equatable {
     public var samples16: [UInt16]
     /// P only: 256 RGB triples (entries the file does not give keep Pillow's initial gray ramp).
     public var palette: [UInt8]
+    /// A PNG's tRNS chunk, as Pillow keeps it in `info["transparency"]`: an alpha per palette
+    /// entry, or one transparent colour (as stored in the file). `convert("RGB")` ignores it;
+    /// transformers' `convert_to_rgb` does not.
+    public var transparency: Transparency?
 
-    public init(mode: Mode, width: Int, height: Int, samples: [UInt8] = [], samples16: [UInt16] = [], palette: [UInt8] = []) {
+    public enum Transparency: Sendable, Equatable {
+        case paletteAlpha([UInt8])
+        case color([UInt16])
+    }
+
+    public init(mode: Mode, width: Int, height: Int, samples: [UInt8] = [], samples16: [UInt16] = [], palette: [UInt8] = [],
+                transparency: Transparency? = nil) {
         precondition(mode == .I16 ? samples16.count == width * height : samples.count == width * height * mode.bands,
                      "PillowImage \(mode.rawValue): wrong sample count for \(width)x\(height)")
         self.mode = mode
@@ -43,6 +53,7 @@ public struct PillowImage: Sendable, Equatable {
         self.samples = samples
         self.samples16 = samples16
         self.palette = mode == .P ? Self.fullPalette(palette) : []
+        self.transparency = transparency
     }
 
     /// Pillow starts every palette as a gray ramp and overwrites the entries the file gives.
@@ -54,7 +65,8 @@ public struct PillowImage: Sendable, Equatable {
 
     /// The same image in another size, with samples laid out for that size.
     func with(width: Int, height: Int, samples: [UInt8] = [], samples16: [UInt16] = []) -> PillowImage {
-        PillowImage(mode: mode, width: width, height: height, samples: samples, samples16: samples16, palette: palette)
+        PillowImage(mode: mode, width: width, height: height, samples: samples, samples16: samples16, palette: palette,
+                    transparency: transparency)
     }
 
     /// `Image.convert("RGB")`, as Pillow's Convert.c does it for each mode.
@@ -114,5 +126,43 @@ public struct PillowImage: Sendable, Equatable {
             out += samples[start..<(start + w * b)]
         }
         return with(width: w, height: h, samples: out)
+    }
+
+    /// transformers' `convert_to_rgb`: an image with alpha or a transparency is converted to RGBA
+    /// and composited onto white (`Image.alpha_composite`), others converted as `convert("RGB")`.
+    public func compositedOnWhite() -> RGBImage {
+        let hasAlpha = mode == .LA || mode == .RGBA || transparency != nil
+        guard hasAlpha else { return convertedToRGB() }
+        let rgb = convertedToRGB().pixels
+        let n = width * height
+        var alpha = [UInt8](repeating: 255, count: n)
+        switch (mode, transparency) {
+        case (.LA, _): for i in 0..<n { alpha[i] = samples[2 * i + 1] }
+        case (.RGBA, _): for i in 0..<n { alpha[i] = samples[4 * i + 3] }
+        case (.P, .paletteAlpha(let table)?):
+            for i in 0..<n { let p = Int(samples[i]); alpha[i] = p < table.count ? table[p] : 255 }
+        case (.one, .color(let c)?), (.L, .color(let c)?):
+            for i in 0..<n where UInt16(samples[i]) == c[0] { alpha[i] = 0 }
+        case (.I16, .color(let c)?):
+            for i in 0..<n where samples16[i] == c[0] { alpha[i] = 0 }
+        case (.RGB, .color(let c)?):
+            for i in 0..<n where UInt16(samples[3 * i]) == c[0] && UInt16(samples[3 * i + 1]) == c[1] && UInt16(samples[3 * i + 2]) == c[2] {
+                alpha[i] = 0
+            }
+        default: break
+        }
+        // Pillow's ImagingAlphaComposite with an opaque white destination (PRECISION_BITS 7).
+        var out = [UInt8](repeating: 255, count: n * 3)
+        for i in 0..<n {
+            let a = UInt32(alpha[i])
+            guard a != 0 else { continue }
+            let coef1 = a * 255 * 255 * 128 / (255 * 255)
+            let coef2 = 255 * 128 - coef1
+            for c in 0..<3 {
+                let t = UInt32(rgb[3 * i + c]) * coef1 + 255 * coef2 + (0x80 << 7)
+                out[3 * i + c] = UInt8(min(255, (((t >> 8) + t) >> 8) >> 7))
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: out)
     }
 }

@@ -24,10 +24,10 @@ public final class Embedder {
     /// The format of the network's products; part of the cache key.
     public var precision: Precision = .fp32
 
-    /// The preprocessing's name and version, as score files record it: `clip.load`'s transform,
-    /// exactly, for every image mode (resize in the image's own mode, crop, then RGB; see
-    /// CLIPPreprocessor and ModeResize).
-    public static var preprocessing: String { "clip-v\(CLIPPreprocessor.version)" }
+    /// Whose preprocessing: `clip.load`'s (default: resize in the image's own mode, crop, then
+    /// RGB; see CLIPPreprocessor and ModeResize) or transformers' CLIPImageProcessor. Part of the
+    /// cache key; score files record its name and version.
+    public var preprocessing: CLIPPreprocessor.Pipeline = .clip
 
     /// The cache's key for this model's embeddings: the weights' fingerprint, the precision and
     /// the engine's arithmetic (`engineVersion`), so a cached embedding is always the one a fresh
@@ -111,7 +111,7 @@ public final class Embedder {
         }
 
         // 2. What the cache has.
-        let preprocess = CLIPPreprocessor.version
+        let preprocess = preprocessing.cacheKey
         var known = try cache?.lookup(model: cacheKey, preprocess: preprocess, hashes: hashes.compactMap { $0 }) ?? [:]
         let cachedCount = hashes.filter { $0.map { known[$0] != nil } ?? false }.count
 
@@ -127,7 +127,7 @@ public final class Embedder {
                 throw EmbedderError.notCached(missing: todo.count, example: paths[todo[0]], fingerprint: fingerprint,
                                               cache: cache?.path ?? "")
             }
-            let pipeline = EmbeddingPipeline(model: try model(), workers: workers, batchSize: batchSize)
+            let pipeline = EmbeddingPipeline(model: try model(), workers: workers, batchSize: batchSize, preprocessing: preprocessing)
             progress?(WorkProgress(phase: .embedding, done: 0, total: todo.count))
             var done = 0
             try pipeline.run(paths: todo.map { paths[$0] }) { result in

@@ -18,9 +18,10 @@ public struct EmbeddingPipeline: Sendable {
     public var workers: Int
     public var batchSize: Int
 
-    public init(model: CLIPVisionModel, workers: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 8) {
+    public init(model: CLIPVisionModel, workers: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 8,
+                preprocessing: CLIPPreprocessor.Pipeline = .clip) {
         self.model = model
-        preprocessor = CLIPPreprocessor(size: model.config.imageSize)
+        preprocessor = CLIPPreprocessor(size: model.config.imageSize, pipeline: preprocessing)
         self.workers = max(1, workers)
         self.batchSize = max(1, batchSize)
     }

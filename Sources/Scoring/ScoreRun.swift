@@ -60,6 +60,6 @@ public enum ScoreRun {
                            skipped: outcome.skipped.map(\.description).sorted(), ignoredFiles: dataset.ignored.count,
                            embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
                            modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
-                           kernels: KernelPath.current.rawValue, preprocessing: Embedder.preprocessing)
+                           kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing.versionedName)
     }
 }

@@ -26,6 +26,10 @@ struct ModelOptions: ParsableArguments {
                                valueName: "fp32|bf16"))
     var precision: Precision = .fp32
 
+    @Option(help: ArgumentHelp("Whose image preprocessing: clip (default; the paper's clip.load, exactly, for every image mode) or transformers (CLIPImageProcessor of transformers 5, exactly).",
+                               valueName: "clip|transformers"))
+    var preprocess: CLIPPreprocessor.Pipeline = .clip
+
     func validate() throws {
         guard batchSize >= 1 && batchSize <= 256 else { throw ValidationError("--batch-size must be between 1 and 256") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -57,6 +61,7 @@ struct CacheOptions: ParsableArguments {
 
 extension DatasetLayout: ExpressibleByArgument {}
 extension Precision: ExpressibleByArgument {}
+extension CLIPPreprocessor.Pipeline: ExpressibleByArgument {}
 
 /// Writes a line to stdout.
 func say(_ text: String) { print(text) }

@@ -31,6 +31,7 @@ struct Embed: AsyncParsableCommand {
         do {
             let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
             embedder.batchSize = modelOptions.batchSize
+            embedder.preprocessing = modelOptions.preprocess
             embedder.precision = modelOptions.precision
             if let t = modelOptions.threads { embedder.workers = t }
             let outcome = try embedder.embed(paths: images, skipUnreadable: false) { p in

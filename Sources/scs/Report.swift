@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SCSImaging
 import SCSReport
 import SCSScoring
 import SCSTensor
@@ -48,8 +49,8 @@ struct Report: AsyncParsableCommand {
     private func makeEmbedder(progress: ProgressBar) async throws -> Embedder {
         let meta = try ScoresMeta.read(forScores: scores)
         if modelOptions.model == nil, let meta {
-            guard meta.preprocessing == Embedder.preprocessing else {
-                throw ValidationError("\(ScoresMeta.path(forScores: scores)): scores made with preprocessing \(meta.preprocessing); this scs computes \(Embedder.preprocessing): pass --model to embed again")
+            guard let pipeline = CLIPPreprocessor.Pipeline.allCases.first(where: { $0.versionedName == meta.preprocessing }) else {
+                throw ValidationError("\(ScoresMeta.path(forScores: scores)): scores made with preprocessing \(meta.preprocessing), which this scs does not compute: pass --model to embed again")
             }
             guard let precision = Precision(rawValue: meta.precision) else {
                 throw ValidationError("\(ScoresMeta.path(forScores: scores)): unknown precision \(meta.precision)")
@@ -58,7 +59,9 @@ struct Report: AsyncParsableCommand {
                 throw ValidationError("--no-cache needs --model: without a cache the report must embed the images")
             }
             progress.message("using the embeddings of \(meta.model) (\(meta.modelFingerprint.prefix(12))…, \(meta.precision)) that made \(scores), from \(cache.path)")
-            return Embedder(cachedOnly: meta.modelFingerprint, precision: precision, cache: cache)
+            let embedder = Embedder(cachedOnly: meta.modelFingerprint, precision: precision, cache: cache)
+            embedder.preprocessing = pipeline
+            return embedder
         }
         let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
         if let meta, meta.modelFingerprint != embedder.fingerprint {
@@ -73,6 +76,7 @@ struct Report: AsyncParsableCommand {
         do {
             let embedder = try await makeEmbedder(progress: progress)
             embedder.batchSize = modelOptions.batchSize
+            if embedder.modelDirectory != nil { embedder.preprocessing = modelOptions.preprocess }
             if embedder.modelDirectory != nil { embedder.precision = modelOptions.precision }
             if let t = modelOptions.threads { embedder.workers = t }
             var request = ReportRequest(dataset: dataset, scores: scores, comparisons: comparisons, out: out)

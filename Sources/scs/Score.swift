@@ -87,6 +87,7 @@ struct Score: AsyncParsableCommand {
             } ?? cacheOptions.open()
             let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: cache)
             embedder.batchSize = modelOptions.batchSize
+            embedder.preprocessing = modelOptions.preprocess
             embedder.precision = modelOptions.precision
             if let t = modelOptions.threads { embedder.workers = t }
             let result = try ScoreRun.run(dataset: data, embedder: embedder, skipUnreadable: skipUnreadable) { p in

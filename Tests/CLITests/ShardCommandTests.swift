@@ -80,7 +80,7 @@ final class ShardCommandTests: XCTestCase {
         let meta = try XCTUnwrap(ScoresMeta.read(forScores: path("full.csv")))
         XCTAssertEqual(meta.groups, 13, "12 groups and an empty prompt folder")
         XCTAssertEqual(meta.precision, "fp32")
-        XCTAssertEqual(meta.preprocessing, Embedder.preprocessing)
+        XCTAssertEqual(meta.preprocessing, "clip-v2")
         XCTAssertEqual(meta.skipped.count, 1)
         XCTAssertEqual(meta.excluded.map(\.prompt).sorted(), ["empty", "one", "one"])
     }
@@ -111,6 +111,8 @@ final class ShardCommandTests: XCTestCase {
         try score(shard: "1/3", out: "other-model.csv", cache: "o.sqlite",
                   model: TestPaths.fixtures.appendingPathComponent("models/tiny-p16-gelu").path)
         try score(shard: "0/2", out: "half.csv", cache: "s.sqlite")
+        try score(shard: "1/3", out: "transformers.csv", cache: "s.sqlite", more: ["--preprocess", "transformers"])
+        XCTAssertEqual(try ScoresMeta.read(forScores: path("transformers.csv"))?.preprocessing, "transformers-v1")
         try score(shard: nil, out: "full.csv", cache: "s.sqlite")
         let out = path("m.csv")
         func refused(_ inputs: [String], _ expected: String) throws {
@@ -124,6 +126,7 @@ final class ShardCommandTests: XCTestCase {
         try refused(["s0.csv", "s1.csv", "s1.csv", "s2.csv"], "shard 1/3 given twice")
         try refused(["s0.csv", "other-model.csv", "s2.csv"], "other-model.csv: model fingerprint")
         try refused(["s0.csv", "s1.csv", "half.csv"], "half.csv: shard count 2 differs")
+        try refused(["s0.csv", "transformers.csv", "s2.csv"], "transformers.csv: preprocessing transformers-v1 differs")
         try refused(["full.csv"], "full.csv: not a shard's scores")
         try refused(["s0.csv", "s1.csv", "nope.csv"], "nope.csv: no such file")
 

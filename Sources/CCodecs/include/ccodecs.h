@@ -25,6 +25,12 @@ typedef struct {
     unsigned char *pixels; // height * row_bytes bytes, owned: free with ccodecs_free
     int palette_entries;   // colour type 3: the PLTE's entries (RGB triples in `palette`)
     unsigned char palette[256 * 3];
+    // The tRNS chunk, which Pillow keeps as info["transparency"]: for palettes an alpha per entry
+    // (`trns_entries` of them), for gray and RGB one transparent colour (`trns_color`, as stored).
+    int has_trns;
+    int trns_entries;
+    unsigned char trns_alpha[256];
+    unsigned short trns_color[3];
 } ccodecs_png;
 
 /// Decodes a whole PNG held in memory. Returns 0 on success; otherwise non-zero with a
