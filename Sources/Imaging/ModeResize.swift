@@ -21,12 +21,29 @@ public enum ModeResize {
             let resized = resample8(premultiplied, bands: image.mode.bands, width: image.width, height: image.height,
                                     outWidth: width, outHeight: height)
             return image.with(width: width, height: height, samples: unpremultiply(resized, bands: image.mode.bands))
-        case .L, .RGB, .CMYK:
+        case .PA:
+            // Pillow resamples both bands (the indices too) and the new image has no palette:
+            // converted to RGB it is black. Kept, since it is what clip.load computes.
+            var resized = image.with(width: width, height: height,
+                                     samples: resample8(image.samples, bands: 2, width: image.width, height: image.height,
+                                                        outWidth: width, outHeight: height))
+            resized.palette = [UInt8](repeating: 0, count: 768)
+            return resized
+        case .L, .RGB, .CMYK, .YCbCr:
             return image.with(width: width, height: height,
                               samples: resample8(image.samples, bands: image.mode.bands, width: image.width, height: image.height,
                                                  outWidth: width, outHeight: height))
         case .I16:
             return image.with(width: width, height: height, samples16: resample16(image, outWidth: width, outHeight: height))
+        case .I:
+            let values = image.samplesI.map(Double.init)
+            let out = resample32(values, width: image.width, height: image.height, outWidth: width, outHeight: height) { Double(roundUp($0)) }
+            return image.with(width: width, height: height, samplesI: out.map { roundUp($0) })
+        case .F:
+            // F stores each pass's sums as float32.
+            let values = image.samplesF.map(Double.init)
+            let out = resample32(values, width: image.width, height: image.height, outWidth: width, outHeight: height) { Double(Float($0)) }
+            return image.with(width: width, height: height, samplesF: out.map { Float($0) })
         }
     }
 
@@ -163,6 +180,43 @@ public enum ModeResize {
         let v = Int32(ss >= 0 ? ss + 0.5 : ss - 0.5)
         let low = min(max(v % 256, 0), 255), high = min(max(v >> 8, 0), 255)
         return UInt16(high) << 8 | UInt16(low)
+    }
+
+    // MARK: 32 bits a sample
+
+    /// ROUND_UP: `(int)(f + 0.5)` or `(int)(f - 0.5)`, truncating.
+    static func roundUp(_ f: Double) -> Int32 { Int32(clamping: Int((f >= 0 ? f + 0.5 : f - 0.5).rounded(.towardZero))) }
+
+    /// Pillow's 32-bit passes: double-precision sums, each stored (`store`) as the mode keeps it.
+    static func resample32(_ values: [Double], width: Int, height: Int, outWidth: Int, outHeight: Int,
+                           store: @escaping (Double) -> Double) -> [Double] {
+        resampled(width: width, height: height, outWidth: outWidth, outHeight: outHeight, input: values,
+                  horizontal: { src, rows, taps in
+                      let ow = taps.bounds.count / 2
+                      var out = [Double](repeating: 0, count: rows.count * ow)
+                      for (yy, y) in rows.enumerated() {
+                          for xx in 0..<ow {
+                              let xmin = Int(taps.bounds[2 * xx]), count = Int(taps.bounds[2 * xx + 1])
+                              var ss = 0.0
+                              for x in 0..<count { ss += src[y * width + xmin + x] * taps.doubles[xx * taps.size + x] }
+                              out[yy * ow + xx] = store(ss)
+                          }
+                      }
+                      return out
+                  },
+                  vertical: { src, w, taps in
+                      let oh = taps.bounds.count / 2
+                      var out = [Double](repeating: 0, count: oh * w)
+                      for yy in 0..<oh {
+                          let ymin = Int(taps.bounds[2 * yy]), count = Int(taps.bounds[2 * yy + 1])
+                          for xx in 0..<w {
+                              var ss = 0.0
+                              for y in 0..<count { ss += src[(ymin + y) * w + xx] * taps.doubles[yy * taps.size + y] }
+                              out[yy * w + xx] = store(ss)
+                          }
+                      }
+                      return out
+                  })
     }
 
     // MARK: The two passes

@@ -101,18 +101,21 @@ final class TorchCheckpointTests: XCTestCase {
         for name in names {
             pixels += pre.preprocess(try ImageDecoder.decodeNative(fileAt: TestPaths.fixtures.appendingPathComponent("decode/\(name)").path))
         }
-        let ours = network.embed(pixels, count: names.count, batch: 4)
+        let synthetic = try SyntheticModes.list()
+        for entry in synthetic { pixels += pre.preprocess(try SyntheticModes.image(entry[0], mode: entry[1])) }
+        let labels = names + synthetic.map { "\($0[0]) (\($0[1]))" }
+        let ours = network.embed(pixels, count: labels.count, batch: 4)
         let reference = try NpyArray(contentsOf: expected).floats
         let e = network.config.projectionDim
         var worst = 1.0
-        for i in 0..<names.count {
+        for i in 0..<labels.count {
             let a = ours[(i * e)..<((i + 1) * e)].map(Double.init), b = reference[(i * e)..<((i + 1) * e)].map(Double.init)
             let cosine = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
                 / (a.reduce(0) { $0 + $1 * $1 }.squareRoot() * b.reduce(0) { $0 + $1 * $1 }.squareRoot())
-            XCTAssertGreaterThanOrEqual(cosine, 0.99999, names[i])
+            XCTAssertGreaterThanOrEqual(cosine, 0.99999, labels[i])
             worst = min(worst, cosine)
         }
-        print("clip.load pipeline on \(names.count) images in every mode: min cosine \(worst)")
+        print("clip.load pipeline on \(labels.count) images in every mode: min cosine \(worst)")
     }
 
     func testPickleThatRunsCodeIsRefused() throws {

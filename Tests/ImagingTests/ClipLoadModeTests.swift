@@ -31,6 +31,32 @@ final class ClipLoadModeTests: XCTestCase {
             let worst = zip(tensor, reference).map { abs($0 - $1) }.max() ?? 0
             XCTAssertLessThanOrEqual(worst, 1e-6, "\(name): tensor")
         }
-        XCTAssertEqual(seenModes, Set(PillowImage.Mode.allCases.map(\.rawValue)), "a mode without a fixture")
+        let madeInCode: Set<String> = ["PA", "YCbCr", "I", "F"]   // SyntheticModeTests
+        XCTAssertEqual(seenModes, Set(PillowImage.Mode.allCases.map(\.rawValue)).subtracting(madeInCode), "a mode without a fixture")
+    }
+}
+
+/// The modes no JPEG, PNG or WebP opens in (PA, YCbCr, I, F), on images made in code: both
+/// pipelines, against OpenAI's transform and transformers' processor.
+final class SyntheticModeTests: XCTestCase {
+    func testModesMadeInCode() throws {
+        let folder = TestPaths.fixtures.appendingPathComponent("modes/synthetic")
+        let list = try SyntheticModes.list()
+        let crops = try NpyArray(contentsOf: folder.appendingPathComponent("synthetic-crops.npy"))
+        let tensors = try NpyArray(contentsOf: folder.appendingPathComponent("synthetic-tensors.npy")).floats
+        let hf = try NpyArray(contentsOf: folder.appendingPathComponent("synthetic-transformers.npy")).floats
+        let n = 40, plane = 3 * n * n
+        let clip = CLIPPreprocessor(size: n), transformers = CLIPPreprocessor(size: n, pipeline: .transformers)
+        for (i, entry) in list.enumerated() {
+            let image = try SyntheticModes.image(entry[0], mode: entry[1])
+            let crop = clip.resizeAndCrop(image).pixels
+            let wrong = zip(crop, [UInt8](crops.data[(i * plane)..<((i + 1) * plane)])).filter { $0 != $1 }.count
+            XCTAssertEqual(wrong, 0, "\(entry[1]): \(wrong) crop bytes differ from clip.load's")
+            let a = clip.preprocess(image), b = transformers.preprocess(image)
+            XCTAssertLessThanOrEqual(zip(a, tensors[(i * plane)..<((i + 1) * plane)]).map { abs($0 - $1) }.max() ?? 1, 1e-6, entry[1])
+            XCTAssertLessThanOrEqual(zip(b, hf[(i * plane)..<((i + 1) * plane)]).map { abs($0 - $1) }.max() ?? 1, 1e-6,
+                                     "\(entry[1]) (transformers)")
+        }
+        XCTAssertEqual(Set(list.map { $0[1] }), ["PA", "YCbCr", "I", "F"])
     }
 }

@@ -10,6 +10,11 @@ ToTensor, Normalize), with N = 40 so that both downscaling and upscaling occur. 
 - modes.txt: Pillow's mode for each;
 - crops.npy: uint8 [n, N, N, 3], the RGB crop before ToTensor (byte-exact target);
 - tensors.npy: float32 [n, 3, N, N], the transform's output.
+And for the modes no JPEG, PNG or WebP opens in (PA, YCbCr, I, F), images made in code from
+seeded random data (Image.frombytes), in synthetic/: NAME.npy (the raw samples: uint8 [h, w,
+bands], int32 or float32 [h, w]), NAME.palette.npy for PA, synthetic.txt (name and mode per line),
+synthetic-crops.npy and synthetic-tensors.npy as above, and synthetic-transformers.npy:
+transformers' CLIPImageProcessor at N.
 """
 import os
 import sys
@@ -48,6 +53,45 @@ def main():
         f.write("\n".join(modes) + "\n")
     np.save(os.path.join(out, "crops.npy"), np.stack(crops))
     np.save(os.path.join(out, "tensors.npy"), np.stack(tensors))
+    synthetic(out)
+
+
+def synthetic(out):
+    from transformers import CLIPImageProcessor
+
+    rng = np.random.default_rng(20241202)
+    folder = os.path.join(out, "synthetic")
+    os.makedirs(folder, exist_ok=True)
+    made = []
+    pa = rng.integers(0, 256, (47, 61, 2), dtype=np.uint8)
+    im = Image.frombytes("PA", (61, 47), pa.tobytes())
+    palette = rng.integers(0, 256, 768, dtype=np.uint8)
+    im.putpalette(palette.tobytes())
+    made.append(("pa-61x47", im, pa, palette))
+    ycc = rng.integers(0, 256, (61, 47, 3), dtype=np.uint8)
+    made.append(("ycbcr-47x61", Image.frombytes("YCbCr", (47, 61), ycc.tobytes()), ycc, None))
+    ints = rng.integers(-300, 600, (67, 53)).astype(np.int32)
+    made.append(("i-53x67", Image.frombytes("I", (53, 67), ints.astype("<i4").tobytes()), ints, None))
+    floats = (rng.random((53, 67)) * 450 - 50).astype(np.float32)
+    made.append(("f-67x53", Image.frombytes("F", (67, 53), floats.astype("<f4").tobytes()), floats, None))
+    transform = clip.clip._transform(N)
+    processor = CLIPImageProcessor(size={"shortest_edge": N}, crop_size={"height": N, "width": N}, resample=3)
+    crops, tensors, hf = [], [], []
+    for name, im, raw, palette in made:
+        np.save(os.path.join(folder, name + ".npy"), raw)
+        if palette is not None:
+            np.save(os.path.join(folder, name + ".palette.npy"), palette)
+        cropped = im
+        for t in transform.transforms[:2]:
+            cropped = t(cropped)
+        crops.append(np.asarray(cropped.convert("RGB"), dtype=np.uint8))
+        tensors.append(transform(im).numpy().astype(np.float32))
+        hf.append(processor(images=im, return_tensors="np")["pixel_values"][0].astype(np.float32))
+    with open(os.path.join(folder, "synthetic.txt"), "w") as f:
+        f.write("".join(f"{name} {im.mode}\n" for name, im, _, _ in made))
+    np.save(os.path.join(folder, "synthetic-crops.npy"), np.stack(crops))
+    np.save(os.path.join(folder, "synthetic-tensors.npy"), np.stack(tensors))
+    np.save(os.path.join(folder, "synthetic-transformers.npy"), np.stack(hf))
 
 
 if __name__ == "__main__":
