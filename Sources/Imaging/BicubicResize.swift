@@ -1,7 +1,9 @@
-/// Pillow's `Image.resize(size, Image.BICUBIC)` for 8-bit RGB, ported to give the same bytes.
+/// Pillow's `Image.resize(size, Image.BICUBIC)` for 8-bit RGB, ported to give the same bytes, and
+/// the filter weights every mode's resize uses (the passes themselves are ModeResize's).
 ///
 /// Pillow resamples separably: a horizontal pass into an 8-bit temporary image (only the rows the
-/// vertical pass will read), then a vertical pass. Filter weights are computed in double
+/// vertical pass will read), then a vertical pass (in Pillow 13, sometimes the other way round).
+/// Filter weights are computed in double
 /// precision, normalised to sum 1, and turned into 22-bit fixed point (rounded half away from
 /// zero); each output sample is `(0.5 + sum(in * w)) >> 22`, clipped to 0...255. Any departure in
 /// that arithmetic changes some bytes, so it is followed to the letter.
@@ -10,33 +12,13 @@
 public enum BicubicResize {
     static let precisionBits = 32 - 8 - 2
 
-    /// Resizes to `width` x `height` (both at least 1).
+    /// Resizes to `width` x `height` (both at least 1): ModeResize's 8-bit passes over 3 bands.
     public static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
         precondition(width > 0 && height > 0 && image.width > 0 && image.height > 0)
-        let needHorizontal = width != image.width
-        let needVertical = height != image.height
-        if !needHorizontal && !needVertical { return image }
-
-        // Pillow 13 runs the vertical pass first when the height shrinks by more than twice
-        // as many pixels as the width does; the order changes some bytes, so it is kept.
-        let horizontalFirst = !((image.height - height) > 0 && (image.height - height) > (image.width - width) * 2)
-        var vertical = FilterTaps(inSize: image.height, outSize: height)
-        let horizontal = FilterTaps(inSize: image.width, outSize: width)
-        var current = image
-        if horizontalFirst {
-            if needHorizontal {
-                // Only the rows the vertical pass reads are resampled.
-                let firstRow = Int(vertical.bounds[0])
-                let lastRow = Int(vertical.bounds[2 * height - 2] + vertical.bounds[2 * height - 1])
-                for i in 0..<height { vertical.bounds[2 * i] -= Int32(firstRow) }
-                current = resampleHorizontally(current, rows: firstRow..<lastRow, taps: horizontal)
-            }
-            if needVertical { current = resampleVertically(current, outHeight: height, taps: vertical) }
-        } else {
-            if needVertical { current = resampleVertically(current, outHeight: height, taps: vertical) }
-            if needHorizontal { current = resampleHorizontally(current, rows: 0..<current.height, taps: horizontal) }
-        }
-        return current
+        if width == image.width && height == image.height { return image }
+        return RGBImage(width: width, height: height,
+                        pixels: ModeResize.resample8(image.pixels, bands: 3, width: image.width, height: image.height,
+                                                     outWidth: width, outHeight: height))
     }
 
     /// The weights of one axis: for output index i, input indices `bounds[2i] ..< bounds[2i] + bounds[2i+1]`
@@ -47,6 +29,16 @@ public enum BicubicResize {
         let weights: [Int32]
         /// The normalised weights before fixed point: what Pillow's 16- and 32-bit passes use.
         let doubles: [Double]
+        /// Fraction bits of `weights`: Pillow's fixed 22; torch picks them per axis (TorchResize).
+        var precision = BicubicResize.precisionBits
+
+        init(size: Int, bounds: [Int32], weights: [Int32], precision: Int) {
+            self.size = size
+            self.bounds = bounds
+            self.weights = weights
+            self.doubles = []
+            self.precision = precision
+        }
 
         init(inSize: Int, outSize: Int) {
             // Pillow passes the box as floats; (in1 - in0) is exact for any real image size.
@@ -97,73 +89,8 @@ public enum BicubicResize {
     }
 
     @inline(__always)
-    static func clip8(_ value: Int32) -> UInt8 {
-        let v = value >> Int32(precisionBits)
+    static func clip8(_ value: Int32, precision: Int = precisionBits) -> UInt8 {
+        let v = value >> Int32(precision)
         return v < 0 ? 0 : (v > 255 ? 255 : UInt8(v))
-    }
-
-    static func resampleHorizontally(_ image: RGBImage, rows: Range<Int>, taps: FilterTaps) -> RGBImage {
-        let outWidth = taps.bounds.count / 2
-        let inWidth = image.width
-        var out = [UInt8](repeating: 0, count: rows.count * outWidth * 3)
-        let half = Int32(1) << Int32(precisionBits - 1)
-        image.pixels.withUnsafeBufferPointer { src in
-            taps.weights.withUnsafeBufferPointer { weights in
-                taps.bounds.withUnsafeBufferPointer { bounds in
-                    out.withUnsafeMutableBufferPointer { dst in
-                        for (yy, y) in rows.enumerated() {
-                            let row = src.baseAddress! + y * inWidth * 3
-                            let outRow = dst.baseAddress! + yy * outWidth * 3
-                            for xx in 0..<outWidth {
-                                let xmin = Int(bounds[2 * xx]), count = Int(bounds[2 * xx + 1])
-                                let k = weights.baseAddress! + xx * taps.size
-                                let p = row + xmin * 3
-                                var s0 = half, s1 = half, s2 = half
-                                for x in 0..<count {
-                                    let w = k[x]
-                                    s0 &+= Int32(p[3 * x]) &* w
-                                    s1 &+= Int32(p[3 * x + 1]) &* w
-                                    s2 &+= Int32(p[3 * x + 2]) &* w
-                                }
-                                outRow[3 * xx] = clip8(s0)
-                                outRow[3 * xx + 1] = clip8(s1)
-                                outRow[3 * xx + 2] = clip8(s2)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return RGBImage(width: outWidth, height: rows.count, pixels: out)
-    }
-
-    static func resampleVertically(_ image: RGBImage, outHeight: Int, taps: FilterTaps) -> RGBImage {
-        let rowLength = image.width * 3
-        var out = [UInt8](repeating: 0, count: outHeight * rowLength)
-        let half = Int32(1) << Int32(precisionBits - 1)
-        var sums = [Int32](repeating: 0, count: rowLength)
-        image.pixels.withUnsafeBufferPointer { src in
-            taps.weights.withUnsafeBufferPointer { weights in
-                out.withUnsafeMutableBufferPointer { dst in
-                    sums.withUnsafeMutableBufferPointer { acc in
-                        for yy in 0..<outHeight {
-                            let ymin = Int(taps.bounds[2 * yy]), count = Int(taps.bounds[2 * yy + 1])
-                            let k = weights.baseAddress! + yy * taps.size
-                            // Row-at-a-time accumulation: the same sums as Pillow's
-                            // pixel-at-a-time loop (integer addition is exact), but it vectorises.
-                            for i in 0..<rowLength { acc[i] = half }
-                            for y in 0..<count {
-                                let w = k[y]
-                                let row = src.baseAddress! + (ymin + y) * rowLength
-                                for i in 0..<rowLength { acc[i] &+= Int32(row[i]) &* w }
-                            }
-                            let outRow = dst.baseAddress! + yy * rowLength
-                            for i in 0..<rowLength { outRow[i] = clip8(acc[i]) }
-                        }
-                    }
-                }
-            }
-        }
-        return RGBImage(width: image.width, height: outHeight, pixels: out)
     }
 }

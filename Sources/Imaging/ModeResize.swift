@@ -34,7 +34,9 @@ public enum ModeResize {
                               samples: resample8(image.samples, bands: image.mode.bands, width: image.width, height: image.height,
                                                  outWidth: width, outHeight: height))
         case .I16:
-            return image.with(width: width, height: height, samples16: resample16(image, outWidth: width, outHeight: height))
+            let out = resample32(image.samples16.map(Double.init), width: image.width, height: image.height,
+                                 outWidth: width, outHeight: height) { Double(store16($0)) }
+            return image.with(width: width, height: height, samples16: out.map { UInt16($0) })
         case .I:
             let values = image.samplesI.map(Double.init)
             let out = resample32(values, width: image.width, height: image.height, outWidth: width, outHeight: height) { Double(roundUp($0)) }
@@ -109,7 +111,7 @@ public enum ModeResize {
     static func horizontal8(_ src: [UInt8], bands: Int, width: Int, rows: Range<Int>, taps: BicubicResize.FilterTaps) -> [UInt8] {
         let outWidth = taps.bounds.count / 2
         var out = [UInt8](repeating: 0, count: rows.count * outWidth * bands)
-        let half = Int32(1) << Int32(BicubicResize.precisionBits - 1)
+        let precision = taps.precision, half = Int32(1) << Int32(precision - 1)
         src.withUnsafeBufferPointer { srcBuffer in
             taps.weights.withUnsafeBufferPointer { weightBuffer in
                 taps.bounds.withUnsafeBufferPointer { bounds in
@@ -143,10 +145,10 @@ public enum ModeResize {
                                     }
                                 }
                                 let o = outRow + xx * bands
-                                o[0] = BicubicResize.clip8(s0)
-                                if bands > 1 { o[1] = BicubicResize.clip8(s1) }
-                                if bands > 2 { o[2] = BicubicResize.clip8(s2) }
-                                if bands > 3 { o[3] = BicubicResize.clip8(s3) }
+                                o[0] = BicubicResize.clip8(s0, precision: precision)
+                                if bands > 1 { o[1] = BicubicResize.clip8(s1, precision: precision) }
+                                if bands > 2 { o[2] = BicubicResize.clip8(s2, precision: precision) }
+                                if bands > 3 { o[3] = BicubicResize.clip8(s3, precision: precision) }
                             }
                         }
                     }
@@ -159,7 +161,7 @@ public enum ModeResize {
     static func vertical8(_ src: [UInt8], rowLength: Int, taps: BicubicResize.FilterTaps) -> [UInt8] {
         let outHeight = taps.bounds.count / 2
         var out = [UInt8](repeating: 0, count: outHeight * rowLength)
-        let half = Int32(1) << Int32(BicubicResize.precisionBits - 1)
+        let precision = taps.precision, half = Int32(1) << Int32(precision - 1)
         var sums = [Int32](repeating: 0, count: rowLength)
         src.withUnsafeBufferPointer { srcBuffer in
             out.withUnsafeMutableBufferPointer { dst in
@@ -174,7 +176,7 @@ public enum ModeResize {
                             for i in 0..<rowLength { acc[i] &+= Int32(row[i]) &* w }
                         }
                         let outRow = dst.baseAddress! + yy * rowLength
-                        for i in 0..<rowLength { outRow[i] = BicubicResize.clip8(acc[i]) }
+                        for i in 0..<rowLength { outRow[i] = BicubicResize.clip8(acc[i], precision: precision) }
                     }
                 }
             }
@@ -182,37 +184,7 @@ public enum ModeResize {
         return out
     }
 
-    // MARK: 16 bits a sample
-
-    static func resample16(_ image: PillowImage, outWidth: Int, outHeight: Int) -> [UInt16] {
-        resampled(width: image.width, height: image.height, outWidth: outWidth, outHeight: outHeight, input: image.samples16,
-                  horizontal: { src, rows, taps in
-                      let ow = taps.bounds.count / 2
-                      var out = [UInt16](repeating: 0, count: rows.count * ow)
-                      for (yy, y) in rows.enumerated() {
-                          for xx in 0..<ow {
-                              let xmin = Int(taps.bounds[2 * xx]), count = Int(taps.bounds[2 * xx + 1])
-                              var ss = 0.0
-                              for x in 0..<count { ss += Double(src[y * image.width + xmin + x]) * taps.doubles[xx * taps.size + x] }
-                              out[yy * ow + xx] = store16(ss)
-                          }
-                      }
-                      return out
-                  },
-                  vertical: { src, w, taps in
-                      let oh = taps.bounds.count / 2
-                      var out = [UInt16](repeating: 0, count: oh * w)
-                      for yy in 0..<oh {
-                          let ymin = Int(taps.bounds[2 * yy]), count = Int(taps.bounds[2 * yy + 1])
-                          for xx in 0..<w {
-                              var ss = 0.0
-                              for y in 0..<count { ss += Double(src[(ymin + y) * w + xx]) * taps.doubles[yy * taps.size + y] }
-                              out[yy * w + xx] = store16(ss)
-                          }
-                      }
-                      return out
-                  })
-    }
+    // MARK: 16 and 32 bits a sample
 
     /// ROUND_UP, then each byte clipped on its own (`CLIP8(v % 256)`, `CLIP8(v >> 8)`), as Pillow stores it.
     static func store16(_ ss: Double) -> UInt16 {
@@ -221,12 +193,11 @@ public enum ModeResize {
         return UInt16(high) << 8 | UInt16(low)
     }
 
-    // MARK: 32 bits a sample
-
     /// ROUND_UP: `(int)(f + 0.5)` or `(int)(f - 0.5)`, truncating.
     static func roundUp(_ f: Double) -> Int32 { Int32(clamping: Int((f >= 0 ? f + 0.5 : f - 0.5).rounded(.towardZero))) }
 
-    /// Pillow's 32-bit passes: double-precision sums, each stored (`store`) as the mode keeps it.
+    /// Pillow's 16- and 32-bit passes: double-precision sums, each stored (`store`) as the mode
+    /// keeps it (I;16's bytes, I's ROUND_UP, F's float32).
     static func resample32(_ values: [Double], width: Int, height: Int, outWidth: Int, outHeight: Int,
                            store: @escaping (Double) -> Double) -> [Double] {
         resampled(width: width, height: height, outWidth: outWidth, outHeight: outHeight, input: values,

@@ -43,6 +43,11 @@ enum PNGDecoder {
         if mode == .I16 { samples16.reserveCapacity(width * height) } else { samples.reserveCapacity(width * height * mode.bands) }
         for y in 0..<height {
             let row = png.pixels + y * png.row_bytes
+            if !wide {
+                // 8-bit samples are already Pillow's: the row as it is.
+                samples.append(contentsOf: UnsafeBufferPointer(start: row, count: width * channels))
+                continue
+            }
             for x in 0..<width {
                 let pixel = row + x * channels * bytesPerSample
                 switch mode {

@@ -51,15 +51,8 @@ public struct PillowImage: Sendable, Equatable {
 
     public init(mode: Mode, width: Int, height: Int, samples: [UInt8] = [], samples16: [UInt16] = [], samplesI: [Int32] = [],
                 samplesF: [Float] = [], palette: [UInt8] = [], transparency: Transparency? = nil) {
-        let count: Int
-        switch mode {
-        case .I16: count = samples16.count
-        case .I: count = samplesI.count
-        case .F: count = samplesF.count
-        default: count = samples.count / max(mode.bands, 1)
-        }
-        precondition(count == width * height && (mode.bands == 0 || samples.count == width * height * mode.bands),
-                     "PillowImage \(mode.rawValue): wrong sample count for \(width)x\(height)")
+        let count = mode == .I16 ? samples16.count : mode == .I ? samplesI.count : mode == .F ? samplesF.count : samples.count
+        precondition(count == width * height * max(mode.bands, 1), "PillowImage \(mode.rawValue): wrong sample count for \(width)x\(height)")
         self.samplesI = samplesI
         self.samplesF = samplesF
         self.mode = mode

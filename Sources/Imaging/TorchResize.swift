@@ -10,13 +10,6 @@
 /// Reference: PyTorch aten/src/ATen/native/cpu/UpSampleKernel.cpp (`_compute_index_ranges_weights`,
 /// `_compute_index_ranges_int16_weights`) and UpSampleKernelAVXAntialias.h.
 public enum TorchResize {
-    struct Taps {
-        let size: Int
-        let bounds: [Int]     // xmin, count per output
-        let weights: [Int32]  // int16 values
-        let precision: Int
-    }
-
     static func cubic(_ xIn: Double) -> Double {
         let a = -0.5
         let x = abs(xIn)
@@ -25,12 +18,13 @@ public enum TorchResize {
         return 0
     }
 
-    static func taps(inSize: Int, outSize: Int) -> Taps {
+    /// The axis' weights as int16 values with torch's precision, in BicubicResize's form.
+    static func taps(inSize: Int, outSize: Int) -> BicubicResize.FilterTaps {
         let scale = Double(inSize) / Double(outSize)
         let support = scale >= 1.0 ? 2.0 * scale : 2.0
         let invscale = scale >= 1.0 ? 1.0 / scale : 1.0
         let size = Int(support.rounded(.up)) * 2 + 1
-        var bounds = [Int](repeating: 0, count: 2 * outSize)
+        var bounds = [Int32](repeating: 0, count: 2 * outSize)
         var weights = [Double](repeating: 0, count: outSize * size)
         var wtMax = 0.0
         for i in 0..<outSize {
@@ -49,8 +43,8 @@ public enum TorchResize {
                     wtMax = max(wtMax, weights[i * size + j])
                 }
             }
-            bounds[2 * i] = xmin
-            bounds[2 * i + 1] = count
+            bounds[2 * i] = Int32(xmin)
+            bounds[2 * i + 1] = Int32(count)
         }
         var precision = 0
         while precision < 22 {
@@ -62,56 +56,19 @@ public enum TorchResize {
             let v = w * one
             return v < 0 ? Int32(-0.5 + v) : Int32(0.5 + v)
         }
-        return Taps(size: size, bounds: bounds, weights: fixed, precision: precision)
+        return BicubicResize.FilterTaps(size: size, bounds: bounds, weights: fixed, precision: precision)
     }
 
-    @inline(__always)
-    static func store(_ sum: Int32, _ precision: Int) -> UInt8 {
-        let v = sum >> Int32(precision)
-        return v < 0 ? 0 : (v > 255 ? 255 : UInt8(v))
-    }
-
-    /// Resizes an RGB image to `width` x `height`.
+    /// Resizes an RGB image to `width` x `height`: the width first, over every row, then the height.
     public static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
         precondition(width > 0 && height > 0 && image.width > 0 && image.height > 0)
-        var pixels = image.pixels, w = image.width
+        var pixels = image.pixels
         if width != image.width {
-            let t = taps(inSize: image.width, outSize: width)
-            var out = [UInt8](repeating: 0, count: image.height * width * 3)
-            let half = Int32(1) << Int32(t.precision - 1)
-            for y in 0..<image.height {
-                for x in 0..<width {
-                    let xmin = t.bounds[2 * x], count = t.bounds[2 * x + 1]
-                    var s0 = half, s1 = half, s2 = half
-                    for j in 0..<count {
-                        let k = t.weights[x * t.size + j], p = (y * w + xmin + j) * 3
-                        s0 &+= Int32(pixels[p]) &* k
-                        s1 &+= Int32(pixels[p + 1]) &* k
-                        s2 &+= Int32(pixels[p + 2]) &* k
-                    }
-                    let o = (y * width + x) * 3
-                    out[o] = store(s0, t.precision); out[o + 1] = store(s1, t.precision); out[o + 2] = store(s2, t.precision)
-                }
-            }
-            pixels = out
-            w = width
+            pixels = ModeResize.horizontal8(pixels, bands: 3, width: image.width, rows: 0..<image.height,
+                                            taps: taps(inSize: image.width, outSize: width))
         }
         if height != image.height {
-            let t = taps(inSize: image.height, outSize: height)
-            let row = w * 3
-            var out = [UInt8](repeating: 0, count: height * row)
-            let half = Int32(1) << Int32(t.precision - 1)
-            var acc = [Int32](repeating: 0, count: row)
-            for y in 0..<height {
-                let ymin = t.bounds[2 * y], count = t.bounds[2 * y + 1]
-                for i in 0..<row { acc[i] = half }
-                for j in 0..<count {
-                    let k = t.weights[y * t.size + j], base = (ymin + j) * row
-                    for i in 0..<row { acc[i] &+= Int32(pixels[base + i]) &* k }
-                }
-                for i in 0..<row { out[y * row + i] = store(acc[i], t.precision) }
-            }
-            pixels = out
+            pixels = ModeResize.vertical8(pixels, rowLength: width * 3, taps: taps(inSize: image.height, outSize: height))
         }
         return RGBImage(width: width, height: height, pixels: pixels)
     }

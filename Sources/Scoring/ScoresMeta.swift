@@ -37,14 +37,14 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
 
     public init(model: String, result: ScoreResult, dataset: Dataset, listing: Dataset? = nil,
                 shard: (spec: ShardSpec, units: [ShardUnit])? = nil) {
-        let whole = listing ?? dataset
+        let units = (listing ?? dataset).shardUnits
         self.model = model
         modelFingerprint = result.modelFingerprint
         precision = result.precision
         preprocessing = result.preprocessing
-        groups = whole.shardUnits.count
-        images = whole.items.count
-        listingDigest = whole.listingDigest
+        groups = units.count
+        images = (listing ?? dataset).items.count
+        listingDigest = Dataset.listingDigest(units)
         excluded = result.excluded
         skipped = result.skipped
         self.shard = shard.map { ShardRecord(index: $0.spec.index, count: $0.spec.count, units: $0.units) }

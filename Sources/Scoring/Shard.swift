@@ -148,23 +148,24 @@ extension Dataset {
     }
 
     /// A digest of the listing every shard must agree on: each unit's model, prompt and image count.
-    public var listingDigest: String {
+    public static func listingDigest(_ units: [ShardUnit]) -> String {
         var hasher = SHA256()
-        for u in shardUnits { hasher.update(data: Data("\(u.model)\u{0}\(u.prompt)\u{0}\(u.nImages)\n".utf8)) }
+        for u in units { hasher.update(data: Data("\(u.model)\u{0}\(u.prompt)\u{0}\(u.nImages)\n".utf8)) }
         return Hashing.hex(hasher.finalize())
     }
 
-    /// The part of the dataset shard `shard` scores, and the units it covers.
-    public func shard(_ shard: ShardSpec) -> (dataset: Dataset, units: [ShardUnit]) {
+    /// The part of the dataset shard `shard` scores, the units it covers, and how many units the
+    /// whole listing has.
+    public func shard(_ shard: ShardSpec) -> (dataset: Dataset, units: [ShardUnit], total: Int) {
         let units = shardUnits
         let placement = ShardPlacement.place(units, count: shard.count)
         let mine = units.indices.filter { placement[$0] == shard.index }.map { units[$0] }
-        let groupCount = groups.count
+        let groupCount = units.count - emptyGroups.count
         var keep = Set<String>()
         for u in mine where u.position < groupCount { keep.insert(u.model + "\u{0}" + u.prompt) }
         let emptyKept = Set(mine.filter { $0.position >= groupCount }.map { $0.position - groupCount })
         let part = Dataset(items: items.filter { keep.contains($0.model + "\u{0}" + $0.prompt) }, ignored: ignored,
                            emptyGroups: emptyGroups.enumerated().filter { emptyKept.contains($0.offset) }.map(\.element))
-        return (part, mine)
+        return (part, mine, units.count)
     }
 }

@@ -51,6 +51,4 @@ struct CacheMerge: ParsableCommand {
         }
         if !quiet { note("\(destination.path): \(total.added) embeddings added from \(sources.count) caches") }
     }
-
-    private func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 }

@@ -55,15 +55,8 @@ struct Merge: ParsableCommand {
         }
         if quiet { return }
         note("merged \(inputs.count) shards: \(merged.scores.count) groups scored, \(merged.meta.excluded.count) left out; wrote \(out)")
-        let width = max(5, models.map(\.model.count).max() ?? 5)
-        say("model".padding(toLength: width, withPad: " ", startingAt: 0) + "  prompts     mean   median       sd")
-        for m in models {
-            say(m.model.padding(toLength: width, withPad: " ", startingAt: 0)
-                + String(format: "  %7d  %7.2f  %7.2f  %7.2f", m.prompts, m.mean, m.median, m.sd))
-        }
+        printModelSummary(models)
     }
-
-    private func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 }
 
 /// The merged run's JSON summary: the scores, per-model summaries and the sidecar's record.

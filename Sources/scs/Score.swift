@@ -72,8 +72,7 @@ struct Score: AsyncParsableCommand {
                 data = cut.dataset
                 part = (spec, cut.units)
                 if !quiet {
-                    let units = listing.shardUnits.count
-                    FileHandle.standardError.write(Data("shard \(spec): \(cut.units.count) of \(units) groups, \(data.items.count) of \(listing.items.count) images\n".utf8))
+                    note("shard \(spec): \(cut.units.count) of \(cut.total) groups, \(data.items.count) of \(listing.items.count) images")
                 }
             }
             let out = self.out ?? part.map { "scores.shard-\($0.spec.index)-of-\($0.spec.count).csv" } ?? "scores.csv"
@@ -105,7 +104,6 @@ struct Score: AsyncParsableCommand {
     }
 
     private func report(_ r: ScoreResult, out: String) {
-        let note = { (text: String) in FileHandle.standardError.write(Data((text + "\n").utf8)) }
         if !quiet {
             note("\(r.scores.count) groups scored: \(r.embedded) images embedded, \(r.fromCache) from the cache; wrote \(out)")
         }
@@ -118,11 +116,6 @@ struct Score: AsyncParsableCommand {
             note("left out \(r.excluded.count) groups without 2 readable images:")
             for e in r.excluded { note("  \(e.model)/\(e.prompt): \(e.reason) (\(e.nImages))") }
         }
-        let width = max(5, r.models.map(\.model.count).max() ?? 5)
-        say("model".padding(toLength: width, withPad: " ", startingAt: 0) + "  prompts     mean   median       sd")
-        for m in r.models {
-            say(m.model.padding(toLength: width, withPad: " ", startingAt: 0)
-                + String(format: "  %7d  %7.2f  %7.2f  %7.2f", m.prompts, m.mean, m.median, m.sd))
-        }
+        printModelSummary(r.models)
     }
 }
