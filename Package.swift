@@ -6,7 +6,7 @@
 //   CKernels         the GEMM engine: fixed-order fma micro-kernels for AVX-512, AVX2 and portable C
 //   SCSImaging       decode to RGB exactly as Pillow does, Pillow's BICUBIC resize, CLIP preprocessing
 //   SCSTensor        the few tensor kernels a ViT needs, on CKernels' GEMM; CPU and precision
-//   SCSCLIP          safetensors weights, config.json, the vision transformer forward pass
+//   SCSModels        the image towers (CLIP, DINOv2, SigLIP) over shared ViT layers; weights and checkpoints
 //   SCSHub           finding a model in the Hugging Face cache, or downloading it
 //   SCSScoring       datasets, the embedding cache (SQLite), the batched pipeline, the score
 //   SCSStats         the statistics of comparisons, SciPy's tests and special functions
@@ -23,7 +23,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "scs", targets: ["scs"]),
-        .library(name: "SCS", targets: ["SCSScoring", "SCSCLIP", "SCSImaging", "SCSHub", "SCSStats", "SCSGenerate", "SCSAnnotate", "SCSReport"]),
+        .library(name: "SCS", targets: ["SCSScoring", "SCSModels", "SCSImaging", "SCSHub", "SCSStats", "SCSGenerate", "SCSAnnotate", "SCSReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,8 +53,8 @@ let package = Package(
         .target(name: "SCSImaging", dependencies: ["CCodecs"], path: "Sources/Imaging", swiftSettings: optimised),
         .target(name: "SCSTensor", dependencies: ["CKernels"], path: "Sources/Tensor", swiftSettings: optimised),
         // ZIPFoundation: PyTorch checkpoints (torch.save, TorchScript) are zip archives.
-        .target(name: "SCSCLIP", dependencies: ["SCSTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-                path: "Sources/CLIP", swiftSettings: optimised),
+        .target(name: "SCSModels", dependencies: ["SCSTensor", "SCSImaging", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                path: "Sources/Models", swiftSettings: optimised),
         .target(
             name: "SCSHub",
             dependencies: [
@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "SCSScoring",
             dependencies: [
-                "SCSImaging", "SCSCLIP", "SCSHub",
+                "SCSImaging", "SCSModels", "SCSHub",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "scs",
             dependencies: [
-                "SCSScoring", "SCSHub", "SCSCLIP", "SCSImaging", "SCSTensor", "SCSGenerate", "SCSStats", "SCSAnnotate", "SCSReport",
+                "SCSScoring", "SCSHub", "SCSModels", "SCSImaging", "SCSTensor", "SCSGenerate", "SCSStats", "SCSAnnotate", "SCSReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/scs"
@@ -113,7 +113,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ImagingTests", dependencies: ["SCSImaging", "TestSupport"], path: "Tests/ImagingTests"),
-        .testTarget(name: "CLIPTests", dependencies: ["SCSCLIP", "SCSImaging", "SCSTensor", "TestSupport"], path: "Tests/CLIPTests"),
+        .testTarget(name: "ModelTests", dependencies: ["SCSModels", "SCSImaging", "SCSTensor", "TestSupport"], path: "Tests/ModelTests"),
         .testTarget(
             name: "HubTests",
             dependencies: ["SCSHub", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
@@ -147,10 +147,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FuzzTests",
-            dependencies: ["scs", "SCSCLIP", "SCSImaging", "SCSReport", "SCSScoring", "SCSGenerate", "GenerateStubs", "TestSupport"],
+            dependencies: ["scs", "SCSModels", "SCSImaging", "SCSReport", "SCSScoring", "SCSGenerate", "GenerateStubs", "TestSupport"],
             path: "Tests/FuzzTests"
         ),
-        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSCLIP", "SCSGenerate", "GenerateStubs", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSModels", "SCSGenerate", "GenerateStubs", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/CLITests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,5 @@
 import Foundation
-import SCSCLIP
+import SCSModels
 import SCSImaging
 import SCSTensor
 
@@ -24,10 +24,14 @@ public final class Embedder {
     /// The format of the network's products; part of the cache key.
     public var precision: Precision = .fp32
 
-    /// Whose preprocessing: `clip.load`'s (default: resize in the image's own mode, crop, then
-    /// RGB; see CLIPPreprocessor and ModeResize) or transformers' CLIPImageProcessor. Part of the
-    /// cache key; score files record its name and version.
-    public var preprocessing: CLIPPreprocessor.Pipeline = .clip
+    /// The model's architecture, read from its files (nil for a cache-only embedder).
+    public let kind: ModelKind?
+
+    /// Whose preprocessing: `clip.load`'s (resize in the image's own mode, crop, then RGB; see
+    /// ImagePreprocessor and ModeResize) or the transformers image processor's. Defaults to the
+    /// model kind's own (`ModelKind.defaultPipeline`). Part of the cache key; score files record
+    /// its name and version.
+    public var preprocessing: ImagePreprocessor.Pipeline = .clip
 
     /// The cache's key for this model's embeddings: the weights' fingerprint, the precision and
     /// the engine's arithmetic (`engineVersion`), so a cached embedding is always the one a fresh
@@ -54,6 +58,9 @@ public final class Embedder {
     public init(modelDirectory: URL, cache: EmbeddingCache?) throws {
         self.modelDirectory = modelDirectory
         self.cache = cache
+        let kind = try ModelKind.detect(at: modelDirectory)
+        self.kind = kind
+        preprocessing = kind.defaultPipeline
         fingerprint = try ModelFingerprint.compute(directory: modelDirectory, cache: cache)
     }
 
@@ -62,18 +69,19 @@ public final class Embedder {
     /// `EmbedderError.notCached`.
     public init(cachedOnly fingerprint: String, precision: Precision, cache: EmbeddingCache) {
         modelDirectory = nil
+        kind = nil
         self.cache = cache
         self.fingerprint = fingerprint
         self.precision = precision
     }
 
-    private var loadedModel: CLIPVisionModel?
+    private var loadedModel: (any ImageEncoder)?
 
     /// The network, loaded on first use.
-    public func model() throws -> CLIPVisionModel {
+    public func model() throws -> any ImageEncoder {
         if let loadedModel { return loadedModel }
         guard let modelDirectory else { throw EmbedderError.noModel(fingerprint: fingerprint, cache: cache?.path ?? "") }
-        let model = try CLIPVisionModel(directory: modelDirectory, precision: precision)
+        let model = try ImageEncoders.load(modelDirectory, precision: precision)
         loadedModel = model
         return model
     }

@@ -1,5 +1,5 @@
 import Foundation
-import SCSCLIP
+import SCSModels
 import SCSImaging
 import SCSTensor
 
@@ -13,15 +13,16 @@ import SCSTensor
 /// Decoding the next batch overlaps the network's work on the current ones, and every core stays
 /// busy through the non-GEMM parts of the network too (layer norms, softmax, activations).
 public struct EmbeddingPipeline: Sendable {
-    public let model: CLIPVisionModel
-    public let preprocessor: CLIPPreprocessor
+    public let model: any ImageEncoder
+    public let preprocessor: ImagePreprocessor
     public var workers: Int
     public var batchSize: Int
 
-    public init(model: CLIPVisionModel, workers: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 8,
-                preprocessing: CLIPPreprocessor.Pipeline = .clip) {
+    /// `preprocessing` nil: the model kind's own (`ModelKind.defaultPipeline`).
+    public init(model: any ImageEncoder, workers: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 8,
+                preprocessing: ImagePreprocessor.Pipeline? = nil) {
         self.model = model
-        preprocessor = CLIPPreprocessor(size: model.config.imageSize, pipeline: preprocessing)
+        preprocessor = model.preprocessor(preprocessing ?? model.kind.defaultPipeline)
         self.workers = max(1, workers)
         self.batchSize = max(1, batchSize)
     }
@@ -74,7 +75,7 @@ public struct EmbeddingPipeline: Sendable {
         for _ in 0..<workers {
             let worker = Thread { [model] in
                 let workspace = model.borrowWorkspace(capacity: batchSize)
-                let e = model.config.projectionDim
+                let e = model.embeddingWidth
                 var out = [Float](repeating: 0, count: batchSize * e)
                 while let batch = pending.pop() {
                     let n = batch.indices.count

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SCSCLIP
+import SCSModels
 import SCSScoring
 import SCSTensor
 
@@ -33,8 +33,8 @@ struct Bench: AsyncParsableCommand {
         let count = images ?? files.count
         let paths = (0..<count).map { files[$0 % files.count] }
         let directory = try await modelOptions.resolve(progress: progress)
-        let model = try CLIPVisionModel(directory: directory, precision: modelOptions.precision)
-        var pipeline = EmbeddingPipeline(model: model, batchSize: modelOptions.batchSize)
+        let model = try ImageEncoders.load(directory, precision: modelOptions.precision)
+        var pipeline = EmbeddingPipeline(model: model, batchSize: modelOptions.batchSize, preprocessing: modelOptions.preprocess)
         if let t = modelOptions.threads { pipeline.workers = t }
         // Warm-up: one batch per thread, untimed (the rivals' scripts also run one batch first), so
         // the weights are paged in. Then every image is timed, start to finish, tail included.
@@ -54,15 +54,16 @@ struct Bench: AsyncParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
         let rate = Double(done) / seconds
-        say(String(format: "scs: %d images in %.2f s: %.2f images/s (%@, %d threads, batch %d, %@ kernels on %@), peak RSS %.0f MB",
-                   done, seconds, rate, modelOptions.precision.rawValue, pipeline.workers, pipeline.batchSize,
+        say(String(format: "scs: %@: %d images in %.2f s: %.2f images/s (%@, %d threads, batch %d, %@ kernels on %@), peak RSS %.0f MB",
+                   model.summary, done, seconds, rate, modelOptions.precision.rawValue, pipeline.workers, pipeline.batchSize,
                    KernelPath.current.rawValue, CPU.brand, peakMB))
         var accuracy: [String: String] = [:]
         if modelOptions.precision != .fp32 {
             // Against fp32 on the same images (untimed): every embedding's cosine, every group's SCS.
             let unique = Array(Set(paths)).sorted()
             let reduced = try Self.embeddings(pipeline, unique)
-            let reference = try Self.embeddings(EmbeddingPipeline(model: try CLIPVisionModel(directory: directory), batchSize: pipeline.batchSize), unique)
+            let reference = try Self.embeddings(EmbeddingPipeline(model: try ImageEncoders.load(directory), batchSize: pipeline.batchSize,
+                                                                         preprocessing: modelOptions.preprocess), unique)
             var minCosine = 1.0, maxDelta = 0.0
             for (a, b) in zip(reduced, reference) { minCosine = min(minCosine, ConsistencyScore.cosine(a, b)) }
             let n = max(1, groups)
@@ -83,6 +84,7 @@ struct Bench: AsyncParsableCommand {
                 "threads": "\(pipeline.workers)", "batch_size": "\(pipeline.batchSize)", "peak_rss_mb": "\(peakMB)",
                 "precision": modelOptions.precision.rawValue, "kernels": KernelPath.current.rawValue,
                 "cpu": CPU.brand, "cpu_extensions": CPU.extensions.joined(separator: " "), "model": directory.lastPathComponent,
+                "kind": model.kind.rawValue, "architecture": model.summary,
             ]
             figures.merge(accuracy) { $1 }
             try OutputFiles.writeJSON(figures, to: json)

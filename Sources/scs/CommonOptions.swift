@@ -26,14 +26,23 @@ struct ModelOptions: ParsableArguments {
                                valueName: "fp32|bf16"))
     var precision: Precision = .fp32
 
-    @Option(help: ArgumentHelp("Whose image preprocessing: clip (default; the paper's clip.load, exactly, for every image mode) or transformers (CLIPImageProcessor of transformers 5, exactly).",
+    @Option(help: ArgumentHelp("Whose image preprocessing: clip (the paper's clip.load, exactly, for every image mode; CLIP's default) or transformers (the model's image processor in transformers 5, exactly; DINOv2's and SigLIP's default).",
                                valueName: "clip|transformers"))
-    var preprocess: CLIPPreprocessor.Pipeline = .clip
+    var preprocess: ImagePreprocessor.Pipeline?
 
     func validate() throws {
         guard batchSize >= 1 && batchSize <= 256 else { throw ValidationError("--batch-size must be between 1 and 256") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let reason = precision.unsupportedReason { throw ValidationError(reason) }
+    }
+
+    /// Applies the batch size, threads, precision and preprocessing to an embedder with a model.
+    func configure(_ embedder: Embedder) {
+        embedder.batchSize = batchSize
+        if let threads { embedder.workers = threads }
+        guard embedder.modelDirectory != nil else { return }
+        embedder.precision = precision
+        if let preprocess { embedder.preprocessing = preprocess }
     }
 
     /// The model folder: local, from the Hugging Face cache, or downloaded into it.
@@ -61,7 +70,7 @@ struct CacheOptions: ParsableArguments {
 
 extension DatasetLayout: ExpressibleByArgument {}
 extension Precision: ExpressibleByArgument {}
-extension CLIPPreprocessor.Pipeline: ExpressibleByArgument {}
+extension ImagePreprocessor.Pipeline: ExpressibleByArgument {}
 
 /// Writes a line to stdout.
 func say(_ text: String) { print(text) }

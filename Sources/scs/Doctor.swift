@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SCSCLIP
+import SCSModels
 import SCSImaging
 import SCSScoring
 import SCSTensor
@@ -70,7 +70,7 @@ struct Doctor: AsyncParsableCommand {
                 label = model
             } else {
                 modelDirectory = work.appendingPathComponent("vit-b-32-shaped")
-                try SyntheticCLIP.write(config: VisionConfig(), seed: 32, to: modelDirectory)
+                try SyntheticCLIP.write(config: CLIPVisionConfig(), seed: 32, to: modelDirectory)
                 label = "ViT-B/32 shape, generated weights"
             }
             let paths = try Self.writeImages(count: images, to: work.appendingPathComponent("images"))

@@ -30,10 +30,7 @@ struct Embed: AsyncParsableCommand {
         imageOptions.apply()
         do {
             let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
-            embedder.batchSize = modelOptions.batchSize
-            embedder.preprocessing = modelOptions.preprocess
-            embedder.precision = modelOptions.precision
-            if let t = modelOptions.threads { embedder.workers = t }
+            modelOptions.configure(embedder)
             let outcome = try embedder.embed(paths: images, skipUnreadable: false) { p in
                 progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
             }

@@ -49,7 +49,7 @@ struct Report: AsyncParsableCommand {
     private func makeEmbedder(progress: ProgressBar) async throws -> Embedder {
         let meta = try ScoresMeta.read(forScores: scores)
         if modelOptions.model == nil, let meta {
-            guard let pipeline = CLIPPreprocessor.Pipeline.allCases.first(where: { $0.versionedName == meta.preprocessing }) else {
+            guard let pipeline = ImagePreprocessor.Pipeline.allCases.first(where: { $0.versionedName == meta.preprocessing }) else {
                 throw ValidationError("\(ScoresMeta.path(forScores: scores)): scores made with preprocessing \(meta.preprocessing), which this scs does not compute: pass --model to embed again")
             }
             guard let precision = Precision(rawValue: meta.precision) else {
@@ -75,10 +75,7 @@ struct Report: AsyncParsableCommand {
         imageOptions.apply()
         do {
             let embedder = try await makeEmbedder(progress: progress)
-            embedder.batchSize = modelOptions.batchSize
-            if embedder.modelDirectory != nil { embedder.preprocessing = modelOptions.preprocess }
-            if embedder.modelDirectory != nil { embedder.precision = modelOptions.precision }
-            if let t = modelOptions.threads { embedder.workers = t }
+            modelOptions.configure(embedder)
             var request = ReportRequest(dataset: dataset, scores: scores, comparisons: comparisons, out: out)
             request.thumbnailSize = thumbnailSize
             let summary = try ReportWriter.write(request, embedder: embedder) { phase, done, total in

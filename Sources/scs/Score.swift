@@ -85,10 +85,7 @@ struct Score: AsyncParsableCommand {
                 return try EmbeddingCache(path: beside.path)
             } ?? cacheOptions.open()
             let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: cache)
-            embedder.batchSize = modelOptions.batchSize
-            embedder.preprocessing = modelOptions.preprocess
-            embedder.precision = modelOptions.precision
-            if let t = modelOptions.threads { embedder.workers = t }
+            modelOptions.configure(embedder)
             let result = try ScoreRun.run(dataset: data, embedder: embedder, skipUnreadable: skipUnreadable) { p in
                 progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
             }

@@ -1,5 +1,5 @@
 import Foundation
-import SCSCLIP
+import SCSModels
 import SCSScoring
 import TestSupport
 import XCTest
@@ -60,7 +60,7 @@ final class SlurmTests: XCTestCase {
         environment["SLURM_CONF"] = cluster.appendingPathComponent("slurm.conf").path
 
         // A model slow enough (about 20 ms an image on one thread) to kill a task midway.
-        var config = VisionConfig()
+        var config = CLIPVisionConfig()
         config.hiddenSize = 512; config.intermediateSize = 2048; config.layers = 8; config.heads = 8; config.projectionDim = 256
         let model = work.appendingPathComponent("model")
         try SyntheticCLIP.write(config: config, seed: 13, to: model)

@@ -1,6 +1,6 @@
 import Foundation
 @testable import scs
-@testable import SCSCLIP
+@testable import SCSModels
 import SCSImaging
 import SCSReport
 @testable import SCSScoring
@@ -43,7 +43,7 @@ final class InputFuzzTests: XCTestCase {
         let seeds = try ["jpeg-baseline-420-77x115.jpg", "jpeg-progressive-420-101x67.jpg", "jpeg-cmyk-adobe-101x67.jpg",
                          "png-palette8-trns-97x61.png", "png-gray16-alpha-53x75.png", "png-rgb8-adam7-3x2.png",
                          "webp-lossy-117x81.webp", "webp-lossless-alpha-117x81.webp"].map { try fixture("decode/\($0)") }
-        let pre = CLIPPreprocessor(size: 32)
+        let pre = ImagePreprocessor(size: 32)
         check(try Fuzz.run("image", seeds: seeds, iterations: Fuzz.iterations(fallback: Self.shortRun * 3), name: "image.jpg") { url, _ in
             try naming(url) { _ = pre.preprocess(try ImageDecoder.decode(fileAt: url.path)) }
         })
@@ -59,7 +59,7 @@ final class InputFuzzTests: XCTestCase {
         })
         let configs = try ["tiny-b32", "tiny-p14-336", "tiny-p16-gelu"].map { try fixture("models/\($0)/config.json") }
         check(try Fuzz.run("config", seeds: configs, iterations: Fuzz.iterations(fallback: Self.shortRun), name: "config.json") { url, _ in
-            try naming(url) { _ = try VisionConfig.load(from: url) }
+            try naming(url) { _ = try CLIPVisionConfig.load(from: url) }
         })
     }
 

@@ -16,7 +16,7 @@ final class ClipLoadModeTests: XCTestCase {
         let tensors = try NpyArray(contentsOf: folder.appendingPathComponent("tensors.npy")).floats
         let n = 40
         XCTAssertEqual(crops.shape, [names.count, n, n, 3])
-        let pre = CLIPPreprocessor(size: n)
+        let pre = ImagePreprocessor(size: n)
         var seenModes = Set<String>()
         for (i, name) in names.enumerated() {
             let image = try ImageDecoder.decodeNative(fileAt: TestPaths.fixtures.appendingPathComponent("decode/\(name)").path)
@@ -46,7 +46,7 @@ final class SyntheticModeTests: XCTestCase {
         let tensors = try NpyArray(contentsOf: folder.appendingPathComponent("synthetic-tensors.npy")).floats
         let hf = try NpyArray(contentsOf: folder.appendingPathComponent("synthetic-transformers.npy")).floats
         let n = 40, plane = 3 * n * n
-        let clip = CLIPPreprocessor(size: n), transformers = CLIPPreprocessor(size: n, pipeline: .transformers)
+        let clip = ImagePreprocessor(size: n), transformers = ImagePreprocessor(size: n, pipeline: .transformers)
         for (i, entry) in list.enumerated() {
             let image = try SyntheticModes.image(entry[0], mode: entry[1])
             let crop = clip.resizeAndCrop(image).pixels

@@ -5,7 +5,7 @@ import XCTest
 
 /// Images whose header declares a zero side are errors that name the file, never a trap in the
 /// preprocessing that follows (a fuzzed JPEG once ended in "Double value cannot be converted to
-/// Int" in CLIPPreprocessor.resizedSize).
+/// Int" in ImagePreprocessor.resizedSize).
 final class DamagedHeaderTests: XCTestCase {
     /// The fixture JPEG with its SOF's height and width set to `height` and `width`.
     static func jpeg(height: UInt16, width: UInt16) throws -> [UInt8] {
@@ -38,7 +38,7 @@ final class DamagedHeaderTests: XCTestCase {
     }
 
     func testPreprocessorSizesNeverTrap() {
-        let pre = CLIPPreprocessor(size: 224)
+        let pre = ImagePreprocessor(size: 224)
         XCTAssertEqual(pre.resizedSize(width: 0, height: 0).width, 224)
         XCTAssertEqual(pre.resizedSize(width: 0, height: 5).height, 224)
         XCTAssertEqual(pre.resizedSize(width: 100, height: 200).height, 448)

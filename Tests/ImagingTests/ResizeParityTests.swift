@@ -43,7 +43,7 @@ final class ResizeParityTests: XCTestCase {
         for c in cases {
             let image = try ImageDecoder.decode(fileAt: TestPaths.sharedImages.appendingPathComponent(c["image"] as! String).path)
             let size = c["size"] as! Int
-            let out = CLIPPreprocessor(size: size).preprocess(image)
+            let out = ImagePreprocessor(size: size).preprocess(image)
             let bytes = out.withUnsafeBytes { Array($0) }
             let sums = (0..<3).map { ch in out[(ch * size * size)..<((ch + 1) * size * size)].reduce(0.0) { $0 + Double($1) } }
             let expectedSums = c["channel_sums"] as! [Double]

@@ -14,7 +14,7 @@ final class TransformersPreprocessTests: XCTestCase {
     func testEveryModeMatchesCLIPImageProcessor() throws {
         let names = try String(contentsOf: TestPaths.fixtures.appendingPathComponent("modes/names.txt"), encoding: .utf8).split(separator: "\n")
         let expected = try NpyArray(contentsOf: folder.appendingPathComponent("tensors-40.npy")).floats
-        let pre = CLIPPreprocessor(size: 40, pipeline: .transformers)
+        let pre = ImagePreprocessor(size: 40, pipeline: .transformers)
         let n = 3 * 40 * 40
         var mismatches: [String] = []
         for (i, name) in names.enumerated() {
@@ -26,7 +26,7 @@ final class TransformersPreprocessTests: XCTestCase {
     }
 
     func testPhotosAtFullSize() throws {
-        let pre = CLIPPreprocessor(size: 224, pipeline: .transformers)
+        let pre = ImagePreprocessor(size: 224, pipeline: .transformers)
         for name in ["rocket", "franz-kafka", "hubble_deep_field"] {
             let expected = try NpyArray(contentsOf: folder.appendingPathComponent("photo-\(name).npy")).floats
             let file = try TestPaths.sharedPhotos().first { $0.deletingPathExtension().lastPathComponent == name }
@@ -34,7 +34,7 @@ final class TransformersPreprocessTests: XCTestCase {
             XCTAssertLessThanOrEqual(worst(pre.preprocess(image), expected[...]), 1e-6, name)
             // and it is not clip.load's: rocket's crop starts a pixel apart.
             if name == "rocket" {
-                XCTAssertGreaterThan(worst(CLIPPreprocessor(size: 224).preprocess(image), expected[...]), 0.1)
+                XCTAssertGreaterThan(worst(ImagePreprocessor(size: 224).preprocess(image), expected[...]), 0.1)
             }
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import SCSCLIP
+import SCSModels
 import SCSImaging
 import SCSScoring
 import TestSupport

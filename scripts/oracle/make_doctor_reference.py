@@ -1,8 +1,8 @@
-"""The reference embeddings `scs doctor` checks the engine against (Sources/CLIP/SelfCheckReference.swift).
+"""The reference embeddings `scs doctor` checks the engine against (Sources/Models/Architectures/CLIP/SelfCheckReference.swift).
 
     .venv-oracle/bin/python scripts/oracle/make_doctor_reference.py
 
-Draws the same weights and inputs as Sources/CLIP/SyntheticCLIP.swift (SplitMix64; tensors in sorted
+Draws the same weights and inputs as Sources/Models/Architectures/CLIP/SyntheticCLIP.swift (SplitMix64; tensors in sorted
 name order; layer-norm weights 1 + 0.1u, other vectors 0.1u, class embedding 0.5u, matrices
 u * 1.5/sqrt(fan-in); inputs 2u), loads them into transformers' CLIPModel (float32, eager
 attention) and writes get_image_features of the inputs as a Swift array of float bit patterns.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A CLIP checkpoint in OpenAI's layout (`clip.model.CLIP`'s `state_dict()`, which open_clip
-/// keeps for its OpenAI-style ViTs), seen under transformers' names so `VisionWeights` reads it
+/// keeps for its OpenAI-style ViTs), seen under transformers' names so `CLIPVisionWeights` reads it
 /// like any Hugging Face folder. The config is read from the tensors' shapes as
 /// `clip.model.build_model` reads it; open_clip's `open_clip_config.json` beside the file, when
 /// there is one, gives the head width and the activation, which the shapes cannot tell.
@@ -9,7 +9,7 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
     public let base: any TensorSource
     /// Where the tensors start: "" for a state dict, "model." or "state_dict." for wrapped ones.
     public let prefix: String
-    public let config: VisionConfig
+    public let config: CLIPVisionConfig
     /// `clip.load` builds the model and then runs `convert_weights`, which rounds the conv and
     /// linear weights and biases, in_proj and `proj` to float16 (layer norms and the class and
     /// position embeddings stay float32); on the CPU it then computes in float32. So its
@@ -40,7 +40,7 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
         guard convShape.count == 4, positions.count == 2, projection.count == 2, fc.count == 2 else {
             throw WeightsError.badConfig(path: base.path, reason: "visual tensors of unexpected ranks")
         }
-        var c = VisionConfig()
+        var c = CLIPVisionConfig()
         c.hiddenSize = convShape[0]
         c.channels = convShape[1]
         c.patchSize = convShape[3]
@@ -160,20 +160,4 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
         default: throw WeightsError.missingTensor(path: path, name: name)
         }
     }
-}
-
-/// Sources that can list their tensors and shapes (to read a config from them).
-public protocol TensorShapes {
-    var names: [String] { get }
-    func shape(of name: String) -> [Int]?
-}
-
-extension TorchCheckpoint: TensorShapes {
-    public var names: [String] { Array(tensors.keys) }
-    public func shape(of name: String) -> [Int]? { tensors[name]?.shape }
-}
-
-extension SafetensorsFile: TensorShapes {
-    public var names: [String] { Array(entries.keys) }
-    public func shape(of name: String) -> [Int]? { entries[name]?.shape }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SCSCLIP
+import SCSModels
 import SCSImaging
 import TestSupport
 import XCTest
@@ -16,7 +16,7 @@ final class EmbeddingParityTests: XCTestCase {
         let photos = try TestPaths.sharedPhotos()
         let e = model.config.projectionDim
         XCTAssertEqual(expected.shape, [photos.count, e])
-        let pre = CLIPPreprocessor(size: model.config.imageSize)
+        let pre = ImagePreprocessor(size: model.config.imageSize)
         var pixels = [Float]()
         for url in photos { pixels += pre.preprocess(try ImageDecoder.decode(fileAt: url.path)) }
         let out = model.embed(pixels, count: photos.count, batch: batch)

@@ -1,6 +1,7 @@
-/// OpenAI CLIP's image preprocessing (`clip.load(...)[1]`), exactly:
-/// 1. bicubic resize (Pillow's) so the short side is `size` and the long side
-///    `int(size * long / short)`;
+/// A model's image preprocessing, exactly as its reference code does it. By default OpenAI
+/// CLIP's (`clip.load(...)[1]`, torchvision's transforms on a PIL image):
+/// 1. bicubic resize (Pillow's) so the short side is `resize`'s edge (`size` for CLIP) and the
+///    long side `int(edge * long / short)`; or, for `.exact`, both sides to `size` (SigLIP);
 /// 2. centre crop `size` x `size`, offsets `int(round((h - size) / 2))` (Python's round: half to even);
 /// 3. to float32 in 0...1 (`x / 255`), then `(x - mean) / std` per channel, CHW layout.
 /// Given a `PillowImage` (the default path: `ImageDecoder.decodeNative`), step 1 runs in the
@@ -9,7 +10,7 @@
 /// and 1-bit images resized by nearest neighbour, alpha premultiplied, 16-bit gray in 16 bits
 /// (see ModeResize). Given an `RGBImage`, the conversion has happened first; for RGB and gray
 /// images the two are the same.
-public struct CLIPPreprocessor: Sendable, Equatable {
+public struct ImagePreprocessor: Sendable, Equatable {
     /// Whose preprocessing: `clip.load`'s (the paper's; the default), or transformers 5's
     /// CLIPImageProcessor: transparency composited onto white, torch's antialiased bicubic resize
     /// of the uint8 image (`TorchResize`), crop at `int((h − size) / 2)`, and
@@ -18,13 +19,23 @@ public struct CLIPPreprocessor: Sendable, Equatable {
         case clip, transformers
 
         /// The name and version score files and the cache record.
-        public var versionedName: String { "\(rawValue)-v\(self == .clip ? CLIPPreprocessor.version : 1)" }
+        public var versionedName: String { "\(rawValue)-v\(self == .clip ? ImagePreprocessor.version : 1)" }
         /// The cache's integer key for it.
-        public var cacheKey: Int { self == .clip ? CLIPPreprocessor.version : 101 }
+        public var cacheKey: Int { self == .clip ? ImagePreprocessor.version : 101 }
+    }
+
+    /// Step 1's rule.
+    public enum Resize: Sendable, Equatable {
+        /// The short side to this many pixels, the aspect ratio kept; then the centre crop.
+        case shortestEdge(Int)
+        /// Both sides to `size`, the aspect ratio not kept, nothing cropped.
+        case exact
     }
 
     public var pipeline: Pipeline = .clip
+    /// The side of the square the network sees.
     public var size: Int
+    public var resize: Resize
     public var mean: [Float]
     public var std: [Float]
 
@@ -34,11 +45,16 @@ public struct CLIPPreprocessor: Sendable, Equatable {
     /// Bumped whenever the numbers this produces could change; part of every cache key.
     public static let version = 2
 
-    public init(size: Int = 224, mean: [Float] = CLIPPreprocessor.openAIMean, std: [Float] = CLIPPreprocessor.openAIStd,
-                pipeline: Pipeline = .clip) {
+    public static let imageNetMean: [Float] = [0.485, 0.456, 0.406]
+    public static let imageNetStd: [Float] = [0.229, 0.224, 0.225]
+
+    /// `resize` defaults to `.shortestEdge(size)`: CLIP's resize then crop to the same size.
+    public init(size: Int = 224, resize: Resize? = nil, mean: [Float] = ImagePreprocessor.openAIMean,
+                std: [Float] = ImagePreprocessor.openAIStd, pipeline: Pipeline = .clip) {
         precondition(mean.count == 3 && std.count == 3)
         self.pipeline = pipeline
         self.size = size
+        self.resize = resize ?? .shortestEdge(size)
         self.mean = mean
         self.std = std
     }
@@ -48,12 +64,13 @@ public struct CLIPPreprocessor: Sendable, Equatable {
 
     /// The size after step 1.
     public func resizedSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        guard case let .shortestEdge(edge) = resize else { return (size, size) }
         // Decoders refuse empty images; a caller's 0 gets the short side, not a trap.
-        guard width > 0, height > 0 else { return (size, size) }
+        guard width > 0, height > 0 else { return (edge, edge) }
         if width <= height {
-            return (size, Int(Double(size * height) / Double(width)))
+            return (edge, Int(Double(edge * height) / Double(width)))
         }
-        return (Int(Double(size * width) / Double(height)), size)
+        return (Int(Double(edge * width) / Double(height)), edge)
     }
 
     /// Steps 1 and 2: the 8-bit crop the network sees.

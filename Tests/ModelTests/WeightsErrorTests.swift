@@ -1,5 +1,5 @@
 import Foundation
-import SCSCLIP
+import SCSModels
 import TestSupport
 import XCTest
 
@@ -53,7 +53,7 @@ final class WeightsErrorTests: XCTestCase {
     func testConfigErrorsNameTheField() throws {
         let dir = try makeTemporaryDirectory()
         try Data(#"{"vision_config": {"hidden_size": "wide"}}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
-        XCTAssertThrowsError(try VisionConfig.load(from: dir.appendingPathComponent("config.json"))) { error in
+        XCTAssertThrowsError(try CLIPVisionConfig.load(from: dir.appendingPathComponent("config.json"))) { error in
             XCTAssertTrue("\(error)".contains("hidden_size"), "\(error)")
         }
     }
@@ -61,7 +61,7 @@ final class WeightsErrorTests: XCTestCase {
     func testDefaultsAreViTB32() throws {
         let dir = try makeTemporaryDirectory()
         try Data("{}".utf8).write(to: dir.appendingPathComponent("config.json"))
-        let config = try VisionConfig.load(from: dir.appendingPathComponent("config.json"))
+        let config = try CLIPVisionConfig.load(from: dir.appendingPathComponent("config.json"))
         XCTAssertEqual(config.hiddenSize, 768)
         XCTAssertEqual(config.tokens, 50)
         XCTAssertEqual(config.projectionDim, 512)

@@ -1,5 +1,5 @@
 import Foundation
-import SCSCLIP
+import SCSModels
 import SCSTensor
 import TestSupport
 import XCTest

@@ -5,7 +5,7 @@ import SCSTensor
 /// `CLIPModel` config (with `vision_config` and a top-level `projection_dim`) or a vision-only
 /// one (`CLIPVisionModelWithProjection`). Fields a config leaves out take transformers'
 /// `CLIPVisionConfig` defaults, which are ViT-B/32's.
-public struct VisionConfig: Sendable, Equatable, Codable {
+public struct CLIPVisionConfig: Sendable, Equatable, Codable {
     public var hiddenSize = 768
     public var intermediateSize = 3072
     public var layers = 12
@@ -25,7 +25,7 @@ public struct VisionConfig: Sendable, Equatable, Codable {
     public var headDim: Int { hiddenSize / heads }
 
     /// Reads `config.json`; errors name the file and field.
-    public static func load(from url: URL) throws -> VisionConfig {
+    public static func load(from url: URL) throws -> CLIPVisionConfig {
         let path = url.path
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -35,7 +35,7 @@ public struct VisionConfig: Sendable, Equatable, Codable {
             throw WeightsError.badConfig(path: path, reason: "not a JSON object")
         }
         let vision = root["vision_config"] as? [String: Any] ?? root
-        var config = VisionConfig()
+        var config = CLIPVisionConfig()
         func int(_ key: String, _ into: inout Int, in dict: [String: Any]) throws {
             guard let value = dict[key] else { return }
             guard let number = value as? Int, number > 0 else {

@@ -25,7 +25,7 @@ public enum SyntheticCLIP {
     }
 
     /// The tensors of a vision tower with `config`, by name, with shapes (transformers' names).
-    public static func tensorShapes(_ c: VisionConfig) -> [(name: String, shape: [Int])] {
+    public static func tensorShapes(_ c: CLIPVisionConfig) -> [(name: String, shape: [Int])] {
         let d = c.hiddenSize, i = c.intermediateSize, p = c.patchSize, v = "vision_model."
         var list: [(String, [Int])] = [
             (v + "embeddings.patch_embedding.weight", [d, c.channels, p, p]),
@@ -49,7 +49,7 @@ public enum SyntheticCLIP {
     }
 
     /// Writes config.json and model.safetensors for `config` into `directory` (created).
-    public static func write(config c: VisionConfig, seed: UInt64, to directory: URL) throws {
+    public static func write(config c: CLIPVisionConfig, seed: UInt64, to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var generator = Generator(seed: seed)
         let tensors = tensorShapes(c)
@@ -102,8 +102,8 @@ public enum SyntheticCLIP {
 
     /// The tower `scs doctor` checks: small enough to run in milliseconds on any path, with every
     /// operation of ViT-B/32 (two layers, two heads, quick GELU).
-    public static var checkConfig: VisionConfig {
-        var c = VisionConfig()
+    public static var checkConfig: CLIPVisionConfig {
+        var c = CLIPVisionConfig()
         c.hiddenSize = 32; c.intermediateSize = 64; c.layers = 2; c.heads = 2
         c.imageSize = 32; c.patchSize = 8; c.projectionDim = 16
         return c

@@ -1,5 +1,5 @@
 import Foundation
-@testable import SCSCLIP
+@testable import SCSModels
 import SCSImaging
 import TestSupport
 import XCTest
@@ -81,7 +81,7 @@ final class TorchCheckpointTests: XCTestCase {
         let inputs = out.appendingPathComponent("inputs.npy")
         for (file, expected) in [("openai-state-dict.pt", "openai-expected.npy"), ("openai-torchscript.pt", "openai-torchscript-expected.npy")] {
             let r = try compare(out.appendingPathComponent(file), expected: out.appendingPathComponent(expected), inputs: inputs)
-            XCTAssertEqual(r.model.config, { var c = VisionConfig(); c.activation = "quick_gelu"; return c }(), "ViT-B/32's shape, read from the tensors")
+            XCTAssertEqual(r.model.config, { var c = CLIPVisionConfig(); c.activation = "quick_gelu"; return c }(), "ViT-B/32's shape, read from the tensors")
         }
         XCTAssertEqual(try TorchCheckpoint(path: out.appendingPathComponent("openai-torchscript.pt").path)
             .tensors["visual.transformer.resblocks.0.attn.in_proj_weight"]?.storage.dtype, .float16)
@@ -96,7 +96,7 @@ final class TorchCheckpointTests: XCTestCase {
         let names = try String(contentsOf: TestPaths.fixtures.appendingPathComponent("modes/names.txt"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         let network = try CLIPVisionModel(directory: model)
-        let pre = CLIPPreprocessor(size: network.config.imageSize)
+        let pre = ImagePreprocessor(size: network.config.imageSize)
         var pixels = [Float]()
         for name in names {
             pixels += pre.preprocess(try ImageDecoder.decodeNative(fileAt: TestPaths.fixtures.appendingPathComponent("decode/\(name)").path))

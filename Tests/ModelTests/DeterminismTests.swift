@@ -1,5 +1,5 @@
 import Foundation
-import SCSCLIP
+import SCSModels
 import SCSImaging
 import SCSTensor
 import TestSupport
@@ -12,7 +12,7 @@ final class DeterminismTests: XCTestCase {
 
     /// 17 preprocessed inputs: the shared photos, then mirrored copies to make up the number.
     func inputs(size: Int) throws -> (pixels: [Float], count: Int, elements: Int) {
-        let pre = CLIPPreprocessor(size: size)
+        let pre = ImagePreprocessor(size: size)
         var pixels = [Float]()
         let photos = try TestPaths.sharedPhotos()
         var count = 0
@@ -34,7 +34,7 @@ final class DeterminismTests: XCTestCase {
         let directory = TestPaths.fixtures.appendingPathComponent("models/\(name)")
         var fp32ByPath: [KernelPath: [UInt32]] = [:]
         let paths = KernelPath.allCases.filter(\.isSupported)
-        let size = try VisionConfig.load(from: directory.appendingPathComponent("config.json")).imageSize
+        let size = try CLIPVisionConfig.load(from: directory.appendingPathComponent("config.json")).imageSize
         let input = try inputs(size: size)
         for path in paths {
             KernelPath.force(path)

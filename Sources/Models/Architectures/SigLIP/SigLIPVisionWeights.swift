@@ -1,0 +1,78 @@
+import Foundation
+import SCSTensor
+
+/// SigLIP's image tower under transformers' names (`vision_model.` inside a SiglipModel, bare in a
+/// SiglipVisionModel), ready for the forward pass. The pooling head's query is the same for every
+/// image (the learned probe through in_proj's query rows), so it is computed here, once.
+struct SigLIPVisionWeights: @unchecked Sendable {
+    let patch: PackedMatrix                      // [D, 3·P·P]
+    let patchBias: UnsafePointer<Float>          // [D]
+    let positionEmbedding: UnsafePointer<Float>  // [N, D]
+    let layers: [EncoderLayer]
+    let postNorm: LayerNormWeights
+    let headQuery: UnsafePointer<Float>          // [D] probe · W_qᵀ + b_q
+    let headKV: PackedMatrix                     // [2D, D] in_proj's key and value rows
+    let headKVBias: UnsafePointer<Float>         // [2D]
+    let headOut: PackedMatrix, headOutBias: UnsafePointer<Float>   // [D, D], [D]
+    let headNorm: LayerNormWeights
+    let headFC1: PackedMatrix, headFC1Bias: UnsafePointer<Float>   // [I, D], [I]
+    let headFC2: PackedMatrix, headFC2Bias: UnsafePointer<Float>   // [D, I], [D]
+    let activation: Activation
+    private let vectors: VectorArena
+
+    init(file: any TensorSource & TensorShapes, config c: SigLIPVisionConfig, precision: Precision) throws {
+        let read = WeightReader(file)
+        vectors = read.arena
+        let d = c.hiddenSize, i = c.intermediateSize, p = c.patchSize, eps = c.layerNormEps
+        guard let activation = Activation(rawValue: c.activation) else {
+            throw WeightsError.badConfig(path: file.path, reason: "field hidden_act: unsupported activation \(c.activation)")
+        }
+        self.activation = activation
+        let v = file.prefix(before: "embeddings.patch_embedding.weight") ?? "vision_model."
+        patch = try read.packed(v + "embeddings.patch_embedding.weight", d, 3 * p * p, shape: [d, 3, p, p], .fp32)
+        patchBias = try read.vector(v + "embeddings.patch_embedding.bias", [d])
+        positionEmbedding = try read.vector(v + "embeddings.position_embedding.weight", [c.tokens, d])
+        func mlp(_ prefix: String) throws -> FeedForward {
+            .mlp(fc1: try read.packed(prefix + "fc1.weight", i, d, precision), fc1Bias: try read.vector(prefix + "fc1.bias", [i]),
+                 fc2: try read.packed(prefix + "fc2.weight", d, i, precision), fc2Bias: try read.vector(prefix + "fc2.bias", [d]),
+                 activation: activation)
+        }
+        layers = try (0..<c.layers).map { n in
+            let l = v + "encoder.layers.\(n)."
+            let qkv = ["q_proj", "k_proj", "v_proj"].map { l + "self_attn.\($0)" }
+            return EncoderLayer(
+                norm1: try LayerNormWeights(read, l + "layer_norm1", width: d, eps: eps),
+                qkv: try read.stacked(qkv.map { $0 + ".weight" }, d, d, precision),
+                qkvBias: try read.concatenated(qkv.map { $0 + ".bias" }, d),
+                out: try read.packed(l + "self_attn.out_proj.weight", d, d, precision),
+                outBias: try read.vector(l + "self_attn.out_proj.bias", [d]),
+                scale1: nil,
+                norm2: try LayerNormWeights(read, l + "layer_norm2", width: d, eps: eps),
+                feedForward: try mlp(l + "mlp."),
+                scale2: nil)
+        }
+        postNorm = try LayerNormWeights(read, v + "post_layernorm", width: d, eps: eps)
+
+        let h = v + "head."
+        let probe = try read.raw(h + "probe", [1, 1, d])
+        let query = read.arena.allocate(d)
+        let inProj = try read.raw(h + "attention.in_proj_weight", [3 * d, d])
+        let inBias = try read.raw(h + "attention.in_proj_bias", [3 * d])
+        for r in 0..<d {
+            var sum = Double(inBias[r])
+            for k in 0..<d { sum += Double(inProj[r * d + k]) * Double(probe[k]) }
+            query[r] = Float(sum)
+        }
+        headQuery = UnsafePointer(query)
+        headKV = try PackedMatrix(weight: inProj + d * d, outFeatures: 2 * d, inFeatures: d, precision: precision)
+        headKVBias = read.arena.copy(inBias + d, count: 2 * d)
+        file.release(h + "attention.in_proj_weight")
+        headOut = try read.packed(h + "attention.out_proj.weight", d, d, precision)
+        headOutBias = try read.vector(h + "attention.out_proj.bias", [d])
+        headNorm = try LayerNormWeights(read, h + "layernorm", width: d, eps: eps)
+        headFC1 = try read.packed(h + "mlp.fc1.weight", i, d, precision)
+        headFC1Bias = try read.vector(h + "mlp.fc1.bias", [i])
+        headFC2 = try read.packed(h + "mlp.fc2.weight", d, i, precision)
+        headFC2Bias = try read.vector(h + "mlp.fc2.bias", [d])
+    }
+}

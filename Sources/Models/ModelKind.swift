@@ -1,0 +1,103 @@
+import Foundation
+import SCSImaging
+import SCSTensor
+
+/// The architectures scs runs, read from a model's files, never from its name.
+public enum ModelKind: String, Sendable, CaseIterable, Codable {
+    /// OpenAI CLIP and the CLIP family (OpenCLIP's LAION towers, PickScore, HPSv2): transformers'
+    /// `CLIPModel` / `CLIPVisionModelWithProjection` folders, OpenAI `.pt` files, open_clip files.
+    case clip
+    /// transformers' `Dinov2Model`, with or without registers.
+    case dinov2
+    /// transformers' `SiglipModel` / `SiglipVisionModel` (SigLIP and fixed-resolution SigLIP 2).
+    case siglip
+
+    /// How each kind's reference code prepares images, unless `--preprocess` says otherwise: CLIP's
+    /// is `clip.load`'s (the paper's), the others' their transformers image processor.
+    public var defaultPipeline: ImagePreprocessor.Pipeline { self == .clip ? .clip : .transformers }
+
+    /// What the kind is read from and where its embedding comes from, for `scs models`.
+    public var about: String {
+        switch self {
+        case .clip:
+            return "config.json model_type clip or clip_vision_model, or a checkpoint with visual.conv1.weight; "
+                + "the projected class token (get_image_features, encode_image)"
+        case .dinov2:
+            return "config.json model_type dinov2 or dinov2_with_registers; pooler_output (the class token after the final layer norm)"
+        case .siglip:
+            return "config.json model_type siglip or siglip_vision_model; the attention-pooling head's output (get_image_features)"
+        }
+    }
+
+    /// The `model_type` values of config.json that name each kind.
+    static let modelTypes: [String: ModelKind] = [
+        "clip": .clip, "clip_vision_model": .clip,
+        "dinov2": .dinov2, "dinov2_with_registers": .dinov2,
+        "siglip": .siglip, "siglip_vision_model": .siglip,
+    ]
+
+    /// The kind of the model at `url`: a folder's config.json `model_type`, or a checkpoint file's
+    /// tensor names.
+    public static func detect(at url: URL) throws -> ModelKind {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw WeightsError.cannotOpen(path: url.path, reason: "no such file or folder")
+        }
+        if !isFolder.boolValue { return .clip }  // checkpoint files: OpenAI's layout (the reader checks the keys)
+        let configURL = url.appendingPathComponent("config.json")
+        let root = try ConfigJSON.read(configURL)
+        guard let type = root["model_type"] as? String else {
+            throw WeightsError.badConfig(path: configURL.path, reason: "field model_type is missing: cannot tell which model this is")
+        }
+        guard let kind = modelTypes[type] else {
+            throw WeightsError.badConfig(path: configURL.path, reason: "model_type \(type) is not supported; scs runs "
+                + modelTypes.keys.sorted().joined(separator: ", "))
+        }
+        return kind
+    }
+}
+
+/// Loading any supported image tower.
+public enum ImageEncoders {
+    /// Loads the model at `url` (a folder or a checkpoint file) as the kind its files say, packed
+    /// for this CPU in `precision`.
+    public static func load(_ url: URL, precision: Precision = .fp32) throws -> any ImageEncoder {
+        switch try ModelKind.detect(at: url) {
+        case .clip: return try CLIPVisionModel(directory: url, precision: precision)
+        case .dinov2: return try DINOv2Model(directory: url, precision: precision)
+        case .siglip: return try SigLIPVisionModel(directory: url, precision: precision)
+        }
+    }
+}
+
+/// Reading a config.json as a dictionary, with errors that name the file.
+enum ConfigJSON {
+    static func read(_ url: URL) throws -> [String: Any] {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw WeightsError.badConfig(path: url.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw WeightsError.badConfig(path: url.path, reason: "not a JSON object")
+        }
+        return root
+    }
+
+    /// A positive integer field, or `fallback` when absent; anything else is an error naming the field.
+    static func int(_ dict: [String: Any], _ key: String, _ fallback: Int, path: String) throws -> Int {
+        guard let value = dict[key], !(value is NSNull) else { return fallback }
+        guard let number = value as? Int, number > 0 else {
+            throw WeightsError.badConfig(path: path, reason: "field \(key) must be a positive integer, found \(value)")
+        }
+        return number
+    }
+
+    /// A number field, or `fallback` when absent.
+    static func double(_ dict: [String: Any], _ key: String, _ fallback: Double, path: String) throws -> Double {
+        guard let value = dict[key], !(value is NSNull) else { return fallback }
+        guard let number = value as? Double else {
+            throw WeightsError.badConfig(path: path, reason: "field \(key) must be a number, found \(value)")
+        }
+        return number
+    }
+}
