@@ -15,7 +15,7 @@ public struct ModelLocator: Sendable {
     /// Files downloaded too when the hub has them.
     static let optionalFiles = ["preprocessor_config.json"]
 
-    private let settings: HubSettings
+    let settings: HubSettings
     private let logger = Logger(label: "scs.hub")
 
     /// Reads the huggingface_hub settings from `environment`.

@@ -19,14 +19,19 @@ public enum OutputFiles {
         try atomicWrite(data, to: path)
     }
 
+    /// The score columns of scores.csv; `provenanceHeader` follows them.
     public static let scoresHeader = "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max"
+    /// The whole header scs writes: the scores, then which backbone made them (`ScoreProvenance`).
+    public static let fullScoresHeader = scoresHeader + "," + ScoreProvenance.columns.joined(separator: ",")
 
-    /// scores.csv: one row per group, floats with full precision (repr-style, shortest round-trip).
-    public static func writeScoresCSV(_ scores: [GroupScore], to path: String) throws {
-        var text = scoresHeader + "\n"
+    /// scores.csv: one row per group, floats with full precision (repr-style, shortest round-trip),
+    /// each row ending with the provenance.
+    public static func writeScoresCSV(_ scores: [GroupScore], provenance: ScoreProvenance, to path: String) throws {
+        var text = fullScoresHeader + "\n"
+        let tail = provenance.fields.map(CSV.escape).joined(separator: ",")
         for s in scores {
             let fields = [CSV.escape(s.model), CSV.escape(s.prompt), "\(s.nImages)", "\(s.nPairs)",
-                          "\(s.scs)", "\(s.pairSD)", "\(s.pairMin)", "\(s.pairMax)"]
+                          "\(s.scs)", "\(s.pairSD)", "\(s.pairMin)", "\(s.pairMax)", tail]
             text += fields.joined(separator: ",") + "\n"
         }
         try atomicWrite(Data(text.utf8), to: path)

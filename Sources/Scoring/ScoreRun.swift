@@ -22,6 +22,8 @@ public struct ScoreResult: Sendable, Codable {
     public var ignoredFiles: Int
     public var embedded: Int
     public var fromCache: Int
+    /// The network's architecture (`ModelKind`'s name: clip, dinov2, siglip).
+    public var backbone: String
     public var modelFingerprint: String
     /// The network's arithmetic ("fp32" or "bf16") and the kernels that ran it.
     public var precision: String
@@ -30,8 +32,13 @@ public struct ScoreResult: Sendable, Codable {
     public var preprocessing: String
 
     enum CodingKeys: String, CodingKey {
-        case scores, models, excluded, skipped, ignoredFiles = "ignored_files", embedded, fromCache = "from_cache",
+        case scores, models, excluded, skipped, ignoredFiles = "ignored_files", embedded, fromCache = "from_cache", backbone,
              modelFingerprint = "model_fingerprint", precision, kernels, preprocessing
+    }
+
+    /// What the score file's rows record of the network.
+    public var provenance: ScoreProvenance {
+        ScoreProvenance(backbone: backbone, fingerprint: modelFingerprint, precision: precision, preprocessing: preprocessing)
     }
 }
 
@@ -59,7 +66,7 @@ public enum ScoreRun {
         return ScoreResult(scores: scores, models: ModelSummary.summarize(scores), excluded: excluded,
                            skipped: outcome.skipped.map(\.description).sorted(), ignoredFiles: dataset.ignored.count,
                            embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
-                           modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
+                           backbone: embedder.kind?.rawValue ?? "", modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
                            kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing.versionedName)
     }
 }

@@ -9,6 +9,8 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
     public var format: String = ScoresMeta.format
     /// The model as it was named on the command line (folder, repo id).
     public var model: String
+    /// The network's architecture (clip, dinov2, siglip); absent in sidecars of scs before backbones.
+    public var backbone: String?
     /// The network's identity: a hash of its config and weights.
     public var modelFingerprint: String
     public var precision: String
@@ -31,7 +33,7 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, model, modelFingerprint = "model_fingerprint", precision, preprocessing, groups, images,
+        case format, model, backbone, modelFingerprint = "model_fingerprint", precision, preprocessing, groups, images,
              listingDigest = "listing_digest", excluded, skipped, shard
     }
 
@@ -39,6 +41,7 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
                 shard: (spec: ShardSpec, units: [ShardUnit])? = nil) {
         let units = (listing ?? dataset).shardUnits
         self.model = model
+        backbone = result.backbone
         modelFingerprint = result.modelFingerprint
         precision = result.precision
         preprocessing = result.preprocessing
@@ -48,6 +51,11 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
         excluded = result.excluded
         skipped = result.skipped
         self.shard = shard.map { ShardRecord(index: $0.spec.index, count: $0.spec.count, units: $0.units) }
+    }
+
+    /// What the rows of the scores record of the network.
+    public var provenance: ScoreProvenance {
+        ScoreProvenance(backbone: backbone ?? "", fingerprint: modelFingerprint, precision: precision, preprocessing: preprocessing)
     }
 
     /// `scores.csv` → `scores.meta.json`; a name without an extension gains `.meta.json`.

@@ -109,13 +109,14 @@ public enum ShardMerge {
             throw ShardError.merge("\(path): cannot read as UTF-8 text")
         }
         let rows = try CSV.parse(text, path: path)
-        guard rows.first?.joined(separator: ",") == OutputFiles.scoresHeader else {
-            throw ShardError.merge("\(path):1: header is not \(OutputFiles.scoresHeader)")
+        guard rows.first?.joined(separator: ",") == OutputFiles.fullScoresHeader else {
+            throw ShardError.merge("\(path):1: header is not \(OutputFiles.fullScoresHeader)")
         }
+        let width = rows[0].count
         var scores: [GroupScore] = []
         for (n, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
             let line = n + 2
-            guard row.count == 8 else { throw ShardError.merge("\(path):\(line): \(row.count) fields, expected 8") }
+            guard row.count == width else { throw ShardError.merge("\(path):\(line): \(row.count) fields, expected \(width)") }
             func int(_ i: Int, _ name: String) throws -> Int {
                 guard let v = Int(row[i]), v >= 0 else { throw ShardError.merge("\(path):\(line): \(name) \"\(row[i].prefix(30))\" is not a count") }
                 return v

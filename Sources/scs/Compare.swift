@@ -16,8 +16,9 @@ struct Compare: ParsableCommand {
         """
     )
 
-    @Argument(help: "A scores.csv as written by scs score (model,prompt,...,scs,...).")
-    var scores: String
+    @Argument(help: ArgumentHelp("One or more scores.csv as written by scs score (model,prompt,...,scs,...); several files "
+                                 + "are compared as one table, and only when the same backbone scored them all.", valueName: "scores.csv"))
+    var scores: [String]
 
     @Option(help: "Side A: a model in the scores.")
     var a: String?
@@ -56,6 +57,7 @@ struct Compare: ParsableCommand {
     var json: String?
 
     func validate() throws {
+        if scores.isEmpty { throw ValidationError("give a scores.csv") }
         if (a == nil) != (b == nil) { throw ValidationError("give both --a and --b") }
         if models != nil && a != nil { throw ValidationError("give --a/--b or --models, not both") }
         if (pairsA == nil) != (pairsB == nil) { throw ValidationError("give both --pairs-a and --pairs-b") }

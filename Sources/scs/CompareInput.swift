@@ -5,10 +5,36 @@ import SCSStats
 /// Reading what `scs compare` compares: scores.csv (the core's format, RFC 4180, read with
 /// SCSScoring's `CSV.parse`), prompt lists, and two-column pairs files.
 enum CompareInput {
-    /// The (model, prompt, scs) of every row of a scores.csv. Columns are found by header name,
-    /// so extra or reordered columns are fine; a row with the wrong number of fields, a score
-    /// that is not a finite number, or a group given twice is an error naming the row.
-    static func scores(at path: String) throws -> ScoreTable {
+    /// The (model, prompt, scs) of every row of one or more scores.csv files, as one table.
+    /// Columns are found by header name, so extra or reordered columns are fine; a row with the
+    /// wrong number of fields, a score that is not a finite number, or a group given twice is an
+    /// error naming the row. Scores from different backbones (kind, fingerprint, precision or
+    /// preprocessing, from the rows' provenance columns or else the sidecar) are refused: their
+    /// numbers are not on one scale.
+    static func scores(at paths: [String]) throws -> ScoreTable {
+        var all: [PromptScore] = [], sources: [String] = []
+        var known: (path: String, provenance: ScoreProvenance)?
+        var unknown: [String] = []
+        for path in paths {
+            let file = try scores(at: path)
+            all += file.rows
+            sources += file.rows.indices.map { "\(path): row \($0 + 2)" }
+            guard let provenance = file.provenance else { unknown.append(path); continue }
+            if let known, let diff = provenance.difference(from: known.provenance) {
+                throw ComparisonError("\(path) and \(known.path) were scored by different backbones (\(diff)): "
+                    + "compare scores of one backbone, or rescore both with the same --model")
+            }
+            if known == nil { known = (path, provenance) }
+        }
+        if paths.count > 1, known != nil, let path = unknown.first {
+            throw ComparisonError("\(path) does not say which backbone scored it (no provenance columns, no .meta.json): "
+                + "cannot check it against \(known!.path)")
+        }
+        return try ScoreTable(all) { sources[$0] }
+    }
+
+    /// One scores.csv: its rows and, when it records it, the backbone that made them.
+    static func scores(at path: String) throws -> (rows: [PromptScore], provenance: ScoreProvenance?) {
         let rows = try CSV.parse(try read(path, what: "scores file"), path: path)
             .filter { !($0.count == 1 && $0[0].trimmingCharacters(in: .whitespaces).isEmpty) }
         guard let header = rows.first else { throw ComparisonError("\(path): empty file, expected a header \(OutputFiles.scoresHeader)") }
@@ -32,7 +58,14 @@ enum CompareInput {
             scores.append(PromptScore(model: row[model], prompt: row[prompt], score: value))
         }
         guard !scores.isEmpty else { throw ComparisonError("\(path): no scores, only a header") }
-        return try ScoreTable(scores) { "\(path): row \($0 + 2)" }
+        let provenance: ScoreProvenance?
+        do {
+            provenance = try ScoreProvenance.read(header: names, rows: Array(rows.dropFirst()), path: path)
+                ?? ScoresMeta.read(forScores: path)?.provenance
+        } catch let error as OutputError {
+            throw ComparisonError(error.description)
+        }
+        return (scores, provenance)
     }
 
     /// The lines of a prompt list, one prompt per line; a final newline adds no line.

@@ -47,7 +47,7 @@ struct Merge: ParsableCommand {
             return
         }
         let merged = try ShardMerge.merge(scoreFiles: inputs)
-        try OutputFiles.writeScoresCSV(merged.scores, to: out)
+        try OutputFiles.writeScoresCSV(merged.scores, provenance: merged.meta.provenance, to: out)
         try merged.meta.write(forScores: out)
         let models = ModelSummary.summarize(merged.scores)
         if let json {

@@ -13,6 +13,6 @@ struct SCS: AsyncParsableCommand {
         model repeats itself more.
         """,
         version: "0.1.0",
-        subcommands: [Score.self, Merge.self, Cache.self, Embed.self, Bench.self, Doctor.self, Generate.self, Compare.self, Annotate.self, Report.self, FetchStudy.self]
+        subcommands: [Score.self, Merge.self, Cache.self, Embed.self, Models.self, Bench.self, Doctor.self, Generate.self, Compare.self, Annotate.self, Report.self, FetchStudy.self]
     )
 }

@@ -90,7 +90,7 @@ struct Score: AsyncParsableCommand {
                 progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
             }
             progress.finishLine()
-            try OutputFiles.writeScoresCSV(result.scores, to: out)
+            try OutputFiles.writeScoresCSV(result.scores, provenance: result.provenance, to: out)
             try ScoresMeta(model: modelOptions.name, result: result, dataset: data, listing: listing, shard: part).write(forScores: out)
             if let json { try OutputFiles.writeJSON(result, to: json) }
             report(result, out: out)

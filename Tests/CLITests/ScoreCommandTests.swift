@@ -39,8 +39,14 @@ final class ScoreCommandTests: XCTestCase {
         let r = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv, "--json", json])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.first, "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max")
+        XCTAssertEqual(lines.first, "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,"
+                       + "backbone,backbone_fingerprint,precision,preprocessing")
         XCTAssertEqual(lines.count, 4)
+        // Every row says which network made it: the kind read from config.json, the fingerprint of scores.json.
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+        XCTAssertEqual(written["backbone"] as? String, "clip")
+        let fingerprint = try XCTUnwrap(written["model_fingerprint"] as? String)
+        for line in lines.dropFirst() { XCTAssertTrue(line.hasSuffix(",clip,\(fingerprint),fp32,clip-v2"), line) }
         XCTAssertTrue(lines[1].hasPrefix("SDXL,a cat,2,1,"), lines[1])
         XCTAssertTrue(lines[2].hasPrefix("SDXL,a rocket,3,3,"), lines[2])
         // Two identical rockets and a camera: one pair scores 100.

@@ -72,11 +72,11 @@ final class InputFuzzTests: XCTestCase {
 
     func scoresSeed() -> [UInt8] {
         Array("""
-        model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max
-        SDXL,a cat,4,6,71.83021,6.1,52.9,90.4
-        SDXL,"a ""red"" dog, big",3,3,65.5,2.25,60.0,70.0
-        pixart,a cat,4,6,80.125,1.5,77.0,83.25
-        pixart,"a ""red"" dog, big",3,3,0.0,0.0,0.0,0.0
+        model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,backbone,backbone_fingerprint,precision,preprocessing
+        SDXL,a cat,4,6,71.83021,6.1,52.9,90.4,clip,ab12,fp32,clip-v2
+        SDXL,"a ""red"" dog, big",3,3,65.5,2.25,60.0,70.0,clip,ab12,fp32,clip-v2
+        pixart,a cat,4,6,80.125,1.5,77.0,83.25,clip,ab12,fp32,clip-v2
+        pixart,"a ""red"" dog, big",3,3,0.0,0.0,0.0,0.0,clip,ab12,fp32,clip-v2
 
         """.utf8)
     }
@@ -85,14 +85,14 @@ final class InputFuzzTests: XCTestCase {
         check(try Fuzz.run("scores", seeds: [scoresSeed()], iterations: Fuzz.iterations(fallback: Self.shortRun), name: "scores.csv") { url, _ in
             var first: Error?
             for read in [{ _ = try ShardMerge.readScores(url.path) }, { _ = try ScoreRows.read(url.path) },
-                         { _ = try CompareInput.scores(at: url.path) }] as [() throws -> Void] {
+                         { _ = try CompareInput.scores(at: [url.path]) }] as [() throws -> Void] {
                 do { try naming(url, read) } catch { first = first ?? error }
             }
             if let first { throw first }
         })
         let meta = try JSONEncoder().encode(ScoresMeta(model: "m", result: ScoreResult(
             scores: [], models: [], excluded: [ExcludedGroup(model: "a", prompt: "b", nImages: 1, reason: "r")], skipped: ["x: y"],
-            ignoredFiles: 0, embedded: 0, fromCache: 0, modelFingerprint: "f", precision: "fp32", kernels: "k", preprocessing: "p"),
+            ignoredFiles: 0, embedded: 0, fromCache: 0, backbone: "clip", modelFingerprint: "f", precision: "fp32", kernels: "k", preprocessing: "p"),
             dataset: Dataset(items: [ImageItem(model: "a", prompt: "b", path: "/x.jpg")]),
             shard: (try ShardSpec(index: 0, count: 2), [ShardUnit(position: 0, model: "a", prompt: "b", nImages: 1)])))
         check(try Fuzz.run("sidecar", seeds: [[UInt8](meta)], iterations: Fuzz.iterations(fallback: Self.shortRun), name: "scores.meta.json") { url, _ in
