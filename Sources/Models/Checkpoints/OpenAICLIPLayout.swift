@@ -51,7 +51,15 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
         c.intermediateSize = fc[0]
         c.heads = max(1, c.hiddenSize / 64)
         c.activation = "quick_gelu"
-        roundsLikeClipLoad = openCLIPConfig == nil
+        // OpenAI released ViTs 768 and 1024 wide; a wider tower in this layout is one of open_clip's
+        // LAION models (HPSv2's checkpoint is ViT-H-14 with no config beside it): its head width and
+        // GELU come from open_clip's own model configs, and it is not rounded like clip.load's.
+        let openCLIPTower = Self.openCLIPHeadWidths[c.hiddenSize]
+        if let headWidth = openCLIPTower, openCLIPConfig == nil {
+            c.heads = c.hiddenSize / headWidth
+            c.activation = "gelu"
+        }
+        roundsLikeClipLoad = openCLIPConfig == nil && openCLIPTower == nil
         if let openCLIPConfig, let data = FileManager.default.contents(atPath: openCLIPConfig.path) {
             guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
                   let model = root["model_cfg"] as? [String: Any] else {
@@ -69,6 +77,9 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
         }
         config = c
     }
+
+    /// open_clip's ViT-H-14, ViT-g-14 and ViT-bigG-14 (model_configs/*.json): width → head width.
+    static let openCLIPHeadWidths = [1280: 80, 1408: 88, 1664: 104]
 
     deinit {
         transposed?.deallocate()
