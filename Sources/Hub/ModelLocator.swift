@@ -60,6 +60,15 @@ public struct ModelLocator: Sendable {
         return try validated(snapshot)
     }
 
+    /// A DreamSim cache folder (`dreamsim(pretrained=True, cache_dir=DIR)`'s DIR: an `*_lora`
+    /// adapter folder inside) or one of its adapter folders; the model layer checks the rest.
+    static func isDreamSimFolder(_ folder: URL) -> Bool {
+        let fm = FileManager.default
+        if folder.lastPathComponent.hasSuffix("_lora") { return fm.fileExists(atPath: folder.appendingPathComponent("adapter_config.json").path) }
+        let entries = (try? fm.contentsOfDirectory(atPath: folder.path)) ?? []
+        return entries.contains { $0.hasSuffix("_lora") && fm.fileExists(atPath: folder.appendingPathComponent($0 + "/adapter_config.json").path) }
+    }
+
     /// Files `--model` takes as a checkpoint in itself.
     public static let checkpointExtensions: Set<String> = ["pt", "pth", "bin", "safetensors"]
 
@@ -84,6 +93,7 @@ public struct ModelLocator: Sendable {
     }
 
     private func validated(_ folder: URL) throws -> URL {
+        if Self.isDreamSimFolder(folder) { return folder }
         let missing = Self.requiredFiles.filter {
             !FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
         }

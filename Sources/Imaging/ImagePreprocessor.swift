@@ -16,12 +16,24 @@ public struct ImagePreprocessor: Sendable, Equatable {
     /// of the uint8 image (`TorchResize`), crop at `int((h − size) / 2)`, and
     /// `(x − 255·mean) / (255·std)` in float32.
     public enum Pipeline: String, Sendable, CaseIterable {
-        case clip, transformers
+        /// `clip.load`'s: Pillow resize in the image's own mode, crop, then RGB (the paper's).
+        case clip
+        /// transformers 5's image processors (torchvision backend).
+        case transformers
+        /// torchvision's transforms on `Image.open(f).convert("RGB")`: RGB first, then Pillow's
+        /// resize and crop (DINO's ImageFolder loader, DreamSim's `preprocess`).
+        case pil
 
         /// The name and version score files and the cache record.
         public var versionedName: String { "\(rawValue)-v\(self == .clip ? ImagePreprocessor.version : 1)" }
         /// The cache's integer key for it.
-        public var cacheKey: Int { self == .clip ? ImagePreprocessor.version : 101 }
+        public var cacheKey: Int {
+            switch self {
+            case .clip: return ImagePreprocessor.version
+            case .transformers: return 101
+            case .pil: return 201
+            }
+        }
     }
 
     /// Step 1's rule.
@@ -96,6 +108,8 @@ public struct ImagePreprocessor: Sendable, Equatable {
         switch pipeline {
         case .clip:
             normalize(resizeAndCrop(image), into: output)
+        case .pil:
+            normalize(resizeAndCrop(image.convertedToRGB()), into: output)
         case .transformers:
             let rgb = image.compositedOnWhite()
             let target = resizedSize(width: rgb.width, height: rgb.height)

@@ -11,10 +11,20 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
     case dinov2
     /// transformers' `SiglipModel` / `SiglipVisionModel` (SigLIP and fixed-resolution SigLIP 2).
     case siglip
+    /// DINO v1 (`dino_vitbase16_pretrain.pth` and its siblings: timm-layout state dicts).
+    case dino
+    /// DreamSim's ensemble or single-model variants, from `dreamsim(pretrained=True, cache_dir=DIR)`'s DIR.
+    case dreamsim
 
     /// How each kind's reference code prepares images, unless `--preprocess` says otherwise: CLIP's
     /// is `clip.load`'s (the paper's), the others' their transformers image processor.
-    public var defaultPipeline: ImagePreprocessor.Pipeline { self == .clip ? .clip : .transformers }
+    public var defaultPipeline: ImagePreprocessor.Pipeline {
+        switch self {
+        case .clip: return .clip
+        case .dinov2, .siglip: return .transformers
+        case .dino, .dreamsim: return .pil
+        }
+    }
 
     /// What the kind is read from and where its embedding comes from, for `scs models`.
     public var about: String {
@@ -26,6 +36,12 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
             return "config.json model_type dinov2 or dinov2_with_registers; pooler_output (the class token after the final layer norm)"
         case .siglip:
             return "config.json model_type siglip or siglip_vision_model; the attention-pooling head's output (get_image_features)"
+        case .dino:
+            return "a checkpoint with patch_embed.proj.weight and blocks.N.attn.qkv.weight (DINO's vision_transformer.py); "
+                + "the class token after the final layer norm"
+        case .dreamsim:
+            return "DreamSim's cache folder (ensemble_lora/ or <model>_single_lora/ with the branches' weights); "
+                + "the branches' features concatenated, centred and normalised (embed); distance 1 − cos"
         }
     }
 
@@ -43,7 +59,8 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
             throw WeightsError.cannotOpen(path: url.path, reason: "no such file or folder")
         }
-        if !isFolder.boolValue { return .clip }  // checkpoint files: OpenAI's layout (the reader checks the keys)
+        if !isFolder.boolValue { return try checkpointKind(url) }
+        if DreamSimVariant.looksLikeCache(url) { return .dreamsim }
         let configURL = url.appendingPathComponent("config.json")
         let root = try ConfigJSON.read(configURL)
         guard let type = root["model_type"] as? String else {
@@ -57,6 +74,19 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
     }
 }
 
+extension ModelKind {
+    /// A checkpoint file's kind, from its tensor names: OpenAI's CLIP layout (`visual.conv1.weight`)
+    /// or DINO's (`patch_embed.proj.weight` with `blocks.0.attn.qkv.weight`).
+    static func checkpointKind(_ url: URL) throws -> ModelKind {
+        let source: any TensorShapes & TensorSource = url.pathExtension.lowercased() == "safetensors"
+            ? try SafetensorsFile(path: url.path) : try TorchCheckpoint(path: url.path)
+        if source.prefix(before: "visual.conv1.weight") != nil { return .clip }
+        if let p = source.prefix(before: "patch_embed.proj.weight"), source.shape(of: p + "blocks.0.attn.qkv.weight") != nil { return .dino }
+        throw WeightsError.badConfig(path: url.path, reason: "neither OpenAI's CLIP layout (visual.conv1.weight) nor DINO's "
+            + "(patch_embed.proj.weight, blocks.N.attn.qkv.weight): scs cannot tell which model this is")
+    }
+}
+
 /// Loading any supported image tower.
 public enum ImageEncoders {
     /// Loads the model at `url` (a folder or a checkpoint file) as the kind its files say, packed
@@ -66,6 +96,8 @@ public enum ImageEncoders {
         case .clip: return try CLIPVisionModel(directory: url, precision: precision)
         case .dinov2: return try DINOv2Model(directory: url, precision: precision)
         case .siglip: return try SigLIPVisionModel(directory: url, precision: precision)
+        case .dino: return try DINOModel(file: url, precision: precision)
+        case .dreamsim: return try DreamSimModel(folder: url, precision: precision)
         }
     }
 }

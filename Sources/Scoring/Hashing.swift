@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SCSModels
 
 enum Hashing {
     static func hex<D: Digest>(_ digest: D) -> String {
@@ -30,6 +31,11 @@ public enum ModelFingerprint {
             let sidecar = directory.deletingLastPathComponent().appendingPathComponent("open_clip_config.json")
             let config = FileManager.default.contents(atPath: sidecar.path).map { Hashing.sha256([UInt8]($0)) } ?? "none"
             return Hashing.sha256(Array(("checkpoint:" + config + ":" + (try weightsHash(directory, cache: cache))).utf8))
+        }
+        if let (root, variant) = DreamSimVariant.find(in: directory) {
+            // DreamSim: the variant and every file its embeddings depend on.
+            let parts = try variant.identityFiles(in: root).map { $0.lastPathComponent + "=" + (try weightsHash($0, cache: cache)) }
+            return Hashing.sha256(Array(("dreamsim:\(variant.rawValue):" + parts.joined(separator: ",")).utf8))
         }
         let config = try [UInt8](Data(contentsOf: directory.appendingPathComponent("config.json")))
         let weights = try weightsHash(directory.appendingPathComponent("model.safetensors"), cache: cache)
