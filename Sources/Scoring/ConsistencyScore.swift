@@ -12,9 +12,13 @@ public struct GroupScore: Sendable, Equatable, Codable {
     public var pairSD: Double
     public var pairMin: Double
     public var pairMax: Double
+    /// On a DreamSim backbone: the mean over pairs of the DreamSim distance 1 − cos(e_i, e_j)
+    /// (not clipped); nil on other backbones.
+    public var dreamsim: Double?
 
     enum CodingKeys: String, CodingKey {
-        case model, prompt, nImages = "n_images", nPairs = "n_pairs", scs, pairSD = "pair_sd", pairMin = "pair_min", pairMax = "pair_max"
+        case model, prompt, nImages = "n_images", nPairs = "n_pairs", scs, pairSD = "pair_sd", pairMin = "pair_min", pairMax = "pair_max",
+             dreamsim
     }
 }
 
@@ -22,6 +26,17 @@ public enum ConsistencyScore {
     /// The clipped pair similarities max(100·cos, 0) for i < j, in row-major pair order.
     /// Cosines are computed in double precision from the float32 embeddings.
     public static func pairSimilarities(_ embeddings: [[Float]]) -> [Double] {
+        pairCosines(embeddings).map { max(100 * $0, 0) }
+    }
+
+    /// The mean DreamSim distance of a group: 1 − cos over pairs i < j, averaged.
+    public static func meanPairDistance(_ embeddings: [[Float]]) -> Double {
+        let cosines = pairCosines(embeddings)
+        return cosines.reduce(0) { $0 + (1 - $1) } / Double(max(cosines.count, 1))
+    }
+
+    /// cos(e_i, e_j) for i < j, in row-major pair order, in double precision.
+    static func pairCosines(_ embeddings: [[Float]]) -> [Double] {
         let normalized: [[Double]] = embeddings.map { e in
             let v = e.map(Double.init)
             let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -33,7 +48,7 @@ public enum ConsistencyScore {
             for j in (i + 1)..<max(normalized.count, i + 1) {
                 var dot = 0.0
                 for k in 0..<normalized[i].count { dot += normalized[i][k] * normalized[j][k] }
-                sims.append(max(100 * dot, 0))
+                sims.append(dot)
             }
         }
         return sims

@@ -21,17 +21,25 @@ public enum OutputFiles {
 
     /// The score columns of scores.csv; `provenanceHeader` follows them.
     public static let scoresHeader = "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max"
-    /// The whole header scs writes: the scores, then which backbone made them (`ScoreProvenance`).
-    public static let fullScoresHeader = scoresHeader + "," + ScoreProvenance.columns.joined(separator: ",")
+    /// The whole header scs writes on backbones other than DreamSim: the scores, then which
+    /// backbone made them (`ScoreProvenance`).
+    public static let fullScoresHeader = fullScoresHeader(dreamsim: false)
+
+    /// The header of a scores file with the DreamSim distance column (`dreamsim`) or without it.
+    public static func fullScoresHeader(dreamsim: Bool) -> String {
+        scoresHeader + (dreamsim ? ",dreamsim," : ",") + ScoreProvenance.columns.joined(separator: ",")
+    }
 
     /// scores.csv: one row per group, floats with full precision (repr-style, shortest round-trip),
-    /// each row ending with the provenance.
+    /// the DreamSim distance when the backbone is DreamSim, each row ending with the provenance.
     public static func writeScoresCSV(_ scores: [GroupScore], provenance: ScoreProvenance, to path: String) throws {
-        var text = fullScoresHeader + "\n"
+        let dreamsim = scores.contains { $0.dreamsim != nil }
+        var text = fullScoresHeader(dreamsim: dreamsim) + "\n"
         let tail = provenance.fields.map(CSV.escape).joined(separator: ",")
         for s in scores {
             let fields = [CSV.escape(s.model), CSV.escape(s.prompt), "\(s.nImages)", "\(s.nPairs)",
-                          "\(s.scs)", "\(s.pairSD)", "\(s.pairMin)", "\(s.pairMax)", tail]
+                          "\(s.scs)", "\(s.pairSD)", "\(s.pairMin)", "\(s.pairMax)"]
+                + (dreamsim ? [s.dreamsim.map { "\($0)" } ?? ""] : []) + [tail]
             text += fields.joined(separator: ",") + "\n"
         }
         try atomicWrite(Data(text.utf8), to: path)

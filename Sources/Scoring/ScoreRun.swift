@@ -51,7 +51,8 @@ public enum ScoreRun {
         var excluded: [ExcludedGroup] = []
         for group in dataset.groups {
             let embeddings = group.indices.compactMap { outcome.embeddings[$0] }
-            if let score = ConsistencyScore.score(model: group.model, prompt: group.prompt, embeddings: embeddings) {
+            if var score = ConsistencyScore.score(model: group.model, prompt: group.prompt, embeddings: embeddings) {
+                if embedder.kind == .dreamsim { score.dreamsim = ConsistencyScore.meanPairDistance(embeddings) }
                 scores.append(score)
             } else {
                 excluded.append(ExcludedGroup(model: group.model, prompt: group.prompt, nImages: embeddings.count,

@@ -109,7 +109,9 @@ public enum ShardMerge {
             throw ShardError.merge("\(path): cannot read as UTF-8 text")
         }
         let rows = try CSV.parse(text, path: path)
-        guard rows.first?.joined(separator: ",") == OutputFiles.fullScoresHeader else {
+        let header = rows.first?.joined(separator: ",")
+        let dreamsim = header == OutputFiles.fullScoresHeader(dreamsim: true)
+        guard header == OutputFiles.fullScoresHeader || dreamsim else {
             throw ShardError.merge("\(path):1: header is not \(OutputFiles.fullScoresHeader)")
         }
         let width = rows[0].count
@@ -127,7 +129,8 @@ public enum ShardMerge {
             }
             scores.append(GroupScore(model: row[0], prompt: row[1], nImages: try int(2, "n_images"), nPairs: try int(3, "n_pairs"),
                                      scs: try real(4, "scs"), pairSD: try real(5, "pair_sd"),
-                                     pairMin: try real(6, "pair_min"), pairMax: try real(7, "pair_max")))
+                                     pairMin: try real(6, "pair_min"), pairMax: try real(7, "pair_max"),
+                                     dreamsim: dreamsim ? try real(8, "dreamsim") : nil))
         }
         return scores
     }

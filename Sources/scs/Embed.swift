@@ -4,8 +4,8 @@ import SCSScoring
 
 struct Embed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Embed images with CLIP's image tower into a .npy array.",
-        discussion: "Writes float32 (N, D), one row per image in argument order: unnormalised embeddings, as transformers' get_image_features."
+        abstract: "Embed images with the model's image tower (CLIP, DINOv2, SigLIP, DINO, DreamSim) into a .npy array.",
+        discussion: "Writes float32 (N, D), one row per image in argument order: each model's own embedding (CLIP: get_image_features, unnormalised; DINOv2 and SigLIP: pooler_output; DINO: forward; DreamSim: embed, centred and unit length)."
     )
 
     @Argument(help: "Image files (JPEG, PNG, WebP).")

@@ -115,3 +115,53 @@ final class BackboneCommandTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("config.json: model_type vit is not supported"), refused.stderr)
     }
 }
+
+/// DreamSim end to end: scores.csv gains the mean pairwise DreamSim distance, equal to 1 − cos
+/// averaged over the pairs of the embeddings `scs embed` writes. Needs the oracle's DreamSim files.
+final class DreamSimCommandTests: XCTestCase {
+    func testDreamSimScoresCarryTheMeanPairwiseDistance() throws {
+        guard TestPaths.oraclePython != nil else {
+            throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh to build DreamSim's files")
+        }
+        let root = TestPaths.repoRoot.appendingPathComponent(".oracle-cache/dreamsim")
+        let script = TestPaths.repoRoot.appendingPathComponent("scripts/oracle/dreamsim_files.py").path
+        let built = try Spawn.run([TestPaths.oraclePython!.path, script, root.path, "dreamsim-clip_vitb32"],
+                                  environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
+        XCTAssertEqual(built.status, 0, built.stderr)
+        let model = root.appendingPathComponent("dreamsim-clip_vitb32").path
+        let work = try makeTemporaryDirectory("scs-dreamsim")
+        let photos = try TestPaths.sharedPhotos()
+        let group = work.appendingPathComponent("data/SDXL/a photo")
+        try FileManager.default.createDirectory(at: group, withIntermediateDirectories: true)
+        for photo in photos.prefix(4) { try FileManager.default.copyItem(at: photo, to: group.appendingPathComponent(photo.lastPathComponent)) }
+        let csv = work.appendingPathComponent("scores.csv").path
+        let r = try CLIRunner.run(["score", work.appendingPathComponent("data").path, "--model", model, "--out", csv, "--no-cache", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,dreamsim,"
+                       + "backbone,backbone_fingerprint,precision,preprocessing")
+        let fields = lines[1].split(separator: ",").map(String.init)
+        XCTAssertEqual(fields[9], "dreamsim")
+        XCTAssertEqual(fields[12], "pil-v1")
+
+        let npy = work.appendingPathComponent("e.npy").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: group.path).sorted().map { group.appendingPathComponent($0).path }
+        let e = try CLIRunner.run(["embed"] + files + ["--model", model, "--out", npy, "--no-cache"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let embeddings = try NpyArray(contentsOf: URL(fileURLWithPath: npy))
+        let width = embeddings.shape[1]
+        let rows = (0..<files.count).map { i in embeddings.floats[(i * width)..<((i + 1) * width)].map(Double.init) }
+        var distances: [Double] = []
+        for i in 0..<rows.count {
+            XCTAssertEqual(rows[i].reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5, "embed returns unit vectors")
+            XCTAssertEqual(rows[i].reduce(0, +) / Double(width), 0, accuracy: 1e-6, "embed returns centred vectors")
+            for j in (i + 1)..<rows.count {
+                let dot = zip(rows[i], rows[j]).reduce(0) { $0 + $1.0 * $1.1 }
+                let norms = (rows[i].reduce(0) { $0 + $1 * $1 } * rows[j].reduce(0) { $0 + $1 * $1 }).squareRoot()
+                distances.append(1 - dot / norms)
+            }
+        }
+        XCTAssertEqual(Double(fields[8])!, distances.reduce(0, +) / Double(distances.count), accuracy: 1e-12)
+        XCTAssertGreaterThan(Double(fields[8])!, 0)
+    }
+}
