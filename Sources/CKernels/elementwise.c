@@ -1,4 +1,4 @@
-// Elementwise kernels: exp, quick GELU and row softmax, written once on 16-lane vectors (clang's
+// Elementwise kernels: exp, quick GELU, GELU (erf and tanh forms), SwiGLU's gate and row softmax, written once on 16-lane vectors (clang's
 // vector extensions, elementwise_body.h) and compiled three times: for AVX-512, for AVX2 and for
 // baseline x86-64. The source fixes every operation and its order, and contraction is off
 // (-ffp-contract=off), so each copy computes the same bits: which one runs cannot change a result.
@@ -47,4 +47,7 @@ typedef int v16i __attribute__((vector_size(64), aligned(4)));
 void scs_exp(float *x, size_t count) { DISPATCH(exp, (x, count)); }
 void scs_quick_gelu(float *x, size_t count) { DISPATCH(quick_gelu, (x, count)); }
 void scs_quick_gelu_rows(float *x, size_t rows, size_t cols, size_t ld) { DISPATCH(quick_gelu_rows, (x, rows, cols, ld)); }
+void scs_gelu(float *x, size_t count) { DISPATCH(gelu, (x, count)); }
+void scs_gelu_tanh(float *x, size_t count) { DISPATCH(gelu_tanh, (x, count)); }
+void scs_silu_mul(float *gate, const float *up, size_t count) { DISPATCH(silu_mul, (gate, up, count)); }
 void scs_softmax_rows(float *x, size_t rows, size_t cols, size_t ld) { DISPATCH(softmax_rows, (x, rows, cols, ld)); }

@@ -77,6 +77,64 @@ void SUFFIX(quick_gelu_rows)(float *x, size_t rows, size_t cols, size_t ld) {
     for (size_t r = 0; r < rows; r++) SUFFIX(quick_gelu)(x + r * ld, cols);
 }
 
+// GELU, 0.5·x·(1 + erf(x/√2)), with erf(z) = 1 − erfc(z) for z ≥ 0 (odd for z < 0) and erfc from
+// its Chebyshev fit (Numerical Recipes' erfcc: t = 1/(1 + |z|/2), erfc = t·exp(−z² + P(t)),
+// fractional error below 1.2e-7): within about 2e-7 of torch's exact GELU.
+static inline __attribute__((always_inline)) v16f SUFFIX(gelu16)(v16f v) {
+    v16f z = v * SUFFIX(splat)(0.70710678118654752f);
+    v16i negative = z < SUFFIX(splat)(0.0f);
+    v16f a = SUFFIX(select)(negative, -z, z);
+    v16f t = SUFFIX(splat)(1.0f) / (SUFFIX(splat)(1.0f) + SUFFIX(splat)(0.5f) * a);
+    v16f p = SUFFIX(splat)(0.17087277f);
+    p = p * t + SUFFIX(splat)(-0.82215223f);
+    p = p * t + SUFFIX(splat)(1.48851587f);
+    p = p * t + SUFFIX(splat)(-1.13520398f);
+    p = p * t + SUFFIX(splat)(0.27886807f);
+    p = p * t + SUFFIX(splat)(-0.18628806f);
+    p = p * t + SUFFIX(splat)(0.09678418f);
+    p = p * t + SUFFIX(splat)(0.37409196f);
+    p = p * t + SUFFIX(splat)(1.00002368f);
+    p = p * t + SUFFIX(splat)(-1.26551223f);
+    v16f erfc = t * SUFFIX(exp16)(p - a * a);
+    v16f erf = SUFFIX(splat)(1.0f) - erfc;
+    erf = SUFFIX(select)(negative, -erf, erf);
+    return SUFFIX(splat)(0.5f) * v * (SUFFIX(splat)(1.0f) + erf);
+}
+
+// GELU's tanh form (gelu_pytorch_tanh), 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), with
+// tanh(y) = 1 − 2 / (exp(2y) + 1) (exp saturates to 0 or +inf, so tanh to ±1).
+static inline __attribute__((always_inline)) v16f SUFFIX(gelu_tanh16)(v16f v) {
+    v16f y = SUFFIX(splat)(0.7978845608028654f) * (v + SUFFIX(splat)(0.044715f) * v * v * v);
+    v16f tanh = SUFFIX(splat)(1.0f) - SUFFIX(splat)(2.0f) / (SUFFIX(exp16)(SUFFIX(splat)(2.0f) * y) + SUFFIX(splat)(1.0f));
+    return SUFFIX(splat)(0.5f) * v * (SUFFIX(splat)(1.0f) + tanh);
+}
+
+// Applies `f` to `count` floats in place, 16 at a time.
+#define SCS_MAP(f)                                                        \
+    size_t i = 0;                                                         \
+    for (; i + 16 <= count; i += 16) {                                    \
+        v16f v = f(SUFFIX(load16)(x + i, 16));                            \
+        memcpy(x + i, &v, 64);                                            \
+    }                                                                     \
+    if (i < count) {                                                      \
+        v16f v = f(SUFFIX(load16)(x + i, count - i));                     \
+        memcpy(x + i, &v, (count - i) * 4);                               \
+    }
+
+void SUFFIX(gelu)(float *x, size_t count) { SCS_MAP(SUFFIX(gelu16)) }
+void SUFFIX(gelu_tanh)(float *x, size_t count) { SCS_MAP(SUFFIX(gelu_tanh16)) }
+
+// SwiGLU's gate: gate[i] = silu(gate[i]) · up[i], silu(g) = g / (1 + exp(−g)).
+void SUFFIX(silu_mul)(float *gate, const float *up, size_t count) {
+    for (size_t i = 0; i < count; i += 16) {
+        size_t n = count - i < 16 ? count - i : 16;
+        v16f g = SUFFIX(load16)(gate + i, n), u = SUFFIX(load16)(up + i, n);
+        v16f r = g / (SUFFIX(splat)(1.0f) + SUFFIX(exp16)(-g)) * u;
+        memcpy(gate + i, &r, n * 4);
+    }
+}
+#undef SCS_MAP
+
 // Row softmax: max, exp(x − max), sum in 16 lanes added in a fixed tree, scale by 1/sum.
 void SUFFIX(softmax_rows)(float *x, size_t rows, size_t cols, size_t ld) {
     for (size_t r = 0; r < rows; r++) {

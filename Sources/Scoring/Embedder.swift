@@ -44,7 +44,7 @@ public final class Embedder {
     }
 
     /// Bumped whenever the forward pass's arithmetic changes (kernels, operation order).
-    public static let engineVersion = 2
+    public static let engineVersion = 3
 
     /// What a run did.
     public struct Outcome: Sendable {

@@ -16,17 +16,16 @@ public enum Activation: String, Sendable {
         case .quickGELU:
             scs_quick_gelu(x, count)
         case .gelu:
-            for i in 0..<count {
-                let v = x[i]
-                x[i] = 0.5 * v * (1 + erff(v * 0.70710678118654752))
-            }
+            scs_gelu(x, count)
         case .geluTanh:
-            for i in 0..<count {
-                let v = x[i]
-                x[i] = 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v)))
-            }
+            scs_gelu_tanh(x, count)
         }
     }
+}
+
+/// SwiGLU's gate in place: `gate[i] = silu(gate[i]) · up[i]`, vectorised.
+public func siluMultiply(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
+    scs_silu_mul(gate, up, count)
 }
 
 /// Row-wise softmax in place, shifted by the row maximum for stability (CKernels' elementwise.c:

@@ -43,6 +43,30 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// The vectorised GELU (erf and tanh forms) and SwiGLU's gate against libm, over the range
+    /// activations reach, and the same bits on every kernel path.
+    func testGELUFormsAndSiLUAgainstLibmOnEveryPath() {
+        let inputs: [Float] = (0..<4001).map { Float($0) * 0.01 - 20 } + [-100, 100, 0, -0.0, 1e-20, -1e-20]
+        var byPath: [[Float]] = []
+        defer { KernelPath.force(nil) }
+        for path in KernelPath.allCases where path.isSupported {
+            _ = KernelPath.force(path)
+            var g = inputs, t = inputs, s = inputs
+            Activation.gelu.apply(&g, count: g.count)
+            Activation.geluTanh.apply(&t, count: t.count)
+            siluMultiply(&s, inputs.map { _ in 2 }, count: s.count)
+            for (i, v) in inputs.enumerated() {
+                let tolerance = 3e-7 * max(1, abs(v))
+                XCTAssertEqual(g[i], Float(0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))), accuracy: tolerance, "gelu(\(v))")
+                let y = 0.7978845608028654 * (Double(v) + 0.044715 * Double(v) * Double(v) * Double(v))
+                XCTAssertEqual(t[i], Float(0.5 * Double(v) * (1 + tanh(y))), accuracy: tolerance, "gelu_tanh(\(v))")
+                XCTAssertEqual(s[i], Float(2 * Double(v) / (1 + exp(-Double(v)))), accuracy: 2 * tolerance, "2·silu(\(v))")
+            }
+            byPath.append(g + t + s)
+        }
+        for other in byPath.dropFirst() { XCTAssertEqual(other.map(\.bitPattern), byPath[0].map(\.bitPattern), "paths differ") }
+    }
+
     func testLayerNormMatchesDefinition() {
         let x: [Float] = (0..<10).map { Float($0 * $0) - 20 }
         let gamma: [Float] = (0..<5).map { 1 + Float($0) / 10 }, beta: [Float] = (0..<5).map { Float($0) - 2 }

@@ -4,14 +4,13 @@
         [--n N] [--batch B] [--threads T] [--runtimes pytorch,onnxruntime] [--json FILE]
 
 Same work as `scs bench`: the folder's images (jpg/jpeg/png/webp, sorted by name, repeated to N if
-N is larger), each read, decoded and preprocessed exactly as CLIP does (scripts/oracle/
-clip_preprocess.py: PIL open -> RGB -> BICUBIC resize -> centre crop -> normalise), batched, then
-the image embedding (vision tower + projection, float32):
+N is larger), each read, decoded and preprocessed as the model's own code does it, batched, then
+the image embedding in float32 (scripts/bench/rival_models.py: CLIP, DINOv2, SigLIP, DINO, DreamSim,
+the kind read from the files):
 
-  pytorch      transformers CLIPModel.get_image_features under torch.inference_mode(),
-               torch.set_num_threads(T);
-  onnxruntime  the vision tower + projection exported by torch.onnx.export(dynamo=False) with a
-               dynamic batch axis (cached in <repo>/.oracle-cache/onnx/), CPUExecutionProvider,
+  pytorch      the model's reference code under torch.inference_mode(), torch.set_num_threads(T);
+  onnxruntime  the same module exported by torch.onnx.export(dynamo=False) with a dynamic batch
+               axis (cached in <repo>/.oracle-cache/onnx/), CPUExecutionProvider,
                intra_op_num_threads=T, ORT_ENABLE_ALL graph optimisation.
 
 Each runtime runs in its own subprocess (so its peak RSS, getrusage ru_maxrss, is its own): load the
@@ -56,11 +55,11 @@ def peak_rss_mb():
 # ---------------------------------------------------------------- ONNX export (own subprocess)
 
 def onnx_path(model_dir):
-    """Cache file for the exported vision tower of model_dir, keyed by its weights."""
+    """Cache file for the exported image tower of model_dir (a folder or a file), keyed by its files."""
     model_dir = Path(model_dir).resolve()
-    weights = model_dir / "model.safetensors"
-    st = weights.stat()
-    key = hashlib.sha256(f"{model_dir}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:12]
+    files = [model_dir] if model_dir.is_file() else sorted(p for p in model_dir.rglob("*") if p.is_file())
+    stamp = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
+    key = hashlib.sha256(f"{model_dir}|{stamp}".encode()).hexdigest()[:12]
     return ROOT / ".oracle-cache" / "onnx" / f"{model_dir.name}-vision-{key}.onnx"
 
 
@@ -69,22 +68,9 @@ def export_onnx(model_dir, out):
     warnings.simplefilter("ignore")  # the legacy exporter's deprecation and tracer warnings
     import numpy as np
     import torch
-    from transformers import CLIPModel
-    from transformers.utils import logging as hf_logging
-    hf_logging.disable_progress_bar()
+    from rival_models import load, preprocessor
 
-    class Vision(torch.nn.Module):
-        def __init__(self, clip):
-            super().__init__()
-            self.clip = clip
-
-        def forward(self, pixel_values):
-            out = self.clip.get_image_features(pixel_values=pixel_values)
-            return getattr(out, "pooler_output", out)
-
-    model = CLIPModel.from_pretrained(model_dir, dtype=torch.float32).eval()
-    size = model.config.vision_config.image_size
-    wrapper = Vision(model).eval()
+    wrapper, size = load(model_dir), preprocessor(model_dir)[1]
     x = torch.randn(2, 3, size, size, generator=torch.Generator().manual_seed(0))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
@@ -107,23 +93,20 @@ def export_onnx(model_dir, out):
 
 def run_runtime(args):
     import numpy as np
-    from clip_preprocess import preprocess
 
     paths = image_paths(args.images, args.n)
     batch = args.batch
+    from rival_models import preprocessor
+    preprocess = preprocessor(args.model)[0]
     if args.runtime == "pytorch":
         import torch
-        from transformers import CLIPModel
-        from transformers.utils import logging as hf_logging
-        hf_logging.disable_progress_bar()
+        from rival_models import load
         torch.set_num_threads(args.threads)
-        model = CLIPModel.from_pretrained(args.model, dtype=torch.float32).eval()
-        size = model.config.vision_config.image_size
+        module = load(args.model)
 
         def forward(x):
             with torch.inference_mode():
-                out = model.get_image_features(pixel_values=torch.from_numpy(x))
-                return getattr(out, "pooler_output", out).numpy()
+                return module(torch.from_numpy(x)).float().numpy()
     else:
         import onnxruntime as ort
         options = ort.SessionOptions()
@@ -132,14 +115,12 @@ def run_runtime(args):
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         session = ort.InferenceSession(args.onnx, options, providers=["CPUExecutionProvider"])
-        size = session.get_inputs()[0].shape[2]
-        size = size if isinstance(size, int) else 224
 
         def forward(x):
             return session.run(None, {"pixel_values": x})[0]
 
     def load(chunk):
-        return np.stack([preprocess(p, size) for p in chunk])
+        return np.stack([preprocess(p) for p in chunk])
 
     chunks = [paths[i:i + batch] for i in range(0, len(paths), batch)]
     forward(load(chunks[0]))  # warm-up, not timed
@@ -180,7 +161,7 @@ def batch_sizes(spec):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", required=True, help="model folder (config.json + model.safetensors)")
+    parser.add_argument("--model", required=True, help="model folder or checkpoint file (as scs --model takes it)")
     parser.add_argument("--images", required=True, help="folder of images")
     parser.add_argument("--n", type=int, help="number of images (default: all; repeats the folder if larger)")
     parser.add_argument("--batch", default="8", help="batch size: B, or pytorch=B,onnxruntime=B (default 8)")

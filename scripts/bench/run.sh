@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # End-to-end image-embedding benchmark: scs (fp32, and bf16 where the CPU has AVX512-BF16) against
 # PyTorch and ONNX Runtime (fp32) on the same 768x768 JPEGs (the paper's size), timing read + decode +
-# preprocess + forward, with peak RSS, for ViT-B/32, B/16 and L/14 (random weights, real shapes).
+# preprocess + forward, with peak RSS, for every backbone scs runs (random weights, real shapes):
+# CLIP ViT-B/32, B/16, L/14, H/14 (and bigG), DINOv2 small/base/large/giant and with registers,
+# SigLIP base and so400m, DINO ViT-B/16, DreamSim's ensemble and single models.
 #
 #   bash scripts/bench/run.sh [--images N] [--models LIST] [--big] [--threads T] [--scs-batch B]
 #                             [--rival-batch SPEC] [--no-build]
 #
-#   --images N        images per run for ViT-B/32 (default 200); B/16 gets N/4, L/14 N/8 (at least 16)
-#   --models LIST     comma-separated, from vit-b-32, vit-b-16, vit-l-14 (default: all three)
+#   --images N        images per run for ViT-B/32 (default 200); bigger models fewer, by their cost
+#                     (B/16 N/4, L/14 N/8, H/14 N/16, ...; at least 16)
+#   --models LIST     comma-separated, from vit-b-32, vit-b-16, vit-l-14, vit-h-14-hf, vit-bigg-14-hf,
+#                     dinov2-small, dinov2-base, dinov2-large, dinov2-giant, dinov2-with-registers-base,
+#                     siglip-base-patch16-224, siglip-so400m-patch14-384, dino-vitb16, dreamsim-ensemble,
+#                     dreamsim-dino_vitb16, dreamsim-clip_vitb32, dreamsim-open_clip_vitb32
+#                     (default: vit-b-32, vit-b-16, vit-l-14; "all": every one but bigG)
 #   --big             also run `scs bench --images 10000` on ViT-B/32 for the peak RSS on 10,000 images
 #   --threads T       threads for every runtime (default: number of cores)
 #   --scs-batch B     scs --batch-size (default 16: images per forward pass, per thread)
@@ -17,7 +24,8 @@
 #   --no-build        use the existing .build/release/scs
 #
 # Steps: swift build -c release --product scs; the oracle venv (scripts/oracle/setup-venv.sh); the
-# random-weight models (scripts/oracle/full_models.py .oracle-cache/models NAME); the images; per
+# random-weight models (scripts/oracle/full_models.py, backbones.py, clip_family.py, dreamsim_files.py
+# into .oracle-cache); the images; per
 # model: scs bench in each precision, scripts/bench/rivals.py; a table labelled with the CPU, its
 # ISA and OPENBLAS_CORETYPE (which PyTorch's and NumPy's OpenBLAS read; scs does not). Without the
 # venv the rivals are skipped. Results (JSON) go to bench-out/. Keep the machine idle.
@@ -74,20 +82,42 @@ else
     [ "$have" -ge "$N" ] || { echo "run.sh: need Pillow to make $N images in $IMAGES" >&2; exit 1; }
 fi
 
+ALL=vit-b-32,vit-b-16,vit-l-14,vit-h-14-hf,dinov2-small,dinov2-base,dinov2-large,dinov2-giant,dinov2-with-registers-base
+ALL=$ALL,siglip-base-patch16-224,siglip-so400m-patch14-384,dino-vitb16,dreamsim-ensemble,dreamsim-dino_vitb16
+ALL=$ALL,dreamsim-clip_vitb32,dreamsim-open_clip_vitb32
+[ "$MODELS" = all ] && MODELS=$ALL
+
+# model NAME: where its files are, the oracle script that builds them, and its cost relative to ViT-B/32.
+model() {
+    case "$1" in
+        vit-b-32) echo ".oracle-cache/models/vit-b-32 full_models.py 1" ;;
+        vit-b-16) echo ".oracle-cache/models/vit-b-16 full_models.py 4" ;;
+        vit-l-14) echo ".oracle-cache/models/vit-l-14 full_models.py 8" ;;
+        vit-h-14-hf) echo ".oracle-cache/clip-family/$1 clip_family.py 16" ;;
+        vit-bigg-14-hf) echo ".oracle-cache/clip-family/$1 clip_family.py 40" ;;
+        dinov2-small) echo ".oracle-cache/backbones/$1 backbones.py 2" ;;
+        dinov2-base|dinov2-with-registers-base|siglip-base-patch16-224) echo ".oracle-cache/backbones/$1 backbones.py 4" ;;
+        dinov2-large) echo ".oracle-cache/backbones/$1 backbones.py 8" ;;
+        dinov2-giant|siglip-so400m-patch14-384) echo ".oracle-cache/backbones/$1 backbones.py 24" ;;
+        dino-vitb16) echo ".oracle-cache/dreamsim/$1/dino_vitbase16_pretrain.pth dreamsim_files.py 4" ;;
+        dreamsim-ensemble) echo ".oracle-cache/dreamsim/$1 dreamsim_files.py 12" ;;
+        dreamsim-dino_vitb16) echo ".oracle-cache/dreamsim/$1 dreamsim_files.py 4" ;;
+        dreamsim-clip_vitb32|dreamsim-open_clip_vitb32) echo ".oracle-cache/dreamsim/$1 dreamsim_files.py 1" ;;
+        *) echo "run.sh: unknown model $1" >&2; exit 2 ;;
+    esac
+}
+
 DOCTOR=$("$SCS" doctor --no-speed)
 PRECISIONS=$(echo "$DOCTOR" | sed -n 's/^precisions *//p' | cut -d'(' -f1 | tr -d ',')
 for name in ${MODELS//,/ }; do
-    MODEL=.oracle-cache/models/$name
-    case "$name" in
-        vit-b-32) n=$N ;;
-        vit-b-16) n=$(( N / 4 )) ;;
-        *) n=$(( N / 8 )) ;;
-    esac
+    read -r MODEL SCRIPT COST <<< "$(model "$name")"
+    n=$(( N / COST ))
     [ "$n" -ge 16 ] || n=16
-    if [ ! -f "$MODEL/model.safetensors" ] || [ ! -f "$MODEL/expected.npy" ]; then
+    if [ ! -f "$MODEL/expected.npy" ] && [ ! -f "$(dirname "$MODEL")/expected.npy" ]; then
         [ "$RIVALS" = 1 ] || { echo "run.sh: no venv to build $MODEL" >&2; exit 1; }
-        echo "== random-weight $name (scripts/oracle/full_models.py)"
-        "$PY" scripts/oracle/full_models.py .oracle-cache/models "$name"
+        echo "== random-weight $name (scripts/oracle/$SCRIPT)"
+        folder=${MODEL%%/$name*}
+        "$PY" "scripts/oracle/$SCRIPT" "$folder" "$name"
     fi
     for r in $(seq 1 "$REPEAT"); do
         for precision in $PRECISIONS; do

@@ -97,6 +97,9 @@ void scs_gemm_ex(int m, const float *a, size_t lda, float alpha, const scs_packe
 void scs_exp(float *x, size_t count);          // about 2 ulp; 0 below -87.34, +inf above 88.72
 void scs_quick_gelu(float *x, size_t count);
 void scs_quick_gelu_rows(float *x, size_t rows, size_t cols, size_t ld);
+void scs_gelu(float *x, size_t count);        // exact GELU (erf), within about 2e-7 of torch's
+void scs_gelu_tanh(float *x, size_t count);   // gelu_pytorch_tanh
+void scs_silu_mul(float *gate, const float *up, size_t count);  // gate = silu(gate) * up (SwiGLU)
 void scs_softmax_rows(float *x, size_t rows, size_t cols, size_t ld);
 
 #ifdef __cplusplus

@@ -97,11 +97,8 @@ struct EncoderLayer {
             linear(w.h, rows: rows, weight: gateUp, bias: gateUpBias, into: w.mlp, scratch: w.gemm)             // [B·T, 2H]
             // silu(gate) ⊙ up, written over the gate half; the down projection reads rows 2H apart.
             for r in 0..<rows {
-                let gate = w.mlp + r * 2 * hidden, up = gate + hidden
-                for j in 0..<hidden {
-                    let g = gate[j]
-                    gate[j] = g / (1 + expf(-g)) * up[j]
-                }
+                let gate = w.mlp + r * 2 * hidden
+                siluMultiply(gate, gate + hidden, count: hidden)
             }
             linear(w.mlp, rows: rows, weight: down, bias: downBias, into: w.h, inStride: 2 * hidden, scratch: w.gemm)
         }

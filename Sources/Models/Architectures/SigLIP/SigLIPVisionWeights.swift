@@ -64,15 +64,17 @@ struct SigLIPVisionWeights: @unchecked Sendable {
             query[r] = Float(sum)
         }
         headQuery = UnsafePointer(query)
-        headKV = try PackedMatrix(weight: inProj + d * d, outFeatures: 2 * d, inFeatures: d, precision: precision)
+        // The head stays in fp32 whatever the precision (like CLIP's projection): one query, a few
+        // percent of the work, and in bf16 it moved embeddings ten times more than all the layers.
+        headKV = try PackedMatrix(weight: inProj + d * d, outFeatures: 2 * d, inFeatures: d, precision: .fp32)
         headKVBias = read.arena.copy(inBias + d, count: 2 * d)
         file.release(h + "attention.in_proj_weight")
-        headOut = try read.packed(h + "attention.out_proj.weight", d, d, precision)
+        headOut = try read.packed(h + "attention.out_proj.weight", d, d, .fp32)
         headOutBias = try read.vector(h + "attention.out_proj.bias", [d])
         headNorm = try LayerNormWeights(read, h + "layernorm", width: d, eps: eps)
-        headFC1 = try read.packed(h + "mlp.fc1.weight", i, d, precision)
+        headFC1 = try read.packed(h + "mlp.fc1.weight", i, d, .fp32)
         headFC1Bias = try read.vector(h + "mlp.fc1.bias", [i])
-        headFC2 = try read.packed(h + "mlp.fc2.weight", d, i, precision)
+        headFC2 = try read.packed(h + "mlp.fc2.weight", d, i, .fp32)
         headFC2Bias = try read.vector(h + "mlp.fc2.bias", [d])
     }
 }
