@@ -61,6 +61,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // Release archives (DreamSim's checkpoints) are zips.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Sources/Hub"
         ),
@@ -150,7 +152,9 @@ let package = Package(
             dependencies: ["scs", "SCSModels", "SCSImaging", "SCSReport", "SCSScoring", "SCSGenerate", "GenerateStubs", "TestSupport"],
             path: "Tests/FuzzTests"
         ),
-        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSModels", "SCSGenerate", "GenerateStubs", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSModels", "SCSHub", "SCSGenerate", "GenerateStubs", "TestSupport",
+                                                  .product(name: "GRDB", package: "GRDB.swift"),
+                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/CLITests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -7,7 +7,9 @@ import SCSTensor
 
 /// Which network, and how to run it.
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A model folder (config.json + model.safetensors) or a Hugging Face repo id (default: \(ModelLocator.defaultModel)).", valueName: "model"))
+    @Option(help: ArgumentHelp("A model folder (config.json + model.safetensors; DreamSim's cache folder), a checkpoint file (.pt, .pth, .bin, .safetensors), "
+                               + "a Hugging Face repo id, or dreamsim:VARIANT / dino:NAME (default: \(ModelLocator.defaultModel)). The kind is read from the files; see scs models.",
+                               valueName: "model"))
     var model: String?
 
     /// The model asked for, or the default one.
@@ -45,8 +47,14 @@ struct ModelOptions: ParsableArguments {
         if let preprocess { embedder.preprocessing = preprocess }
     }
 
-    /// The model folder: local, from the Hugging Face cache, or downloaded into it.
+    /// The model folder: local, from the Hugging Face cache, or downloaded into it; DreamSim and
+    /// DINO (`dreamsim:VARIANT`, `dino:NAME`) from scs's cache or their authors' releases.
     func resolve(progress: ProgressBar) async throws -> URL {
+        if let published = try await PublishedModels.resolve(name, progress: { done, total, file in
+            progress.update(label: "downloading \(file)", done: Int(done >> 20), total: Int((total ?? done) >> 20), unit: "MiB")
+        }) {
+            return published
+        }
         let locator = ModelLocator()
         return try await locator.resolve(name, revision: revision) { done, total, file in
             progress.update(label: "downloading \(file)", done: Int(done >> 20), total: Int((total ?? done) >> 20), unit: "MiB")

@@ -35,9 +35,23 @@ struct Models: ParsableCommand {
             rows.append(["repo": model.repo, "commit": model.commit, "revisions": model.revisions.joined(separator: ","),
                          "kind": kind, "folder": model.folder.path])
         }
+        let published = PublishedModels.root()
+        var local: [String] = []
+        for variant in DreamSimVariant.allCases where variant.requiredFiles.allSatisfy({
+            FileManager.default.fileExists(atPath: published.appendingPathComponent("dreamsim/" + $0).path) }) {
+            local.append("dreamsim:\(variant.rawValue)")
+        }
+        for (name, stem) in PublishedModels.dino.sorted(by: { $0.key < $1.key })
+            where FileManager.default.fileExists(atPath: published.appendingPathComponent("dino/\(stem).pth").path) {
+            local.append("dino:\(name)")
+        }
+        say("")
+        say("In \(published.path) (by name, downloaded from their authors' releases when missing: "
+            + "dreamsim:" + DreamSimVariant.allCases.map(\.rawValue).joined(separator: ", dreamsim:") + ", dino:"
+            + PublishedModels.dino.keys.sorted().joined(separator: ", dino:") + "): " + (local.isEmpty ? "none" : local.joined(separator: ", ")))
         if let json {
             let kinds = ModelKind.allCases.map { ["kind": $0.rawValue, "preprocessing": $0.defaultPipeline.rawValue, "about": $0.about] }
-            try OutputFiles.writeJSON(["kinds": kinds, "cached": rows], to: json)
+            try OutputFiles.writeJSON(["kinds": kinds, "cached": rows, "published": local.map { ["name": $0] }], to: json)
         }
     }
 }

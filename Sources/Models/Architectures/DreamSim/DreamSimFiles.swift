@@ -35,11 +35,8 @@ public enum DreamSimVariant: String, Sendable, CaseIterable {
         return requiredFiles.map { root.appendingPathComponent($0) } + (adapter.map { [$0] } ?? [])
     }
 
-    /// Where DreamSim's release (v0.2.0) publishes the variant: a zip of the cache folder's files.
-    /// DINO's own weights come from DINO's release, fetched by torch.hub.
-    public var releaseURL: String {
-        "https://github.com/ssundaram21/dreamsim/releases/download/v0.2.0-checkpoints/dreamsim_\(self == .ensemble ? "ensemble" : rawValue)_checkpoint.zip"
-    }
+    /// Where torch.hub leaves DINO's ViT-B/16 weights in the cache folder (the DINO branch's base).
+    public static let dinoWeights = DreamSimBranch.Kind.dino(patch: 16).weightsFile
 
     /// The variant a folder holds: `DIR` (the ensemble when its files are there, else the one
     /// complete single model) or `DIR/<variant's adapter folder>`. Nil when it holds none.
