@@ -12,6 +12,8 @@ public struct ModelLocator: Sendable {
     public static let defaultModel = "openai/clip-vit-base-patch32"
     /// The files every model folder must hold.
     public static let requiredFiles = ["config.json", "model.safetensors"]
+    /// The weights file a repo without model.safetensors may have instead (PickScore's, older repos).
+    public static let fallbackWeights = "pytorch_model.bin"
     /// Files downloaded too when the hub has them.
     static let optionalFiles = ["preprocessor_config.json"]
 
@@ -42,12 +44,20 @@ public struct ModelLocator: Sendable {
                         progress: (@Sendable (_ done: Int64, _ total: Int64?, _ file: String) -> Void)? = nil)
         async throws -> URL {
         if let folder = try localFolder(model) { return folder }
-        let repo = try RepoID(model)
+        // A checkpoint file inside a repo: org/name/path/file.pt (HPSv2's xswu/HPSv2/HPS_v2_compressed.pt).
+        let parts = model.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let inRepo = parts.count >= 3 && Self.checkpointExtensions.contains(URL(fileURLWithPath: model).pathExtension.lowercased())
+        let repo = try RepoID(inRepo ? parts[0] + "/" + parts[1] : model)
+        let file = inRepo ? parts.dropFirst(2).joined(separator: "/") : nil
         try Revision.validate(revision)
         let cache = HubCache(root: settings.cacheDirectory)
-        if let snapshot = cache.completeSnapshot(repo, revision: revision, files: Self.requiredFiles) {
-            logger.debug("model found in cache", metadata: ["path": "\(snapshot.path)"])
-            return snapshot
+        let wanted = file.map { [$0] } ?? Self.requiredFiles
+        let alternative = file == nil ? ["config.json", Self.fallbackWeights] : nil
+        for files in [wanted] + (alternative.map { [$0] } ?? []) {
+            if let snapshot = cache.completeSnapshot(repo, revision: revision, files: files) {
+                logger.debug("model found in cache", metadata: ["path": "\(snapshot.path)"])
+                return file.map { snapshot.appendingPathComponent($0) } ?? snapshot
+            }
         }
         if settings.offline {
             throw HubError.offline(repo: repo.description, revision: revision,
@@ -55,9 +65,21 @@ public struct ModelLocator: Sendable {
         }
         if let error = settings.endpointError { throw error }
         let downloader = HubDownloader(settings: settings, cache: cache, logger: logger)
-        let snapshot = try await downloader.download(repo, revision: revision, required: Self.requiredFiles,
-                                                     optional: Self.optionalFiles, progress: progress)
-        return try validated(snapshot)
+        if let file {
+            let snapshot = try await downloader.download(repo, revision: revision, required: [file],
+                                                         optional: ["open_clip_config.json"], progress: progress)
+            return snapshot.appendingPathComponent(file)
+        }
+        do {
+            let snapshot = try await downloader.download(repo, revision: revision, required: Self.requiredFiles,
+                                                         optional: Self.optionalFiles, progress: progress)
+            return try validated(snapshot)
+        } catch let HubError.httpStatus(404, url, _, _) where url.lastPathComponent == Self.requiredFiles[1] {
+            // No model.safetensors in this repo: its torch.save weights instead.
+            let snapshot = try await downloader.download(repo, revision: revision, required: ["config.json", Self.fallbackWeights],
+                                                         optional: Self.optionalFiles, progress: progress)
+            return try validated(snapshot)
+        }
     }
 
     /// A DreamSim cache folder (`dreamsim(pretrained=True, cache_dir=DIR)`'s DIR: an `*_lora`
@@ -94,9 +116,8 @@ public struct ModelLocator: Sendable {
 
     private func validated(_ folder: URL) throws -> URL {
         if Self.isDreamSimFolder(folder) { return folder }
-        let missing = Self.requiredFiles.filter {
-            !FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
-        }
+        let has = { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+        let missing = Self.requiredFiles.filter { !has($0) && !($0 == Self.requiredFiles[1] && has(Self.fallbackWeights)) }
         guard missing.isEmpty else { throw HubError.missingFiles(missing, folder: folder) }
         return folder
     }

@@ -38,7 +38,7 @@ public enum ModelFingerprint {
             return Hashing.sha256(Array(("dreamsim:\(variant.rawValue):" + parts.joined(separator: ",")).utf8))
         }
         let config = try [UInt8](Data(contentsOf: directory.appendingPathComponent("config.json")))
-        let weights = try weightsHash(directory.appendingPathComponent("model.safetensors"), cache: cache)
+        let weights = try weightsHash(FolderWeights.file(in: directory) ?? directory.appendingPathComponent("model.safetensors"), cache: cache)
         return Hashing.sha256(Array((Hashing.sha256(config) + ":" + weights).utf8))
     }
 

@@ -204,3 +204,35 @@ extension ModelLocator {
         HubCache(root: cacheDirectory).completeSnapshot(try! RepoID(repo), revision: "main", files: Self.requiredFiles)
     }
 }
+
+/// Repos that hold their weights otherwise: only `pytorch_model.bin` (PickScore's), or one
+/// checkpoint file named after the repo id (HPSv2's `xswu/HPSv2/HPS_v2_compressed.pt`).
+final class OtherWeightsDownloadTests: HubTestCase {
+    func testARepoWithOnlyPyTorchWeightsFallsBackToThem() async throws {
+        var files = try StubHub.fixtureFiles()
+        files["pytorch_model.bin"] = files.removeValue(forKey: "model.safetensors")
+        let hub = try await startHub(.init(files: files, lfsFiles: ["pytorch_model.bin"]))
+        let locator = ModelLocator(environment: environment(endpoint: hub.url))
+        let folder = try await locator.resolve("test-org/tiny-clip")
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("pytorch_model.bin")), files["pytorch_model.bin"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path))
+        // Cached: found again with the hub gone.
+        await hub.stop()
+        let again = try await locator.resolve("test-org/tiny-clip")
+        XCTAssertEqual(again, folder)
+    }
+
+    func testOneCheckpointFileOfARepo() async throws {
+        let checkpoint = Data((0..<3000).map { UInt8($0 % 199) })
+        let hub = try await startHub(.init(files: ["HPS_v2_compressed.pt": checkpoint], lfsFiles: ["HPS_v2_compressed.pt"]))
+        let locator = ModelLocator(environment: environment(endpoint: hub.url))
+        let file = try await locator.resolve("test-org/tiny-clip/HPS_v2_compressed.pt")
+        XCTAssertEqual(file.lastPathComponent, "HPS_v2_compressed.pt")
+        XCTAssertEqual(try Data(contentsOf: file), checkpoint)
+        XCTAssertTrue(hub.log.contains { $0.path.hasSuffix("/resolve/main/HPS_v2_compressed.pt") }, "\(hub.log.map(\.path))")
+        await hub.stop()
+        let offline = ModelLocator(environment: environment(endpoint: hub.url, ["HF_HUB_OFFLINE": "1"]))
+        let cached = try await offline.resolve("test-org/tiny-clip/HPS_v2_compressed.pt")
+        XCTAssertEqual(cached, file)
+    }
+}

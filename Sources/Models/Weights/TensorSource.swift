@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the forward pass's weights are read from: a safetensors file, a PyTorch checkpoint, or
 /// a view of one under other names (`OpenAICLIPTensors`).
 public protocol TensorSource: AnyObject {
@@ -31,4 +33,24 @@ extension TorchCheckpoint: TensorShapes {
 extension SafetensorsFile: TensorShapes {
     public var names: [String] { Array(entries.keys) }
     public func shape(of name: String) -> [Int]? { entries[name]?.shape }
+}
+
+/// The weights of a Hugging Face model folder: `model.safetensors`, or `pytorch_model.bin` (a
+/// torch.save state dict, read without running its pickle) where a repo has only that, as
+/// PickScore's and older repos do.
+public enum FolderWeights {
+    public static let files = ["model.safetensors", "pytorch_model.bin"]
+
+    /// The folder's weights file: the first of `files` that exists.
+    public static func file(in folder: URL) -> URL? {
+        files.map { folder.appendingPathComponent($0) }.first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    public static func open(_ folder: URL) throws -> any TensorSource & TensorShapes {
+        guard let url = file(in: folder) else {
+            throw WeightsError.cannotOpen(path: folder.appendingPathComponent(files[0]).path,
+                                          reason: "no such file (nor \(files[1])): a model folder needs its weights")
+        }
+        return url.lastPathComponent == files[0] ? try SafetensorsFile(path: url.path) : try TorchCheckpoint(path: url.path)
+    }
 }

@@ -39,7 +39,7 @@ public final class CLIPVisionModel: ImageEncoder, @unchecked Sendable {
             weights = try CLIPVisionWeights(file: layout, config: config, precision: precision)
         } else {
             config = try CLIPVisionConfig.load(from: directory.appendingPathComponent("config.json"))
-            let file = try SafetensorsFile(path: directory.appendingPathComponent("model.safetensors").path)
+            let file = try FolderWeights.open(directory)
             weights = try CLIPVisionWeights(file: file, config: config, precision: precision)
         }
         let c = config

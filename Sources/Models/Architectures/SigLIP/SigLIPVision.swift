@@ -22,7 +22,7 @@ public final class SigLIPVisionModel: ImageEncoder, @unchecked Sendable {
         self.precision = precision
         if let reason = precision.unsupportedReason { throw WeightsError.unsupportedPrecision(reason) }
         config = try SigLIPVisionConfig.load(from: directory.appendingPathComponent("config.json"))
-        let file = try SafetensorsFile(path: directory.appendingPathComponent("model.safetensors").path)
+        let file = try FolderWeights.open(directory)
         weights = try SigLIPVisionWeights(file: file, config: config, precision: precision)
         let c = config
         pool = WorkspacePool(Workspace.Layout(tokens: c.tokens, width: c.hiddenSize, heads: c.heads, mlpWidth: c.intermediateSize,

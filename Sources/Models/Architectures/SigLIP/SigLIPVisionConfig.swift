@@ -14,6 +14,7 @@ public struct SigLIPVisionConfig: Sendable, Equatable {
     public var layerNormEps: Float = 1e-6
     public var activation = "gelu_pytorch_tanh"
 
+    /// Whole patches per side (a remainder of the image is left out, as a strided convolution does).
     public var patchesPerSide: Int { imageSize / patchSize }
     /// Patches only: SigLIP has no class token.
     public var tokens: Int { patchesPerSide * patchesPerSide }
@@ -36,8 +37,10 @@ public struct SigLIPVisionConfig: Sendable, Equatable {
         if v["vision_use_head"] as? Bool == false {
             throw WeightsError.badConfig(path: path, reason: "vision_use_head is false: this tower has no pooling head, so no image embedding")
         }
-        guard c.hiddenSize % c.heads == 0, c.imageSize % c.patchSize == 0 else {
-            throw WeightsError.badConfig(path: path, reason: "hidden_size must divide by num_attention_heads and image_size by patch_size")
+        // image_size need not be a multiple of patch_size: so400m-patch14-384's convolution covers
+        // 27 x 14 = 378 of its 384 pixels and leaves the last 6 rows and columns out, as PyTorch's does.
+        guard c.hiddenSize % c.heads == 0, c.imageSize >= c.patchSize else {
+            throw WeightsError.badConfig(path: path, reason: "hidden_size must divide by num_attention_heads, and image_size be at least patch_size")
         }
         return c
     }
