@@ -128,7 +128,8 @@ for name in ${MODELS//,/ }; do
         if [ "$RIVALS" = 1 ]; then
             echo "== PyTorch and ONNX Runtime $name (scripts/bench/rivals.py, run $r of $REPEAT)"
             "$PY" scripts/bench/rivals.py --model "$MODEL" --images "$IMAGES" --n "$n" --batch "$RIVAL_BATCH" \
-                --threads "$THREADS" --json "$OUT/rivals-$name-r$r.json"
+                --threads "$THREADS" --json "$OUT/rivals-$name-r$r.json" \
+                || echo "run.sh: the rivals failed on $name (see above); its table rows stay empty" >&2
         fi
     done
 done

@@ -138,3 +138,42 @@ func patchEmbedding(_ pixels: UnsafePointer<Float>, batch: Int, imageSize s: Int
     }
     linear(w.patches, rows: batch * n, weight: weight, bias: bias, into: out, scratch: w.gemm)
 }
+
+/// The token sequence of a ViT with a class token: for each image, x[0] = cls + pos[0], then the
+/// registers as they are (DINOv2's, no position), then x[1 + R + n] = patch[n] + pos[1 + n].
+/// `patches` is `[B·N, D]` (patchEmbedding's output), the result goes to `w.x` (`[B·T, D]`).
+func assembleTokens(patches: UnsafePointer<Float>, batch: Int, classToken: UnsafePointer<Float>,
+                    positionEmbedding pos: UnsafePointer<Float>, registers: (tokens: UnsafePointer<Float>, count: Int)? = nil,
+                    _ w: Workspace) {
+    let d = w.layout.width, t = w.layout.tokens, r = registers?.count ?? 0, n = t - 1 - r
+    for b in 0..<batch {
+        let tokens = w.x + b * t * d
+        for i in 0..<d { tokens[i] = classToken[i] + pos[i] }
+        if let registers { (tokens + d).update(from: registers.tokens, count: r * d) }
+        for k in 0..<n {
+            let patch = patches + (b * n + k) * d, p = pos + (1 + k) * d, out = tokens + (1 + r + k) * d
+            for i in 0..<d { out[i] = patch[i] + p[i] }
+        }
+    }
+}
+
+extension EncoderLayer {
+    /// A layer under transformers' CLIP names, which SigLIP shares: `layer_norm1`,
+    /// `self_attn.{q,k,v,out}_proj`, `layer_norm2`, `mlp.fc1`, `mlp.fc2`, all with biases.
+    static func clipNamed(_ read: WeightReader, _ l: String, width d: Int, mlp i: Int, eps: Float, activation: Activation,
+                          precision: Precision) throws -> EncoderLayer {
+        let qkv = ["q_proj", "k_proj", "v_proj"].map { l + "self_attn.\($0)" }
+        return EncoderLayer(
+            norm1: try LayerNormWeights(read, l + "layer_norm1", width: d, eps: eps),
+            qkv: try read.stacked(qkv.map { $0 + ".weight" }, d, d, precision),
+            qkvBias: try read.concatenated(qkv.map { $0 + ".bias" }, d),
+            out: try read.packed(l + "self_attn.out_proj.weight", d, d, precision),
+            outBias: try read.vector(l + "self_attn.out_proj.bias", [d]),
+            scale1: nil,
+            norm2: try LayerNormWeights(read, l + "layer_norm2", width: d, eps: eps),
+            feedForward: .mlp(fc1: try read.packed(l + "mlp.fc1.weight", i, d, precision), fc1Bias: try read.vector(l + "mlp.fc1.bias", [i]),
+                              fc2: try read.packed(l + "mlp.fc2.weight", d, i, precision), fc2Bias: try read.vector(l + "mlp.fc2.bias", [d]),
+                              activation: activation),
+            scale2: nil)
+    }
+}

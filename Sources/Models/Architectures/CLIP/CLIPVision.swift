@@ -81,17 +81,9 @@ public final class CLIPVisionModel: ImageEncoder, @unchecked Sendable {
     /// The patches (Conv2d without bias), then the class token and position embeddings:
     /// x[b, 0] = cls + pos[0], x[b, 1 + n] = patch[b, n] + pos[1 + n].
     private func embeddings(_ pixels: UnsafePointer<Float>, batch: Int, _ w: Workspace) {
-        let c = config, n = c.patchesPerSide * c.patchesPerSide, d = c.hiddenSize
-        patchEmbedding(pixels, batch: batch, imageSize: c.imageSize, patchSize: c.patchSize,
+        patchEmbedding(pixels, batch: batch, imageSize: config.imageSize, patchSize: config.patchSize,
                        weight: weights.patch, bias: nil, into: w.h, w)         // [B·N, D] into the scratch buffer h
-        for b in 0..<batch {
-            let tokens = w.x + b * c.tokens * d
-            for i in 0..<d { tokens[i] = weights.classEmbedding[i] + weights.positionEmbedding[i] }
-            for t in 1..<c.tokens {
-                let patch = w.h + (b * n + t - 1) * d, pos = weights.positionEmbedding + t * d, out = tokens + t * d
-                for i in 0..<d { out[i] = patch[i] + pos[i] }
-            }
-        }
+        assembleTokens(patches: w.h, batch: batch, classToken: weights.classEmbedding, positionEmbedding: weights.positionEmbedding, w)
     }
 
     /// post_layernorm of each class token, then the projection without bias: [B, D] → [B, E].

@@ -32,21 +32,8 @@ struct CLIPVisionWeights: @unchecked Sendable {
         positionEmbedding = try read.vector(v + "embeddings.position_embedding.weight", [c.tokens, d])
         preNorm = try LayerNormWeights(read, v + "pre_layrnorm", width: d, eps: eps)
         layers = try (0..<c.layers).map { n in
-            let l = v + "encoder.layers.\(n)."
-            let qkv = ["q_proj", "k_proj", "v_proj"].map { l + "self_attn.\($0)" }
-            return EncoderLayer(
-                norm1: try LayerNormWeights(read, l + "layer_norm1", width: d, eps: eps),
-                qkv: try read.stacked(qkv.map { $0 + ".weight" }, d, d, precision),
-                qkvBias: try read.concatenated(qkv.map { $0 + ".bias" }, d),
-                out: try read.packed(l + "self_attn.out_proj.weight", d, d, precision),
-                outBias: try read.vector(l + "self_attn.out_proj.bias", [d]),
-                scale1: nil,
-                norm2: try LayerNormWeights(read, l + "layer_norm2", width: d, eps: eps),
-                feedForward: .mlp(fc1: try read.packed(l + "mlp.fc1.weight", i, d, precision),
-                                  fc1Bias: try read.vector(l + "mlp.fc1.bias", [i]),
-                                  fc2: try read.packed(l + "mlp.fc2.weight", d, i, precision),
-                                  fc2Bias: try read.vector(l + "mlp.fc2.bias", [d]), activation: activation),
-                scale2: nil)
+            try EncoderLayer.clipNamed(read, v + "encoder.layers.\(n).", width: d, mlp: i, eps: eps, activation: activation,
+                                       precision: precision)
         }
         postNorm = try LayerNormWeights(read, v + "post_layernorm", width: d, eps: eps)
         projection = try read.packed("visual_projection.weight", c.projectionDim, d, .fp32)

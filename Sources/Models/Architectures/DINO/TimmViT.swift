@@ -79,18 +79,11 @@ struct TimmViT: @unchecked Sendable {
     /// `[B, 3, S, S]` → the tokens after the last block, in `w.x` (`[B·T, D]`, no final norm):
     /// x = [cls, patches] + pos; x = LN(x) when `pos_drop` is a LayerNorm; then the blocks.
     func forward(_ pixels: UnsafePointer<Float>, batch: Int, _ w: Workspace) {
-        let c = config, d = c.width, n = c.tokens - 1
+        let c = config
         patchEmbedding(pixels, batch: batch, imageSize: c.imageSize, patchSize: c.patchSize,
                        weight: patch, bias: patchBias, into: w.h, w)                       // [B·N, D]
-        for b in 0..<batch {
-            let tokens = w.x + b * c.tokens * d
-            for k in 0..<d { tokens[k] = classToken[k] + positionEmbedding[k] }
-            for t in 0..<n {
-                let src = w.h + (b * n + t) * d, pos = positionEmbedding + (1 + t) * d, out = tokens + (1 + t) * d
-                for k in 0..<d { out[k] = src[k] + pos[k] }
-            }
-        }
-        preNorm?.apply(w.x, rows: batch * c.tokens, width: d, into: w.x)
+        assembleTokens(patches: w.h, batch: batch, classToken: classToken, positionEmbedding: positionEmbedding, w)
+        preNorm?.apply(w.x, rows: batch * c.tokens, width: c.width, into: w.x)
         for layer in layers { layer.forward(batch: batch, w) }
     }
 

@@ -64,18 +64,10 @@ public final class DINOv2Model: ImageEncoder, @unchecked Sendable {
     /// its own, and the registers (no position) between them:
     /// x[b] = [cls + pos[0], reg[0..<R], patch[b, n] + pos[1 + n]].
     private func embeddings(_ pixels: UnsafePointer<Float>, batch: Int, _ w: Workspace) {
-        let c = config, n = c.patchesPerSide * c.patchesPerSide, d = c.hiddenSize, r = c.registers
+        let c = config
         patchEmbedding(pixels, batch: batch, imageSize: c.imageSize, patchSize: c.patchSize,
                        weight: weights.patch, bias: weights.patchBias, into: w.h, w)   // [B·N, D]
-        let pos = weights.positionEmbedding
-        for b in 0..<batch {
-            let tokens = w.x + b * c.tokens * d
-            for i in 0..<d { tokens[i] = weights.classToken[i] + pos[i] }
-            if r > 0 { (tokens + d).update(from: weights.registerTokens, count: r * d) }
-            for t in 0..<n {
-                let patch = w.h + (b * n + t) * d, p = pos + (1 + t) * d, out = tokens + (1 + r + t) * d
-                for i in 0..<d { out[i] = patch[i] + p[i] }
-            }
-        }
+        assembleTokens(patches: w.h, batch: batch, classToken: weights.classToken, positionEmbedding: weights.positionEmbedding,
+                       registers: weights.registerTokens.map { ($0, c.registers) }, w)
     }
 }

@@ -8,7 +8,7 @@ struct DINOv2Weights: @unchecked Sendable {
     let patch: PackedMatrix                      // [D, 3·P·P]
     let patchBias: UnsafePointer<Float>          // [D]
     let classToken: UnsafePointer<Float>         // [D]
-    let registerTokens: UnsafePointer<Float>     // [R, D]
+    let registerTokens: UnsafePointer<Float>?    // [R, D], nil without registers
     let positionEmbedding: UnsafePointer<Float>  // [1 + N, D] for the input's grid
     let layers: [EncoderLayer]
     let finalNorm: LayerNormWeights
@@ -25,7 +25,7 @@ struct DINOv2Weights: @unchecked Sendable {
         patch = try read.packed(v + "embeddings.patch_embeddings.projection.weight", d, 3 * p * p, shape: [d, 3, p, p], .fp32)
         patchBias = try read.vector(v + "embeddings.patch_embeddings.projection.bias", [d])
         classToken = try read.vector(v + "embeddings.cls_token", [1, 1, d])
-        registerTokens = c.registers > 0 ? try read.vector(v + "embeddings.register_tokens", [1, c.registers, d]) : classToken
+        registerTokens = c.registers > 0 ? try read.vector(v + "embeddings.register_tokens", [1, c.registers, d]) : nil
         let trained = c.trainedPatchesPerSide, side = c.patchesPerSide
         let stored = try read.raw(v + "embeddings.position_embeddings", [1, 1 + trained * trained, d])
         let positions = read.arena.allocate((1 + side * side) * d)

@@ -32,24 +32,9 @@ struct SigLIPVisionWeights: @unchecked Sendable {
         patch = try read.packed(v + "embeddings.patch_embedding.weight", d, 3 * p * p, shape: [d, 3, p, p], .fp32)
         patchBias = try read.vector(v + "embeddings.patch_embedding.bias", [d])
         positionEmbedding = try read.vector(v + "embeddings.position_embedding.weight", [c.tokens, d])
-        func mlp(_ prefix: String) throws -> FeedForward {
-            .mlp(fc1: try read.packed(prefix + "fc1.weight", i, d, precision), fc1Bias: try read.vector(prefix + "fc1.bias", [i]),
-                 fc2: try read.packed(prefix + "fc2.weight", d, i, precision), fc2Bias: try read.vector(prefix + "fc2.bias", [d]),
-                 activation: activation)
-        }
         layers = try (0..<c.layers).map { n in
-            let l = v + "encoder.layers.\(n)."
-            let qkv = ["q_proj", "k_proj", "v_proj"].map { l + "self_attn.\($0)" }
-            return EncoderLayer(
-                norm1: try LayerNormWeights(read, l + "layer_norm1", width: d, eps: eps),
-                qkv: try read.stacked(qkv.map { $0 + ".weight" }, d, d, precision),
-                qkvBias: try read.concatenated(qkv.map { $0 + ".bias" }, d),
-                out: try read.packed(l + "self_attn.out_proj.weight", d, d, precision),
-                outBias: try read.vector(l + "self_attn.out_proj.bias", [d]),
-                scale1: nil,
-                norm2: try LayerNormWeights(read, l + "layer_norm2", width: d, eps: eps),
-                feedForward: try mlp(l + "mlp."),
-                scale2: nil)
+            try EncoderLayer.clipNamed(read, v + "encoder.layers.\(n).", width: d, mlp: i, eps: eps, activation: activation,
+                                       precision: precision)
         }
         postNorm = try LayerNormWeights(read, v + "post_layernorm", width: d, eps: eps)
 
