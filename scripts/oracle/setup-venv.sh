@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 VENV=.venv-oracle
-CHECK='import torch, transformers, safetensors, PIL, numpy, scipy, onnx, onnxruntime, png, kubernetes_validate, yaml, clip, open_clip; from transformers import CLIPModel'
+CHECK='import torch, transformers, safetensors, PIL, numpy, scipy, onnx, onnxruntime, png, kubernetes_validate, yaml, clip, open_clip, peft, dreamsim; from transformers import CLIPModel'
 
 # The registry's torchvision is built for CUDA: its operator registrations fail against the CPU
 # torch, and then every import of torchvision (transformers, clip and open_clip make one) fails.
@@ -42,6 +42,8 @@ fi
 # The paper's own code (OpenAI's clip, as clip-anytorch) and open_clip, for the checkpoint reader's
 # parity (../shared/ORACLE.md: torchvision loads on the CPU torch once its operator registry is stubbed).
 "$VENV/bin/pip" install "torch==2.13.0+cpu" torchvision open-clip-torch clip-anytorch "setuptools<81"
+# The backbones' own code: DreamSim (with peft for its LoRA adapters) and timm.
+"$VENV/bin/pip" install "torch==2.13.0+cpu" timm peft dreamsim
 shim
 "$VENV/bin/python" -c "$CHECK"
 echo "setup-venv: $VENV installed"
