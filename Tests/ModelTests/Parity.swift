@@ -40,6 +40,11 @@ struct Parity {
         return model.embed(pixels, count: photos.count, batch: batch)
     }
 
+    /// On CI (`CI` set), a full-size model's files go once it is checked: the largest are several GB.
+    static func discardOnCI(_ folder: URL) {
+        if ProcessInfo.processInfo.environment["CI"] != nil { try? FileManager.default.removeItem(at: folder) }
+    }
+
     /// Runs an oracle script (`scripts/oracle/NAME`) with arguments; its output is printed.
     static func runOracle(_ script: String, _ arguments: [String]) throws {
         guard let python = TestPaths.oraclePython else { throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh") }

@@ -56,15 +56,19 @@ def randomised(module, seed):
     return module
 
 
-def write_bases(d, seed):
-    """Every branch's base weights DreamSim's variants need."""
-    (d / "checkpoints").mkdir(parents=True, exist_ok=True)
-    torch.save(randomised(vits.vit_base(patch_size=16), seed).state_dict(), d / "checkpoints" / "dino_vitbase16_pretrain.pth")
-    head = vits.DINOHead(768, 2048)
-    student = {f"module.head.{k}": v for k, v in head.state_dict().items()}
-    student["module.head.last_layer.weight"] = torch.randn(2048, 256) * 0.05   # the key DreamSim reads
-    torch.save({"student": student}, d / "dino_vitb16_pretrain.pth")
+def write_bases(d, seed, variant):
+    """The branches' base weights `variant` needs (dreamsim's own download check wants its files)."""
+    models = dreamsim_model.dreamsim_args["model_config"][variant]["model_type"].split(",")
+    if "dino_vitb16" in models:
+        (d / "checkpoints").mkdir(parents=True, exist_ok=True)
+        torch.save(randomised(vits.vit_base(patch_size=16), seed).state_dict(), d / "checkpoints" / "dino_vitbase16_pretrain.pth")
+        head = vits.DINOHead(768, 2048)
+        student = {f"module.head.{k}": v for k, v in head.state_dict().items()}
+        student["module.head.last_layer.weight"] = torch.randn(2048, 256) * 0.05   # the key DreamSim reads
+        torch.save({"student": student}, d / "dino_vitb16_pretrain.pth")
     for i, (name, patch) in enumerate([("clip", 16), ("open_clip", 16), ("clip", 32), ("open_clip", 32)]):
+        if f"{name}_vitb{patch}" not in models:
+            continue
         vit = vits.vit_base(patch_size=patch)
         vit.pos_drop = torch.nn.LayerNorm(768)
         sd = randomised(vit, seed + 1 + i).state_dict()
@@ -141,7 +145,7 @@ def main():
             emb = dino_reference(d, 40)
         else:
             variant = name.removeprefix("dreamsim-")
-            write_bases(d, 50)
+            write_bases(d, 50, variant)
             write_adapter(d, variant, 60 + i)
             emb = reference(d, variant)
         emb = emb.astype(np.float32)
