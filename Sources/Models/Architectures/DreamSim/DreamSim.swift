@@ -91,6 +91,9 @@ public final class DreamSimModel: ImageEncoder, @unchecked Sendable {
         let adapterFolder = root.appendingPathComponent(variant.adapterFolder)
         let config = try ConfigJSON.read(adapterFolder.appendingPathComponent("adapter_config.json"))
         let configPath = adapterFolder.appendingPathComponent("adapter_config.json").path
+        if config["use_dora"] as? Bool == true {
+            throw WeightsError.badConfig(path: configPath, reason: "use_dora is true: DoRA adapters are not merged by scs (plain LoRA only)")
+        }
         let r = try ConfigJSON.int(config, "r", 8, path: configPath)
         let alpha = try ConfigJSON.double(config, "lora_alpha", 8, path: configPath)
         let scaling = Float((config["use_rslora"] as? Bool ?? false) ? alpha / Double(r).squareRoot() : alpha / Double(r))
