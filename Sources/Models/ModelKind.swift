@@ -91,8 +91,9 @@ extension ModelKind {
 public enum ImageEncoders {
     /// Loads the model at `url` (a folder or a checkpoint file) as the kind its files say, packed
     /// for this CPU in `precision`.
-    public static func load(_ url: URL, precision: Precision = .fp32) throws -> any ImageEncoder {
-        switch try ModelKind.detect(at: url) {
+    /// `kind`, when the caller has read it already (`Embedder.kind`), saves reading the files twice.
+    public static func load(_ url: URL, kind: ModelKind? = nil, precision: Precision = .fp32) throws -> any ImageEncoder {
+        switch try kind ?? ModelKind.detect(at: url) {
         case .clip: return try CLIPVisionModel(directory: url, precision: precision)
         case .dinov2: return try DINOv2Model(directory: url, precision: precision)
         case .siglip: return try SigLIPVisionModel(directory: url, precision: precision)
@@ -115,9 +116,10 @@ enum ConfigJSON {
         return root
     }
 
-    /// A positive integer field, or `fallback` when absent; anything else is an error naming the field.
+    /// A positive integer field, or `fallback` when absent; anything else (null included) is an
+    /// error naming the field.
     static func int(_ dict: [String: Any], _ key: String, _ fallback: Int, path: String) throws -> Int {
-        guard let value = dict[key], !(value is NSNull) else { return fallback }
+        guard let value = dict[key] else { return fallback }
         guard let number = value as? Int, number > 0 else {
             throw WeightsError.badConfig(path: path, reason: "field \(key) must be a positive integer, found \(value)")
         }

@@ -81,7 +81,7 @@ public final class Embedder {
     public func model() throws -> any ImageEncoder {
         if let loadedModel { return loadedModel }
         guard let modelDirectory else { throw EmbedderError.noModel(fingerprint: fingerprint, cache: cache?.path ?? "") }
-        let model = try ImageEncoders.load(modelDirectory, precision: precision)
+        let model = try ImageEncoders.load(modelDirectory, kind: kind, precision: precision)
         loadedModel = model
         return model
     }

@@ -24,14 +24,6 @@ enum FeedForward {
     case mlp(fc1: PackedMatrix, fc1Bias: UnsafePointer<Float>, fc2: PackedMatrix, fc2Bias: UnsafePointer<Float>, activation: Activation)
     /// down(silu(gate(x)) ⊙ up(x)), gate and up stacked as one `[2H, D]` product: DINOv2 giant.
     case swiGLU(gateUp: PackedMatrix, gateUpBias: UnsafePointer<Float>, down: PackedMatrix, downBias: UnsafePointer<Float>)
-
-    /// The widest intermediate product, for the workspace.
-    var width: Int {
-        switch self {
-        case let .mlp(fc1, _, _, _, _): return fc1.outFeatures
-        case let .swiGLU(gateUp, _, _, _): return gateUp.outFeatures
-        }
-    }
 }
 
 /// One pre-norm transformer encoder layer, the block every ViT here is made of:

@@ -16,8 +16,6 @@ final class LoRAMerged: TensorSource, TensorShapes, @unchecked Sendable {
     var path: String { base.path }
     var names: [String] { base.names }
     func shape(of name: String) -> [Int]? { base.shape(of: name) }
-    /// The base names an adapter changes.
-    var adapted: Set<String> { Set(adapters.keys) }
 
     init(base: any TensorSource & TensorShapes, adapterFile: any TensorSource & TensorShapes,
          adapters: [String: (a: String, b: String)], scaling: Float) {

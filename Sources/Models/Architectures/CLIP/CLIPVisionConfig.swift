@@ -27,21 +27,11 @@ public struct CLIPVisionConfig: Sendable, Equatable, Codable {
     /// Reads `config.json`; errors name the file and field.
     public static func load(from url: URL) throws -> CLIPVisionConfig {
         let path = url.path
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw WeightsError.badConfig(path: path, reason: "cannot read: \(error.localizedDescription)")
-        }
-        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw WeightsError.badConfig(path: path, reason: "not a JSON object")
-        }
+        let root = try ConfigJSON.read(url)
         let vision = root["vision_config"] as? [String: Any] ?? root
         var config = CLIPVisionConfig()
         func int(_ key: String, _ into: inout Int, in dict: [String: Any]) throws {
-            guard let value = dict[key] else { return }
-            guard let number = value as? Int, number > 0 else {
-                throw WeightsError.badConfig(path: path, reason: "field \(key) must be a positive integer, found \(value)")
-            }
-            into = number
+            into = try ConfigJSON.int(dict, key, into, path: path)
         }
         try int("hidden_size", &config.hiddenSize, in: vision)
         try int("intermediate_size", &config.intermediateSize, in: vision)
