@@ -40,7 +40,7 @@ let package = Package(
             name: "CCodecs",
             path: "Sources/CCodecs",
             cSettings: [.unsafeFlags(["-O2"])],
-            linkerSettings: [.linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp")]
+            linkerSettings: [.linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"), .linkedLibrary("z")]
         ),
         // The GEMM engine: packing, blocking and per-ISA micro-kernels, dispatched at run time.
         // -O2 even in debug builds: the tests run whole networks through it.
@@ -54,7 +54,11 @@ let package = Package(
         .target(name: "SCSTensor", dependencies: ["CKernels"], path: "Sources/Tensor", swiftSettings: optimised),
         // ZIPFoundation: PyTorch checkpoints (torch.save, TorchScript) are zip archives.
         .target(name: "SCSModels", dependencies: ["SCSTensor", "SCSImaging", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-                path: "Sources/Models", swiftSettings: optimised),
+                path: "Sources/Models",
+                // The CLIP tokenizer's data: OpenAI's BPE vocabulary and the text-cleaning tables
+                // (scripts/make_text_resources.py).
+                resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"), .copy("Resources/clip-text-cleaning.json")],
+                swiftSettings: optimised),
         .target(
             name: "SCSHub",
             dependencies: [

@@ -5,7 +5,7 @@
 # a single-node cluster (scripts/slurm/local-cluster.sh; no service is enabled or started here).
 # Idempotent and non-interactive: a machine that has them all is left untouched.
 set -euo pipefail
-packages=(libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libsqlite3-dev chromium chromium-driver slurm-wlm munge)
+packages=(libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev libwebp-dev libsqlite3-dev chromium chromium-driver slurm-wlm munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 VENV=.venv-oracle
-CHECK='import torch, transformers, safetensors, PIL, numpy, scipy, onnx, onnxruntime, png, kubernetes_validate, yaml, clip, open_clip, peft, dreamsim; from transformers import CLIPModel'
+CHECK='import torch, transformers, safetensors, PIL, numpy, scipy, onnx, onnxruntime, png, kubernetes_validate, yaml, clip, open_clip, peft, dreamsim, vendi_score, torchmetrics, ftfy, sentencepiece; from transformers import CLIPModel'
 
 # The registry's torchvision is built for CUDA: its operator registrations fail against the CPU
 # torch, and then every import of torchvision (transformers, clip and open_clip make one) fails.
@@ -44,6 +44,9 @@ fi
 "$VENV/bin/pip" install "torch==2.13.0+cpu" torchvision open-clip-torch clip-anytorch "setuptools<81"
 # The backbones' own code: DreamSim (with peft for its LoRA adapters) and timm.
 "$VENV/bin/pip" install "torch==2.13.0+cpu" timm peft dreamsim
+# The metrics' references (vendi-score, torchmetrics' CLIPScore) and the tokenizers' (ftfy cleans
+# clip.tokenize's text; sentencepiece reads and trains SigLIP's spiece.model).
+"$VENV/bin/pip" install "torch==2.13.0+cpu" vendi-score torchmetrics ftfy sentencepiece
 shim
 "$VENV/bin/python" -c "$CHECK"
 echo "setup-venv: $VENV installed"

@@ -40,4 +40,9 @@ int ccodecs_png_decode(const unsigned char *data, size_t size, ccodecs_png *out,
 
 void ccodecs_free(void *pointer);
 
+/// Inflates a whole gzip (or zlib) stream held in memory with zlib: the CLIP BPE vocabulary ships
+/// gzipped. Returns 0 and a malloc'ed buffer (`*out`, `*out_size`; free with ccodecs_free), or
+/// non-zero for a stream zlib rejects.
+int ccodecs_gunzip(const unsigned char *data, size_t size, unsigned char **out, size_t *out_size);
+
 #endif

@@ -45,14 +45,17 @@ struct EncoderLayer {
     let feedForward: FeedForward
     let scale2: UnsafePointer<Float>?           // [D]
 
-    /// Both halves on `batch` sequences of `layout.tokens` tokens in `w.x`.
-    func forward(batch: Int, _ w: Workspace) {
-        attention(batch: batch, w)
+    /// Both halves on `batch` sequences of `layout.tokens` tokens in `w.x`; `causal`: each token
+    /// attends only to itself and those before it (CLIP's text tower).
+    func forward(batch: Int, _ w: Workspace, causal: Bool = false) {
+        attention(batch: batch, w, causal: causal)
         feedForwardBlock(batch: batch, w)
     }
 
-    /// x += γ₁ ⊙ out_proj(softmax(Q Kᵀ / √(D/H)) V), heads concatenated; Q, K, V = projections of LN₁(x).
-    func attention(batch: Int, _ w: Workspace) {
+    /// x += γ₁ ⊙ out_proj(softmax(Q Kᵀ / √(D/H) + mask) V), heads concatenated; Q, K, V = projections
+    /// of LN₁(x). The causal mask (−∞ above the diagonal) is applied by taking each row's softmax over
+    /// its first i + 1 scores and zeroing the rest: the same weights, without infinities.
+    func attention(batch: Int, _ w: Workspace, causal: Bool = false) {
         let d = w.layout.width, t = w.layout.tokens, rows = batch * t, hd = w.layout.headDim
         norm1.apply(w.x, rows: rows, width: d, into: w.h)
         // qkv [B·T, 3D]: Q in columns 0..<D, K in D..<2D, V in 2D..<3D.
@@ -65,7 +68,15 @@ struct EncoderLayer {
                 // scores [T, T] = scale · Q_h K_hᵀ
                 matmul(q, lda: 3 * d, k, ldb: 3 * d, transposeB: true, into: w.scores, ldc: t, m: t, n: t, k: hd,
                        alpha: scale, packBuffer: w.pack, scratch: w.gemm)
-                softmaxRows(w.scores, rows: t, cols: t)
+                if causal {
+                    for i in 0..<t {
+                        let row = w.scores + i * t
+                        softmaxRows(row, rows: 1, cols: i + 1)
+                        (row + i + 1).update(repeating: 0, count: t - i - 1)
+                    }
+                } else {
+                    softmaxRows(w.scores, rows: t, cols: t)
+                }
                 // context[b, :, head] [T, D/H] = scores · V_h
                 matmul(w.scores, lda: t, v, ldb: 3 * d, transposeB: false,
                        into: w.context + b * t * d + head * hd, ldc: d, m: t, n: hd, k: t, packBuffer: w.pack, scratch: w.gemm)

@@ -1,0 +1,130 @@
+import Foundation
+import SCSTensor
+
+/// A text tower: texts in, one embedding per text out (unnormalised). CLIP's (`CLIPTextModel`)
+/// pairs with CLIP's image tower, SigLIP's with SigLIP's; each owns the tokenizer its files name.
+public protocol TextEncoder: AnyObject, Sendable {
+    /// Floats per embedding (the image tower's width, so the two can be compared).
+    var embeddingWidth: Int { get }
+    /// A one-line description of the shape and the tokenizer.
+    var summary: String { get }
+    /// The token ids the tower reads for `text`, padded to its context.
+    func tokenize(_ text: String) -> [Int]
+    /// `[texts.count, E]` embeddings, each computed on its own (the same bits however many are asked).
+    func embed(texts: [String]) -> [Float]
+}
+
+/// CLIP's text tower in float32: token and position embeddings, the pre-norm transformer with a
+/// causal mask, the final layer norm at the pooled token, the text projection. The whole forward
+/// pass is in this file; the layer is the shared one (`Layers/EncoderLayer.swift`).
+///
+/// Notation: T = 77 positions, D width, H heads, I MLP width, E embedding width, V vocabulary.
+/// The output is transformers' `get_text_features` (OpenAI's `encode_text`).
+public final class CLIPTextModel: TextEncoder, @unchecked Sendable {
+    public let config: CLIPTextConfig
+    public let tokenizer: CLIPTokenizer
+    private let weights: CLIPTextWeights
+    private let pool: WorkspacePool
+
+    /// Loads the text tower of a Hugging Face `CLIPModel` folder (`config.json` with a
+    /// `text_config`, the weights) and its tokenizer (`vocab.json`, `merges.txt`; scs's copy of
+    /// OpenAI's vocabulary when the folder has none). `convention` picks whose tokenizer to follow:
+    /// transformers' by default, as `CLIPProcessor` tokenizes for this tower.
+    public init(directory: URL, convention: CLIPTokenizer.Convention = .transformers) throws {
+        config = try CLIPTextConfig.load(from: directory.appendingPathComponent("config.json"))
+        let folderTokenizer = FileManager.default.fileExists(atPath: directory.appendingPathComponent("vocab.json").path)
+        var tokenizer = folderTokenizer ? try CLIPTokenizer.load(folder: directory) : try CLIPTokenizer.bundled(convention)
+        if tokenizer.convention != convention {
+            tokenizer = try CLIPTokenizer(vocabulary: tokenizer.vocabulary, convention: convention)
+        }
+        guard tokenizer.vocabulary.count <= config.vocabularySize else {
+            throw WeightsError.badConfig(path: directory.path, reason: "the tokenizer has \(tokenizer.vocabulary.count) tokens, the tower's vocab_size is \(config.vocabularySize)")
+        }
+        self.tokenizer = tokenizer
+        weights = try CLIPTextWeights(file: try FolderWeights.open(directory), config: config)
+        let c = config
+        pool = WorkspacePool(Workspace.Layout(tokens: c.contextLength, width: c.hiddenSize, heads: c.heads,
+                                              mlpWidth: c.intermediateSize, patches: 0, patchLength: 0))
+    }
+
+    public var embeddingWidth: Int { config.projectionDim }
+    public var summary: String {
+        "CLIP text, \(config.layers) layers, width \(config.hiddenSize) → \(config.projectionDim), \(tokenizer.convention.rawValue) tokenizer"
+    }
+
+    public func tokenize(_ text: String) -> [Int] { tokenizer.tokenize(text) }
+
+    public func embed(texts: [String]) -> [Float] {
+        let e = config.projectionDim
+        var out = [Float](repeating: 0, count: texts.count * e)
+        let w = pool.borrow(capacity: 1)
+        defer { pool.recycle(w) }
+        out.withUnsafeMutableBufferPointer { o in
+            for (n, text) in texts.enumerated() { embed(ids: tokenize(text), into: o.baseAddress! + n * e, w) }
+        }
+        return out
+    }
+
+    /// One sequence of T ids → `[E]`.
+    func embed(ids: [Int], into output: UnsafeMutablePointer<Float>, _ w: Workspace) {
+        precondition(ids.count == config.contextLength, "\(ids.count) ids for a context of \(config.contextLength)")
+        embeddings(ids, w)                                             // → w.x [T, D]
+        for layer in weights.layers { layer.forward(batch: 1, w, causal: true) }
+        pooledProjection(at: pooledPosition(ids), w, into: output)     // → [E]
+    }
+
+    // MARK: - Stages
+
+    /// x[t] = token_embedding[ids[t]] + position_embedding[t]; ids outside the table are an
+    /// embedding of zeros (a tokenizer with more ids than the tower, refused at load).
+    private func embeddings(_ ids: [Int], _ w: Workspace) {
+        let d = config.hiddenSize
+        for (t, id) in ids.enumerated() {
+            let row = w.x + t * d, pos = weights.positionEmbedding + t * d
+            guard id >= 0, id < config.vocabularySize else { for i in 0..<d { row[i] = pos[i] }; continue }
+            let token = weights.tokenEmbedding + id * d
+            for i in 0..<d { row[i] = token[i] + pos[i] }
+        }
+    }
+
+    /// The first `<|endoftext|>`, or for configs of old transformers (eos_token_id 2) the first
+    /// largest id, which is `<|endoftext|>` in OpenAI's vocabulary.
+    func pooledPosition(_ ids: [Int]) -> Int {
+        if config.eosTokenID == 2 { return ids.indices.max { ids[$0] < ids[$1] || (ids[$0] == ids[$1] && $0 > $1) } ?? 0 }
+        return ids.firstIndex(of: config.eosTokenID) ?? ids.count - 1
+    }
+
+    /// final_layer_norm of the pooled token, then the projection without bias: [D] → [E].
+    private func pooledProjection(at position: Int, _ w: Workspace, into output: UnsafeMutablePointer<Float>) {
+        let d = config.hiddenSize
+        weights.finalNorm.apply(w.x + position * d, rows: 1, width: d, into: w.h)
+        linear(w.h, rows: 1, weight: weights.projection, bias: nil, into: output, scratch: w.gemm)
+    }
+}
+
+/// The text tower's tensors under transformers' `CLIPModel` names, checked against the config.
+struct CLIPTextWeights: @unchecked Sendable {
+    let tokenEmbedding: UnsafePointer<Float>     // [V, D]
+    let positionEmbedding: UnsafePointer<Float>  // [T, D]
+    let layers: [EncoderLayer]
+    let finalNorm: LayerNormWeights
+    let projection: PackedMatrix                 // [E, D]
+    private let vectors: VectorArena
+
+    init(file: any TensorSource, config c: CLIPTextConfig) throws {
+        let read = WeightReader(file)
+        vectors = read.arena
+        let d = c.hiddenSize, t = "text_model."
+        guard let activation = Activation(rawValue: c.activation) else {
+            throw WeightsError.badConfig(path: file.path, reason: "unknown activation \(c.activation)")
+        }
+        tokenEmbedding = try read.vector(t + "embeddings.token_embedding.weight", [c.vocabularySize, d])
+        positionEmbedding = try read.vector(t + "embeddings.position_embedding.weight", [c.contextLength, d])
+        layers = try (0..<c.layers).map { n in
+            try EncoderLayer.clipNamed(read, t + "encoder.layers.\(n).", width: d, mlp: c.intermediateSize, eps: c.layerNormEps,
+                                       activation: activation, precision: .fp32)
+        }
+        finalNorm = try LayerNormWeights(read, t + "final_layer_norm", width: d, eps: c.layerNormEps)
+        projection = try read.packed("text_projection.weight", c.projectionDim, d, .fp32)
+    }
+}
