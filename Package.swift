@@ -57,7 +57,8 @@ let package = Package(
                 path: "Sources/Models",
                 // The CLIP tokenizer's data: OpenAI's BPE vocabulary and the text-cleaning tables
                 // (scripts/make_text_resources.py).
-                resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"), .copy("Resources/clip-text-cleaning.json")],
+                resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"), .copy("Resources/clip-text-cleaning.json"),
+                            .copy("Resources/clip-unicode.json")],
                 swiftSettings: optimised),
         .target(
             name: "SCSHub",

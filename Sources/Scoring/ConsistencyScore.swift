@@ -12,13 +12,50 @@ public struct GroupScore: Sendable, Equatable, Codable {
     public var pairSD: Double
     public var pairMin: Double
     public var pairMax: Double
-    /// On a DreamSim backbone: the mean over pairs of the DreamSim distance 1 − cos(e_i, e_j)
-    /// (not clipped); nil on other backbones.
-    public var dreamsim: Double?
+    /// The other measures asked for (`scs score --metrics`), each its own column and JSON key.
+    public var metrics: [Metric: Double] = [:]
+
+    public init(model: String, prompt: String, nImages: Int, nPairs: Int, scs: Double, pairSD: Double, pairMin: Double, pairMax: Double,
+                metrics: [Metric: Double] = [:]) {
+        (self.model, self.prompt, self.nImages, self.nPairs, self.scs) = (model, prompt, nImages, nPairs, scs)
+        (self.pairSD, self.pairMin, self.pairMax, self.metrics) = (pairSD, pairMin, pairMax, metrics)
+    }
 
     enum CodingKeys: String, CodingKey {
-        case model, prompt, nImages = "n_images", nPairs = "n_pairs", scs, pairSD = "pair_sd", pairMin = "pair_min", pairMax = "pair_max",
-             dreamsim
+        case model, prompt, nImages = "n_images", nPairs = "n_pairs", scs, pairSD = "pair_sd", pairMin = "pair_min", pairMax = "pair_max"
+    }
+
+    struct MetricKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(model: try c.decode(String.self, forKey: .model), prompt: try c.decode(String.self, forKey: .prompt),
+                  nImages: try c.decode(Int.self, forKey: .nImages), nPairs: try c.decode(Int.self, forKey: .nPairs),
+                  scs: try c.decode(Double.self, forKey: .scs), pairSD: try c.decode(Double.self, forKey: .pairSD),
+                  pairMin: try c.decode(Double.self, forKey: .pairMin), pairMax: try c.decode(Double.self, forKey: .pairMax))
+        let extra = try decoder.container(keyedBy: MetricKey.self)
+        for metric in Metric.allCases where metric != .scs {
+            if let v = try extra.decodeIfPresent(Double.self, forKey: MetricKey(stringValue: metric.rawValue)) { metrics[metric] = v }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model)
+        try c.encode(prompt, forKey: .prompt)
+        try c.encode(nImages, forKey: .nImages)
+        try c.encode(nPairs, forKey: .nPairs)
+        try c.encode(scs, forKey: .scs)
+        try c.encode(pairSD, forKey: .pairSD)
+        try c.encode(pairMin, forKey: .pairMin)
+        try c.encode(pairMax, forKey: .pairMax)
+        var extra = encoder.container(keyedBy: MetricKey.self)
+        for (metric, value) in metrics { try extra.encode(value, forKey: MetricKey(stringValue: metric.rawValue)) }
     }
 }
 

@@ -6,12 +6,16 @@ public struct ImageItem: Sendable, Equatable, Hashable {
     public var prompt: String
     public var path: String
     public var seed: String?
+    /// The exact prompt the image was generated from, when a manifest says so; otherwise `prompt`
+    /// is all there is (a folder name, which cannot hold every character).
+    public var text: String?
 
-    public init(model: String, prompt: String, path: String, seed: String? = nil) {
+    public init(model: String, prompt: String, path: String, seed: String? = nil, text: String? = nil) {
         self.model = model
         self.prompt = prompt
         self.path = path
         self.seed = seed
+        self.text = text
     }
 }
 
@@ -110,7 +114,40 @@ public struct Dataset: Sendable {
             }
         }
         if dataset.items.isEmpty && dataset.emptyGroups.isEmpty { throw DatasetError.noImages(root) }
+        dataset.readPromptTexts(root: rootURL)
         return dataset
+    }
+
+    /// `scs generate` writes `manifest.jsonl` beside the model folders, one line per image with its
+    /// `path` (relative to that folder) and exact `prompt`: scanned images take their text from it.
+    mutating func readPromptTexts(root: URL) {
+        let manifest = root.appendingPathComponent("manifest.jsonl")
+        guard let data = FileManager.default.contents(atPath: manifest.path) else { return }
+        var texts: [String: String] = [:]
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
+                  let path = object["path"] as? String, let prompt = object["prompt"] as? String else { continue }
+            texts[root.appendingPathComponent(path).standardizedFileURL.path] = prompt
+        }
+        for i in items.indices { items[i].text = texts[items[i].path] }
+    }
+
+    /// The text of each group's prompt: the manifest's when every image of the group has it,
+    /// else the group's name. `fromFolders` lists groups named after a folder whose name holds
+    /// `_`, which may stand for a character a folder cannot hold (the paper's data set replaced
+    /// apostrophes with it).
+    public func promptTexts() -> (texts: [String], fromFolders: [String]) {
+        var texts: [String] = [], ambiguous: [String] = []
+        for group in groups {
+            let known = Set(group.indices.compactMap { items[$0].text })
+            if known.count == 1, group.indices.allSatisfy({ items[$0].text != nil }) {
+                texts.append(known.first!)
+            } else {
+                texts.append(group.prompt)
+                if group.prompt.contains("_") { ambiguous.append(group.model + "/" + group.prompt) }
+            }
+        }
+        return (texts, ambiguous)
     }
 
     /// Groups in order: (model, prompt) → indices into `items`.

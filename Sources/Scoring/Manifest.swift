@@ -23,7 +23,8 @@ extension Dataset {
                     return value
                 }
                 let seed = object["seed"].map { "\($0)" }
-                items.append(ImageItem(model: try field("model"), prompt: try field("prompt"), path: resolve(try field("path")), seed: seed))
+                let prompt = try field("prompt")
+                items.append(ImageItem(model: try field("model"), prompt: prompt, path: resolve(try field("path")), seed: seed, text: prompt))
             }
         } else {
             let rows = try CSV.parse(text, path: path)
@@ -40,7 +41,7 @@ extension Dataset {
                 guard row.count == header.count else {
                     throw DatasetError.badManifest(path: path, line: n + 2, reason: "\(row.count) fields, header has \(header.count)")
                 }
-                items.append(ImageItem(model: row[m], prompt: row[p], path: resolve(row[f]), seed: s.map { row[$0] }))
+                items.append(ImageItem(model: row[m], prompt: row[p], path: resolve(row[f]), seed: s.map { row[$0] }, text: row[p]))
             }
         }
         if items.isEmpty { throw DatasetError.noImages(path) }

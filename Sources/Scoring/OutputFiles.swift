@@ -21,26 +21,42 @@ public enum OutputFiles {
 
     /// The score columns of scores.csv; `provenanceHeader` follows them.
     public static let scoresHeader = "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max"
-    /// The whole header scs writes on backbones other than DreamSim: the scores, then which
+    /// The whole header of a scores file with only the SCS columns: the scores, then which
     /// backbone made them (`ScoreProvenance`).
-    public static let fullScoresHeader = fullScoresHeader(dreamsim: false)
+    public static let fullScoresHeader = fullScoresHeader(metrics: [])
 
-    /// The header of a scores file with the DreamSim distance column (`dreamsim`) or without it.
-    public static func fullScoresHeader(dreamsim: Bool) -> String {
-        scoresHeader + (dreamsim ? ",dreamsim," : ",") + ScoreProvenance.columns.joined(separator: ",")
+    /// The header with the columns of `metrics` (in `Metric`'s order) between the SCS columns and
+    /// the provenance.
+    public static func fullScoresHeader(metrics: [Metric]) -> String {
+        ([scoresHeader] + metricColumns(metrics).map(\.rawValue) + ScoreProvenance.columns).joined(separator: ",")
+    }
+
+    /// The extra columns a file with `metrics` has, in `Metric`'s order.
+    public static func metricColumns(_ metrics: [Metric]) -> [Metric] {
+        Metric.allCases.filter { $0 != .scs && metrics.contains($0) }
     }
 
     /// scores.csv: one row per group, floats with full precision (repr-style, shortest round-trip),
-    /// the DreamSim distance when the backbone is DreamSim, each row ending with the provenance.
+    /// a column per metric the groups carry, each row ending with the provenance.
     public static func writeScoresCSV(_ scores: [GroupScore], provenance: ScoreProvenance, to path: String) throws {
-        let dreamsim = scores.contains { $0.dreamsim != nil }
-        var text = fullScoresHeader(dreamsim: dreamsim) + "\n"
+        let columns = metricColumns(Array(Set(scores.flatMap(\.metrics.keys))))
+        var text = fullScoresHeader(metrics: columns) + "\n"
         let tail = provenance.fields.map(CSV.escape).joined(separator: ",")
         for s in scores {
             let fields = [CSV.escape(s.model), CSV.escape(s.prompt), "\(s.nImages)", "\(s.nPairs)",
                           "\(s.scs)", "\(s.pairSD)", "\(s.pairMin)", "\(s.pairMax)"]
-                + (dreamsim ? [s.dreamsim.map { "\($0)" } ?? ""] : []) + [tail]
+                + columns.map { s.metrics[$0].map { "\($0)" } ?? "" } + [tail]
             text += fields.joined(separator: ",") + "\n"
+        }
+        try atomicWrite(Data(text.utf8), to: path)
+    }
+
+    /// alignment.csv: `model,prompt,text,path,cosine,clipscore` per image (clipscore =
+    /// 100·cos), beside scores.csv when an alignment metric was asked for.
+    public static func writeAlignmentCSV(_ rows: [ImageAlignment], to path: String) throws {
+        var text = "model,prompt,text,path,cosine,clipscore\n"
+        for r in rows {
+            text += [r.model, r.prompt, r.text, r.path].map(CSV.escape).joined(separator: ",") + ",\(r.cosine),\(100 * r.cosine)\n"
         }
         try atomicWrite(Data(text.utf8), to: path)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SCSModels
 import SCSTensor
 import SCSImaging
 
@@ -13,6 +14,16 @@ public struct ExcludedGroup: Sendable, Equatable, Codable {
 }
 
 /// Everything `scs score` reports: per-group scores, per-model summaries, and what was left out.
+/// One image's alignment with the text of its group's prompt.
+public struct ImageAlignment: Sendable, Equatable {
+    public var model: String
+    public var prompt: String
+    /// The text that was embedded (the manifest's prompt, or the folder name).
+    public var text: String
+    public var path: String
+    public var cosine: Double
+}
+
 public struct ScoreResult: Sendable, Codable {
     public var scores: [GroupScore]
     public var models: [ModelSummary]
@@ -30,6 +41,11 @@ public struct ScoreResult: Sendable, Codable {
     public var kernels: String
     /// How images became pixels, name and version (the embedding cache keys it).
     public var preprocessing: String
+    /// With alignment metrics: each image's cosine with its prompt's text (not in scores.json;
+    /// `OutputFiles.writeAlignmentCSV` writes them).
+    public var alignments: [ImageAlignment] = []
+    /// Groups whose prompt text is a folder name holding `_` (see `Dataset.promptTexts`).
+    public var textsFromFolders: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case scores, models, excluded, skipped, ignoredFiles = "ignored_files", embedded, fromCache = "from_cache", backbone,
@@ -43,16 +59,48 @@ public struct ScoreResult: Sendable, Codable {
 }
 
 public enum ScoreRun {
-    /// Embeds a dataset (through the cache) and scores every (model, prompt) group.
-    public static func run(dataset: Dataset, embedder: Embedder, skipUnreadable: Bool,
-                           progress: ((WorkProgress) -> Void)? = nil) throws -> ScoreResult {
+    /// Embeds a dataset (through the cache) and scores every (model, prompt) group with the SCS
+    /// and `metrics`; the alignment metrics embed each prompt's text with `text`. On a DreamSim
+    /// backbone the DreamSim distance is always added.
+    public static func run(dataset: Dataset, embedder: Embedder, skipUnreadable: Bool, metrics: [Metric] = [.scs],
+                           text: (any TextEncoder)? = nil, progress: ((WorkProgress) -> Void)? = nil) throws -> ScoreResult {
+        if metrics.contains(.dreamsim), embedder.kind != .dreamsim {
+            throw MetricError("metric dreamsim needs a DreamSim backbone (--model dreamsim:ensemble or another variant)")
+        }
+        let aligned = metrics.filter(\.needsText)
+        if let first = aligned.first, text == nil {
+            throw MetricError("metric \(first.rawValue) needs the model's text tower: a CLIP or SigLIP folder with config.json's text_config and the tokenizer files")
+        }
         let outcome = try embedder.embed(paths: dataset.items.map(\.path), skipUnreadable: skipUnreadable, progress: progress)
+        let (texts, fromFolders) = dataset.promptTexts()
+        var textEmbeddings: [String: [Float]] = [:]
+        if let text, !aligned.isEmpty {
+            let unique = Array(Set(texts)).sorted()
+            let flat = text.embed(texts: unique), e = text.embeddingWidth
+            for (i, t) in unique.enumerated() { textEmbeddings[t] = Array(flat[(i * e)..<((i + 1) * e)]) }
+        }
         var scores: [GroupScore] = []
         var excluded: [ExcludedGroup] = []
-        for group in dataset.groups {
-            let embeddings = group.indices.compactMap { outcome.embeddings[$0] }
+        var alignments: [ImageAlignment] = []
+        for (group, promptText) in zip(dataset.groups, texts) {
+            let present = group.indices.filter { outcome.embeddings[$0] != nil }
+            let embeddings = present.map { outcome.embeddings[$0]! }
             if var score = ConsistencyScore.score(model: group.model, prompt: group.prompt, embeddings: embeddings) {
-                if embedder.kind == .dreamsim { score.dreamsim = ConsistencyScore.meanPairDistance(embeddings) }
+                if embedder.kind == .dreamsim || metrics.contains(.dreamsim) { score.metrics[.dreamsim] = ConsistencyScore.meanPairDistance(embeddings) }
+                if metrics.contains(.vendi) || metrics.contains(.vendiInf) {
+                    let v = Vendi.scores(embeddings)
+                    if metrics.contains(.vendi) { score.metrics[.vendi] = v.q1 }
+                    if metrics.contains(.vendiInf) { score.metrics[.vendiInf] = v.qInf }
+                }
+                if let t = textEmbeddings[promptText] {
+                    let alignment = Alignment(text: t, images: embeddings)
+                    let values: [Metric: Double] = [.clipscore: alignment.clipscore, .clipscoreMax: alignment.clipscoreMax,
+                                                     .clipscoreHessel: alignment.clipscoreHessel]
+                    for m in aligned { score.metrics[m] = values[m] }
+                    alignments += zip(present, alignment.cosines).map {
+                        ImageAlignment(model: group.model, prompt: group.prompt, text: promptText, path: dataset.items[$0.0].path, cosine: $0.1)
+                    }
+                }
                 scores.append(score)
             } else {
                 excluded.append(ExcludedGroup(model: group.model, prompt: group.prompt, nImages: embeddings.count,
@@ -68,6 +116,7 @@ public enum ScoreRun {
                            skipped: outcome.skipped.map(\.description).sorted(), ignoredFiles: dataset.ignored.count,
                            embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
                            backbone: embedder.kind?.rawValue ?? "", modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
-                           kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing.versionedName)
+                           kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing.versionedName,
+                           alignments: alignments, textsFromFolders: aligned.isEmpty ? [] : fromFolders)
     }
 }

@@ -109,10 +109,11 @@ public enum ShardMerge {
             throw ShardError.merge("\(path): cannot read as UTF-8 text")
         }
         let rows = try CSV.parse(text, path: path)
-        let header = rows.first?.joined(separator: ",")
-        let dreamsim = header == OutputFiles.fullScoresHeader(dreamsim: true)
-        guard header == OutputFiles.fullScoresHeader || dreamsim else {
-            throw ShardError.merge("\(path):1: header is not \(OutputFiles.fullScoresHeader)")
+        let fixed = OutputFiles.scoresHeader.split(separator: ",").count
+        let names = rows.first ?? []
+        let metrics = names.count > fixed ? names[fixed...].prefix { $0 != ScoreProvenance.columns[0] }.compactMap(Metric.init) : []
+        guard names.joined(separator: ",") == OutputFiles.fullScoresHeader(metrics: metrics) else {
+            throw ShardError.merge("\(path):1: header is not \(OutputFiles.fullScoresHeader) with metric columns before the provenance")
         }
         let width = rows[0].count
         var scores: [GroupScore] = []
@@ -130,7 +131,7 @@ public enum ShardMerge {
             scores.append(GroupScore(model: row[0], prompt: row[1], nImages: try int(2, "n_images"), nPairs: try int(3, "n_pairs"),
                                      scs: try real(4, "scs"), pairSD: try real(5, "pair_sd"),
                                      pairMin: try real(6, "pair_min"), pairMax: try real(7, "pair_max"),
-                                     dreamsim: dreamsim ? try real(8, "dreamsim") : nil))
+                                     metrics: Dictionary(uniqueKeysWithValues: try metrics.enumerated().map { ($1, try real(fixed + $0, $1.rawValue)) })))
         }
         return scores
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SCSModels
 import SCSScoring
 
 struct Score: AsyncParsableCommand {
@@ -18,8 +19,22 @@ struct Score: AsyncParsableCommand {
         it); `scs merge` joins the shards' scores into the unsharded scores.csv, byte \
         for byte. --shard auto takes K/N from a Slurm job array (SLURM_ARRAY_TASK_ID, \
         SLURM_ARRAY_TASK_COUNT, or --shards N) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards N).
+
+        Metrics (--metrics, comma-separated; one column each after pair_max, per (model, prompt) group):
+        """ + Metric.allCases.map { "\n  \($0.rawValue): \($0.definition)" }.joined() + """
+
+
+        The alignment metrics (clipscore*) embed the prompt's text with the model's text tower and \
+        also write <out>.alignment.csv (model, prompt, text, path, cosine, clipscore per image). The \
+        text is the manifest's prompt (--manifest, or the manifest.jsonl scs generate leaves beside \
+        the model folders); otherwise the folder name, in which `_` may stand for a character a \
+        folder cannot hold (scs says which groups).
         """
     )
+
+    @Option(help: ArgumentHelp("Measures to add to scores.csv, comma-separated (scs is always written): scs, vendi, vendi_inf, clipscore, clipscore_max, clipscore_hessel, dreamsim.",
+                               valueName: "list"))
+    var metrics: String = "scs"
 
     @Argument(help: "The dataset folder (omit with --manifest).")
     var dataset: String?
@@ -56,6 +71,7 @@ struct Score: AsyncParsableCommand {
         if (dataset == nil) == (manifest == nil) { throw ValidationError("give a dataset folder or --manifest FILE, not both") }
         if shards != nil && shard != "auto" { throw ValidationError("--shards N goes with --shard auto") }
         if let shard, shard != "auto" { _ = try ShardSpec.parse(shard) }
+        do { _ = try Metric.parseList(metrics) } catch { throw ValidationError("--metrics: \(error)") }
     }
 
     func run() async throws {
@@ -84,15 +100,27 @@ struct Score: AsyncParsableCommand {
                     .appendingPathComponent("embeddings.shard-\(p.spec.index)-of-\(p.spec.count).sqlite")
                 return try EmbeddingCache(path: beside.path)
             } ?? cacheOptions.open()
-            let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: cache)
+            let modelURL = try await modelOptions.resolve(progress: progress)
+            let embedder = try Embedder(modelDirectory: modelURL, cache: cache)
             modelOptions.configure(embedder)
-            let result = try ScoreRun.run(dataset: data, embedder: embedder, skipUnreadable: skipUnreadable) { p in
+            let chosen = try Metric.parseList(metrics)
+            let text = try chosen.contains(where: \.needsText) ? TextEncoders.load(modelURL, kind: embedder.kind ?? .clip) : nil
+            let result = try ScoreRun.run(dataset: data, embedder: embedder, skipUnreadable: skipUnreadable, metrics: chosen, text: text) { p in
                 progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
             }
             progress.finishLine()
             try OutputFiles.writeScoresCSV(result.scores, provenance: result.provenance, to: out)
             try ScoresMeta(model: modelOptions.name, result: result, dataset: data, listing: listing, shard: part).write(forScores: out)
             if let json { try OutputFiles.writeJSON(result, to: json) }
+            if !result.alignments.isEmpty {
+                let path = (out.hasSuffix(".csv") ? String(out.dropLast(4)) : out) + ".alignment.csv"
+                try OutputFiles.writeAlignmentCSV(result.alignments, to: path)
+                if !quiet { note("wrote each image's alignment with its prompt to \(path)") }
+            }
+            if !result.textsFromFolders.isEmpty {
+                note("\(result.textsFromFolders.count) prompts were read from folder names with `_`, which may stand for a character a folder cannot hold "
+                     + "(e.g. \(result.textsFromFolders[0])); give --manifest with the exact prompts for exact alignment")
+            }
             report(result, out: out)
         } catch {
             progress.finishLine()

@@ -224,7 +224,7 @@ public enum TextCleaning {
         var out: Scalars = []
         for c in s {
             if isSpace(c) {
-                if out.last != " " || out.isEmpty { out.append(" ") }
+                if out.last != " " { out.append(" ") }
                 continue
             }
             out.append(c)
@@ -232,15 +232,19 @@ public enum TextCleaning {
         return out
     }
 
-    /// `str.lower()`: each character's full lower-case mapping, and a capital sigma that ends a
-    /// word (a cased letter before it, none after, case-ignorable characters skipped) becomes "ς".
+    /// `str.lower()`: each character's full lower-case mapping as Python's Unicode tables have it
+    /// (`UnicodeTables`), and a capital sigma that ends a word (a cased letter before it, none
+    /// after, case-ignorable characters skipped) becomes "ς".
     static func pythonLower(_ s: Scalars) -> Scalars {
         var out: Scalars = []
+        let lower = UnicodeTables.openAI.lower
         for (i, c) in s.enumerated() {
             if c == "\u{03A3}" {
                 out.append(isFinalSigma(s, i) ? "\u{03C2}" : "\u{03C3}")
+            } else if let mapped = lower[c] {
+                out += mapped.unicodeScalars
             } else {
-                out += c.properties.lowercaseMapping.unicodeScalars
+                out.append(c)
             }
         }
         return out

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The per-prompt measures `scs score --metrics` can add to scores.csv, one column each, in this
+/// order after the SCS columns. Each definition is the one its reference implements.
+public enum Metric: String, CaseIterable, Sendable, Codable {
+    /// The paper's score (always written): mean over pairs i < j of max(100·cos(e_i, e_j), 0).
+    case scs
+    /// Vendi Score, q = 1 (Friedman & Dieng 2023): exp of the Shannon entropy of the eigenvalues
+    /// of K/n, K_ij = cos(e_i, e_j); the effective number of distinct images, 1 to n.
+    case vendi
+    /// Vendi Score, q = ∞: 1 / (largest eigenvalue of K/n).
+    case vendiInf = "vendi_inf"
+    /// torchmetrics' CLIPScore: max(mean over the images of 100·cos(text, image), 0).
+    case clipscore
+    /// The best-aligned image: max over the images of 100·cos(text, image), floored at 0.
+    case clipscoreMax = "clipscore_max"
+    /// CLIPScore as Hessel et al. (2021) define it: the mean over the images of 2.5·max(cos, 0).
+    case clipscoreHessel = "clipscore_hessel"
+    /// DreamSim backbone only: the mean over pairs of the DreamSim distance 1 − cos(e_i, e_j).
+    case dreamsim
+
+    /// Metrics that compare the images with the prompt's text (they need a text tower).
+    public var needsText: Bool { [.clipscore, .clipscoreMax, .clipscoreHessel].contains(self) }
+
+    /// One line for `--help` and the README.
+    public var definition: String {
+        switch self {
+        case .scs: return "mean over image pairs of max(100·cos, 0) (the paper's; always written)"
+        case .vendi: return "Vendi Score, q=1: exp(entropy of the eigenvalues of K/n), K = cosine similarity matrix (vendi-score's score_K)"
+        case .vendiInf: return "Vendi Score, q=∞: 1/(largest eigenvalue of K/n)"
+        case .clipscore: return "max(mean over images of 100·cos(text, image), 0) (torchmetrics' CLIPScore)"
+        case .clipscoreMax: return "max over images of 100·cos(text, image), floored at 0"
+        case .clipscoreHessel: return "mean over images of 2.5·max(cos(text, image), 0) (Hessel et al. 2021)"
+        case .dreamsim: return "mean over image pairs of the DreamSim distance 1 − cos (DreamSim backbones)"
+        }
+    }
+
+    /// Parses `--metrics`: comma-separated names, `scs` implied; an unknown name is an error
+    /// that lists the known ones.
+    public static func parseList(_ text: String) throws -> [Metric] {
+        var chosen: Set<Metric> = [.scs]
+        for raw in text.split(separator: ",") {
+            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let metric = Metric(rawValue: name) else {
+                throw MetricError("unknown metric \"\(name)\": choose from " + allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            chosen.insert(metric)
+        }
+        return allCases.filter(chosen.contains)
+    }
+}
+
+public struct MetricError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
