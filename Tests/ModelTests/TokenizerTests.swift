@@ -1,0 +1,130 @@
+import Foundation
+import SCSModels
+import TestSupport
+import XCTest
+
+/// CLIP's tokenizer against OpenAI's `clip.tokenize` and transformers' `CLIPTokenizer` on the
+/// committed corpus (Tests/Fixtures/text, scripts/oracle/make_text_fixtures.py): the paper's
+/// prompts, Unicode, emoji, very long, empty, control characters, HTML entities.
+final class TokenizerTests: XCTestCase {
+    static let folder = TestPaths.fixtures.appendingPathComponent("text")
+
+    struct Reference: Decodable {
+        var openai: [[Int]]
+        var transformers: [[Int]]
+        var transformersPadID: Int
+        enum CodingKeys: String, CodingKey { case openai, transformers, transformersPadID = "transformers_pad_id" }
+    }
+
+    static func corpus() throws -> (prompts: [String], reference: Reference) {
+        let prompts = try JSONDecoder().decode([String].self, from: Data(contentsOf: folder.appendingPathComponent("prompts.json")))
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: folder.appendingPathComponent("clip-tokens.json")))
+        return (prompts, reference)
+    }
+
+    /// The reference ids padded back to 77 (the fixture leaves the padding out).
+    static func padded(_ ids: [Int], _ pad: Int) -> [Int] { ids + Array(repeating: pad, count: max(0, 77 - ids.count)) }
+
+    func assertSame(_ tokenizer: CLIPTokenizer, _ prompts: [String], _ expected: [[Int]], pad: Int, _ name: String) {
+        var mismatches: [String] = []
+        for (prompt, ids) in zip(prompts, expected) {
+            let ours = tokenizer.tokenize(prompt)
+            if ours != Self.padded(ids, pad) { mismatches.append("\(prompt.debugDescription.prefix(120)): \(ours.prefix(12)) vs \(ids.prefix(12))") }
+        }
+        print("tokenizer \(name): \(prompts.count - mismatches.count) of \(prompts.count) prompts identical")
+        XCTAssertGreaterThanOrEqual(prompts.count, 1000, "the corpus must hold at least 1,000 prompts")
+        XCTAssertEqual(prompts.count, expected.count)
+        XCTAssert(mismatches.isEmpty, "\(name): \(mismatches.count) prompts differ:\n" + mismatches.prefix(15).joined(separator: "\n"))
+    }
+
+    func testOpenAIConventionMatchesClipTokenizeOnTheCorpus() throws {
+        let (prompts, reference) = try Self.corpus()
+        assertSame(try CLIPTokenizer.bundled(.openAI), prompts, reference.openai, pad: 0, "clip.tokenize")
+    }
+
+    func testTransformersConventionMatchesCLIPTokenizerOnTheCorpus() throws {
+        let (prompts, reference) = try Self.corpus()
+        let tokenizer = try CLIPTokenizer.load(folder: Self.folder.appendingPathComponent("tokenizer"))
+        XCTAssertEqual(tokenizer.padding, reference.transformersPadID)
+        assertSame(tokenizer, prompts, reference.transformers, pad: reference.transformersPadID, "CLIPTokenizer")
+    }
+
+    /// The folder's vocab.json and merges.txt and OpenAI's gzipped file are one vocabulary.
+    func testBothVocabularyFilesAgree() throws {
+        let bundled = try CLIPTokenizer.bundled(.transformers)
+        let folder = try CLIPTokenizer.load(folder: Self.folder.appendingPathComponent("tokenizer"))
+        XCTAssertEqual(bundled.vocabulary.count, 49408)
+        XCTAssertEqual(folder.vocabulary.count, 49408)
+        for text in ["a photo of a cat", "Ünïcödé façade — naïve", "🐱🐶 emoji", "1234567.89"] {
+            XCTAssertEqual(bundled.tokenize(text), folder.tokenize(text), text)
+        }
+    }
+
+    /// Where the two conventions part, each named: every one of these differs between them, and
+    /// the corpus test above pins each side to its reference.
+    func testTheConventionsDifferWhereTheReferencesDo() throws {
+        let openAI = try CLIPTokenizer.bundled(.openAI), hf = try CLIPTokenizer.bundled(.transformers)
+        let cases: [(String, String)] = [
+            ("fish &amp; chips", "HTML entities: decoded only by clip.tokenize (ftfy, then html.unescape twice)"),
+            ("ﬁne ﬂowers", "Latin ligatures: split by ftfy"),
+            ("ＦＵＬＬ ｗｉｄｔｈ", "full-width forms: narrowed by ftfy"),
+            ("“quoted” ‘words’", "curly quotes: straightened by ftfy"),
+            ("ΟΔΟΣ", "final sigma: str.lower() gives ς, transformers σ"),
+            ("a\u{1C}b", "U+001C: whitespace to Python, removed by ftfy; a symbol to transformers"),
+            ("\u{1B}[31mred\u{1B}[0m", "terminal escapes: removed by ftfy"),
+        ]
+        for (text, why) in cases { XCTAssertNotEqual(openAI.tokenize(text), hf.tokenize(text), why) }
+        XCTAssertEqual(openAI.tokenize("a cat").last, 0, "clip.tokenize pads with 0")
+        XCTAssertEqual(hf.tokenize("a cat").last, 49407, "transformers pads with the pad token, <|endoftext|>")
+        XCTAssertEqual(TextCleaning.openAI("  Fish &amp;amp; “Chips”\tﬁne  "), "fish & \"chips\" fine")
+    }
+
+    func testLongTextKeepsTheEndOfTextTokenLast() throws {
+        for tokenizer in [try CLIPTokenizer.bundled(.openAI), try CLIPTokenizer.bundled(.transformers)] {
+            let ids = tokenizer.tokenize(String(repeating: "a very long prompt ", count: 100))
+            XCTAssertEqual(ids.count, 77)
+            XCTAssertEqual(ids.first, 49406)
+            XCTAssertEqual(ids.last, 49407)
+            XCTAssertEqual(tokenizer.tokenize(""), [49406, 49407] + Array(repeating: tokenizer.padding, count: 75))
+        }
+    }
+
+    func testMissingTokenizerFilesNameTheFolder() {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("no-tokenizer-\(getpid())")
+        XCTAssertThrowsError(try CLIPTokenizer.load(folder: folder)) { error in
+            XCTAssert("\(error)".contains(folder.path) && "\(error)".contains("vocab.json"), "\(error)")
+        }
+    }
+}
+
+/// CLIP's text tower against transformers' `get_text_features`.
+final class CLIPTextParityTests: XCTestCase {
+    struct Expected: Decodable { var indices: [Int]; var shape: [Int] }
+
+    /// The committed tiny tower (vocabulary 49,408, width 8): every prompt kind of the corpus.
+    func testTinyTextTowerMatchesTransformers() throws {
+        let folder = TokenizerTests.folder.appendingPathComponent("tiny-clip")
+        let model = try CLIPTextModel(directory: folder)
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: folder.appendingPathComponent("text-expected.json")))
+        let reference = try NpyArray(contentsOf: folder.appendingPathComponent("text-expected.npy")).floats
+        let prompts = try TokenizerTests.corpus().prompts
+        let ours = model.embed(texts: expected.indices.map { prompts[$0] })
+        Parity(ours, reference, width: model.embeddingWidth).check("tiny CLIP text tower")
+        // Each text on its own: the same bits in any company.
+        XCTAssertEqual(model.embed(texts: [prompts[expected.indices[3]]]), Array(ours[(3 * model.embeddingWidth)..<(4 * model.embeddingWidth)]))
+    }
+
+    /// Full size (ViT-B/32's text tower, random weights), built by the oracle into .oracle-cache.
+    func testFullSizeTextTowerMatchesTransformers() throws {
+        let root = TestPaths.repoRoot.appendingPathComponent(".oracle-cache/text")
+        let folder = root.appendingPathComponent("clip-vit-b-32")
+        if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("text-expected.npy").path) {
+            try Parity.runOracle("text_full.py", [root.path])
+        }
+        let model = try CLIPTextModel(directory: folder)
+        let reference = try NpyArray(contentsOf: folder.appendingPathComponent("text-expected.npy"))
+        let prompts = try TokenizerTests.corpus().prompts
+        let ours = model.embed(texts: Array(prompts.prefix(reference.shape[0])))
+        Parity(ours, reference.floats, width: model.embeddingWidth).check("CLIP ViT-B/32 text tower, \(reference.shape[0]) prompts")
+    }
+}
