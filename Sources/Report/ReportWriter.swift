@@ -58,6 +58,7 @@ public enum ReportWriter {
             throw ReportError("dataset \(request.dataset): \(e)")
         }
         let rows = try ScoreRows.read(request.scores)
+        let alignment = try AlignmentRows.read(forScores: request.scores) ?? [:]
         var groupItems: [String: [ImageItem]] = [:]
         for g in dataset.groups { groupItems[key(g.model, g.prompt)] = g.indices.map { dataset.items[$0] } }
         var missing: [String] = [], countMismatch: [String] = []
@@ -108,7 +109,8 @@ public enum ReportWriter {
                 let thumbs = items.indices.map { String(format: "thumbs/%04d/%d-%d.jpg", pi + 1, mi + 1, $0 + 1) }
                 thumbJobs += zip(items, thumbs).map { ($0.path, $1) }
                 groups[model] = GroupView(model: model, prompt: prompt, score: row.scs, items: items, thumbnails: thumbs,
-                                          originals: items.map { relativePath(from: promptsDir, to: $0.path) }, matrix: matrix)
+                                          originals: items.map { relativePath(from: promptsDir, to: $0.path) }, matrix: matrix,
+                                          metrics: row.metrics, alignment: items.map { alignment[$0.path] })
             }
             views.append(PromptView(prompt: prompt, page: String(format: "prompts/%04d.html", pi + 1), groups: groups))
         }
@@ -136,6 +138,8 @@ public enum ReportWriter {
             }
 
             let scoresByModel = Dictionary(grouping: rows, by: \.model)
+            let pageOf = Dictionary(uniqueKeysWithValues: views.map { ($0.prompt, $0.page) })
+            let link = { (prompt: String) in pageOf[prompt].map { "../" + $0 } }
             var shown: [(ComparisonInput, figure2: String?, paired: String?)] = []
             var figure2Rows: [String] = []
             var difference: ComparisonInput?
@@ -153,9 +157,8 @@ public enum ReportWriter {
                 let a = pairs.map(\.a.scs), b = pairs.map(\.b.scs)
                 let row = Plots.figure2(labelA: c.labelA, labelB: c.labelB, a: a, b: b, title: "\(c.labelA) vs \(c.labelB): per-prompt SCS")
                 figure2Rows.append(row)
-                let pageOf = Dictionary(uniqueKeysWithValues: views.map { ($0.prompt, $0.page) })
                 let paired = Plots.paired(labelA: c.labelA, labelB: c.labelB, prompts: pairs.map(\.a.prompt), a: a, b: b,
-                                          href: { pageOf[$0].map { "../" + $0 } }, title: "\(c.labelA) against \(c.labelB), prompt by prompt")
+                                          href: link, title: "\(c.labelA) against \(c.labelB), prompt by prompt")
                 shown.append((c, try figure("figure2-\(i).svg", row), try figure("paired-\(i).svg", paired)))
                 if difference == nil { difference = c }
             }
@@ -164,6 +167,24 @@ public enum ReportWriter {
             if modelOrder.count > 2 {
                 allModels = try figure("all-models.svg", Plots.allModels(modelOrder.map { m in (m, (scoresByModel[m] ?? []).map(\.scs)) },
                                                                            title: "Per-prompt SCS of every model"))
+            }
+
+            // Beyond consistency: per model, SCS against alignment and the Vendi Score beside the SCS.
+            var metricFigures: [MetricFigure] = []
+            for (i, m) in modelOrder.enumerated() {
+                let mine = scoresByModel[m] ?? []
+                let aligned = mine.filter { $0.metrics["clipscore"] != nil }
+                if aligned.count >= 2 {
+                    let svg = Plots.consistencyVsAlignment(model: m, prompts: aligned.map(\.prompt), scs: aligned.map(\.scs),
+                                                           clipscore: aligned.map { $0.metrics["clipscore"]! }, href: link)
+                    metricFigures.append(MetricFigure(model: m, kind: .alignment, path: try figure("alignment-\(i + 1).svg", svg)))
+                }
+                let diverse = mine.filter { $0.metrics["vendi"] != nil }
+                if diverse.count >= 2 {
+                    let svg = Plots.vendiBesideSCS(model: m, prompts: diverse.map(\.prompt), scs: diverse.map(\.scs),
+                                                   vendi: diverse.map { $0.metrics["vendi"]! }, href: link)
+                    metricFigures.append(MetricFigure(model: m, kind: .vendi, path: try figure("vendi-\(i + 1).svg", svg)))
+                }
             }
 
             let summaries = modelOrder.map { m in ModelSummary(model: m, scores: (scoresByModel[m] ?? []).map(\.scs)) }
@@ -178,7 +199,7 @@ public enum ReportWriter {
             let name = URL(fileURLWithPath: request.dataset).standardizedFileURL.lastPathComponent
             try write(Pages.index(datasetName: name, models: summaries, comparisons: shown,
                                   overall: files.compactMap { f in f.overallVerdict.map { ($0, f.friedmanP) } },
-                                  allModelsFigure: allModels, prompts: views, modelOrder: modelOrder, difference: difference, notes: notes),
+                                  allModelsFigure: allModels, metricFigures: metricFigures, prompts: views, modelOrder: modelOrder, difference: difference, notes: notes),
                       to: temp.appendingPathComponent("index.html"))
             for (i, v) in views.enumerated() {
                 try write(Pages.prompt(v, modelOrder: modelOrder, previous: i > 0 ? views[i - 1] : nil, next: i + 1 < views.count ? views[i + 1] : nil),

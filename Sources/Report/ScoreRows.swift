@@ -8,6 +8,8 @@ public struct ScoreRow: Sendable, Equatable {
     public let prompt: String
     public let nImages: Int?
     public let scs: Double
+    /// The other metric columns the file has (`scs score --metrics`), by name; empty cells left out.
+    public var metrics: [String: Double] = [:]
 }
 
 public enum ScoreRows {
@@ -29,6 +31,7 @@ public enum ScoreRows {
         }
         let model = try column("model"), prompt = try column("prompt"), scs = try column("scs")
         let nImages = header.firstIndex(of: "n_images")
+        let metricColumns = header.enumerated().filter { Metric(rawValue: $0.element) != nil && $0.element != "scs" }
         var out: [ScoreRow] = [], seen: Set<String> = []
         for (i, row) in rows.enumerated().dropFirst() {
             guard row.count == header.count else {
@@ -40,9 +43,40 @@ public enum ScoreRows {
             guard seen.insert(row[model] + "\u{0}" + row[prompt]).inserted else {
                 throw ReportError("\(path): row \(i + 1): \(row[model]) / \(row[prompt]) is scored twice")
             }
-            out.append(ScoreRow(model: row[model], prompt: row[prompt], nImages: nImages.flatMap { Int(row[$0]) }, scs: value))
+            var scored = ScoreRow(model: row[model], prompt: row[prompt], nImages: nImages.flatMap { Int(row[$0]) }, scs: value)
+            for (i, name) in metricColumns {
+                guard !row[i].isEmpty else { continue }
+                guard let v = Double(row[i]), v.isFinite else { throw ReportError("\(path): row \(i + 1): \(name) is not a finite number: \"\(row[i])\"") }
+                scored.metrics[name] = v
+            }
+            out.append(scored)
         }
         guard !out.isEmpty else { throw ReportError("\(path): no scores, only a header") }
+        return out
+    }
+}
+
+/// `<scores>.alignment.csv` (written by `scs score` with an alignment metric): each image's
+/// cosine with its prompt's text, by image path.
+public enum AlignmentRows {
+    /// The file beside `scores` (`scores.csv` → `scores.alignment.csv`).
+    public static func path(forScores scores: String) -> String {
+        (scores.hasSuffix(".csv") ? String(scores.dropLast(4)) : scores) + ".alignment.csv"
+    }
+
+    /// path → cosine, or nil when there is no such file; a malformed file is an error naming the row.
+    public static func read(forScores scores: String) throws -> [String: Double]? {
+        let path = path(forScores: scores)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let rows = try CSV.parse(String(decoding: data, as: UTF8.self), path: path).filter { !($0.count == 1 && $0[0].isEmpty) }
+        guard let header = rows.first, let p = header.firstIndex(of: "path"), let c = header.firstIndex(of: "cosine") else {
+            throw ReportError("\(path): expected the columns path and cosine")
+        }
+        var out: [String: Double] = [:]
+        for (i, row) in rows.enumerated().dropFirst() {
+            guard row.count == header.count, let v = Double(row[c]) else { throw ReportError("\(path): row \(i + 1) is malformed") }
+            out[row[p]] = v
+        }
         return out
     }
 }

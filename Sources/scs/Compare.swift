@@ -20,6 +20,10 @@ struct Compare: ParsableCommand {
                                  + "are compared as one table, and only when the same backbone scored them all.", valueName: "scores.csv"))
     var scores: [String]
 
+    @Option(help: ArgumentHelp("The column to compare: scs (default), or any metric scs score wrote (vendi, vendi_inf, clipscore, clipscore_max, clipscore_hessel, dreamsim).",
+                               valueName: "name"))
+    var metric: String = "scs"
+
     @Option(help: "Side A: a model in the scores.")
     var a: String?
 
@@ -68,7 +72,8 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let table = try CompareInput.scores(at: scores)
+        let table = try CompareInput.scores(at: scores, column: metric)
+        if metric != "scs" { print("metric: \(metric)") }
         let document: JSONValue
         if let a, let b {
             document = try compareTwo(table, a, b)
@@ -106,11 +111,12 @@ struct Compare: ParsableCommand {
         guard !pairing.pairs.isEmpty else { throw ComparisonError("no prompt pairs \(nameA) with \(nameB): nothing to compare") }
         let comparison = PairedComparison(a: nameA, b: nameB, x: pairing.pairs.map(\.scoreA), y: pairing.pairs.map(\.scoreB),
                                           resamples: bootstrap, seed: seed)
-        CompareReport.two(comparison)
+        CompareReport.two(comparison, metric: metric)
         var document = comparison.json(pairing: pairing.json)
         if case .object(var fields) = document {
             fields.insert(("model_a", .string(a)), at: 2)
             fields.insert(("model_b", .string(b)), at: 3)
+            fields.insert(("metric", .string(metric)), at: 4)
             document = .object(fields)
         }
         return document
@@ -124,7 +130,9 @@ struct Compare: ParsableCommand {
         guard Set(chosen).count == chosen.count else { throw ComparisonError("--models names a model twice") }
         let multi = MultiComparison(table: table, models: chosen, resamples: bootstrap, seed: seed)
         CompareReport.many(multi)
-        return multi.json
+        guard case .object(var fields) = multi.json else { return multi.json }
+        fields.insert(("metric", .string(metric)), at: 0)
+        return .object(fields)
     }
 
     /// "SDXL (prompts_monet_lora)": the model and the list's file name.

@@ -5,18 +5,18 @@ import SCSStats
 /// Reading what `scs compare` compares: scores.csv (the core's format, RFC 4180, read with
 /// SCSScoring's `CSV.parse`), prompt lists, and two-column pairs files.
 enum CompareInput {
-    /// The (model, prompt, scs) of every row of one or more scores.csv files, as one table.
+    /// The (model, prompt, `column`) of every row of one or more scores.csv files, as one table.
     /// Columns are found by header name, so extra or reordered columns are fine; a row with the
     /// wrong number of fields, a score that is not a finite number, or a group given twice is an
     /// error naming the row. Scores from different backbones (kind, fingerprint, precision or
     /// preprocessing, from the rows' provenance columns or else the sidecar) are refused: their
     /// numbers are not on one scale.
-    static func scores(at paths: [String]) throws -> ScoreTable {
+    static func scores(at paths: [String], column: String = "scs") throws -> ScoreTable {
         var all: [PromptScore] = [], sources: [String] = []
         var known: (path: String, provenance: ScoreProvenance)?
         var unknown: [String] = []
         for path in paths {
-            let file = try scores(at: path)
+            let file = try scores(at: path, column: column)
             all += file.rows
             sources += file.rows.indices.map { "\(path): row \($0 + 2)" }
             guard let provenance = file.provenance else { unknown.append(path); continue }
@@ -34,7 +34,7 @@ enum CompareInput {
     }
 
     /// One scores.csv: its rows and, when it records it, the backbone that made them.
-    static func scores(at path: String) throws -> (rows: [PromptScore], provenance: ScoreProvenance?) {
+    static func scores(at path: String, column metric: String = "scs") throws -> (rows: [PromptScore], provenance: ScoreProvenance?) {
         let rows = try CSV.parse(try read(path, what: "scores file"), path: path)
             .filter { !($0.count == 1 && $0[0].trimmingCharacters(in: .whitespaces).isEmpty) }
         guard let header = rows.first else { throw ComparisonError("\(path): empty file, expected a header \(OutputFiles.scoresHeader)") }
@@ -45,7 +45,11 @@ enum CompareInput {
             }
             return i
         }
-        let model = try column("model"), prompt = try column("prompt"), scs = try column("scs")
+        let model = try column("model"), prompt = try column("prompt")
+        guard let scs = names.firstIndex(of: metric) else {
+            let known = Metric(rawValue: metric) != nil
+            throw ComparisonError("\(path): no \"\(metric)\" column" + (known ? " (score with --metrics \(metric) to add it)" : " in the header"))
+        }
         var scores: [PromptScore] = []
         for (i, row) in rows.enumerated().dropFirst() {
             guard row.count == header.count else {
@@ -53,7 +57,7 @@ enum CompareInput {
             }
             let text = row[scs].trimmingCharacters(in: .whitespaces)
             guard let value = Double(text), value.isFinite else {
-                throw ComparisonError("\(path): row \(i + 1): scs is not a finite number: \"\(text)\"")
+                throw ComparisonError("\(path): row \(i + 1): \(metric) is not a finite number: \"\(text)\"")
             }
             scores.append(PromptScore(model: row[model], prompt: row[prompt], score: value))
         }
