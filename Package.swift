@@ -94,8 +94,9 @@ let package = Package(
         .target(
             name: "SCSAnnotate",
             dependencies: [
-                // SCSScoring for Dataset and CSV; SCSImaging for decoding and JPEG thumbnails.
-                "SCSScoring", "SCSImaging",
+                // SCSScoring for Dataset and CSV; SCSImaging for decoding and JPEG thumbnails;
+                // SCSStats for the bootstrap's generator and percentiles.
+                "SCSScoring", "SCSImaging", "SCSStats",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -68,21 +68,21 @@ public struct AgreementReport: Encodable, Sendable {
 
 public enum Agreement {
     /// Reads `model,prompt,...,scs,...` rows (scores.csv from `scs score`) into
-    /// [model: [prompt: scs]].
-    public static func readScores(_ path: String) throws -> [String: [String: Double]] {
+    /// [model: [prompt: value]], the value from `column` (scs, or another metric's column).
+    public static func readScores(_ path: String, column: String = "scs") throws -> [String: [String: Double]] {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw AnnotateError.badScores(path: path, line: 0, reason: "cannot read the file")
         }
         let rows = try CSV.parse(text, path: path)
         guard let header = rows.first else { throw AnnotateError.badScores(path: path, line: 1, reason: "empty file") }
-        guard let m = header.firstIndex(of: "model"), let p = header.firstIndex(of: "prompt"), let s = header.firstIndex(of: "scs") else {
-            throw AnnotateError.badScores(path: path, line: 1, reason: "needs columns model, prompt and scs")
+        guard let m = header.firstIndex(of: "model"), let p = header.firstIndex(of: "prompt"), let s = header.firstIndex(of: column) else {
+            throw AnnotateError.badScores(path: path, line: 1, reason: "needs columns model, prompt and \(column)")
         }
         var scores: [String: [String: Double]] = [:]
         for (i, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
             guard row.count > max(m, p, s), let value = Double(row[s]), value.isFinite else {
-                throw AnnotateError.badScores(path: path, line: i + 2, reason: "missing or non-numeric scs")
+                throw AnnotateError.badScores(path: path, line: i + 2, reason: "missing or non-numeric \(column)")
             }
             scores[row[m], default: [:]][row[p]] = value
         }
@@ -91,14 +91,19 @@ public enum Agreement {
 
     /// The whole analysis. `minAnswers`: decisive (non-"can't tell") answers a prompt needs
     /// before its majority counts.
-    public static func analyse(study: Study, scores: [String: [String: Double]], minAnswers: Int = 1) throws -> AgreementReport {
+    /// `higherIsConsistent`: false for measures where the lower value marks the more consistent
+    /// set (the Vendi Score, the DreamSim distance); `higherScore` is then the model that measure
+    /// calls more consistent.
+    public static func analyse(study: Study, scores: [String: [String: Double]], minAnswers: Int = 1,
+                               higherIsConsistent: Bool = true) throws -> AgreementReport {
         let config = try study.config()
         return analyse(answers: try study.answers(), prompts: try study.prompts().map(\.text), config: config,
-                       annotators: try study.annotators().map(\.name), scores: scores, minAnswers: minAnswers)
+                       annotators: try study.annotators().map(\.name), scores: scores, minAnswers: minAnswers,
+                       higherIsConsistent: higherIsConsistent)
     }
 
     public static func analyse(answers: [AnswerRecord], prompts: [String], config: StudyConfig, annotators: [String],
-                               scores: [String: [String: Double]], minAnswers: Int = 1) -> AgreementReport {
+                               scores: [String: [String: Double]], minAnswers: Int = 1, higherIsConsistent: Bool = true) -> AgreementReport {
         let a = config.modelA, b = config.modelB
         let byPrompt = Dictionary(grouping: answers, by: \.prompt)
         var results: [AgreementReport.PromptResult] = []
@@ -111,7 +116,7 @@ public enum Agreement {
             if let human { majority[prompt] = human }
             let sa = scores[a]?[prompt], sb = scores[b]?[prompt]
             var higher: String?
-            if let sa, let sb, sa != sb { higher = sa > sb ? a : b }
+            if let sa, let sb, sa != sb { higher = (sa > sb) == higherIsConsistent ? a : b }
             let agrees: Bool? = human != nil && higher != nil ? human == higher : nil
             results.append(.init(prompt: prompt, votesA: va, votesB: vb, cantTell: given.count - va - vb, status: status,
                                  humanMajority: human, scoreA: sa, scoreB: sb, higherScore: higher, agrees: agrees))

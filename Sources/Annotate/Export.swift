@@ -25,9 +25,58 @@ public enum Export {
         return String(format: "%.3f", b.timeIntervalSince(a))
     }
 
-    public static func write(study: Study, to path: String) throws -> Int {
+    public enum Format: String, Sendable, CaseIterable {
+        /// Every answer, one CSV row each (`header`).
+        case csv
+        /// Two-alternative forced choice records, JSON Lines: one judgement per line.
+        case twoAFC = "2afc"
+    }
+
+    public static func write(study: Study, to path: String, format: Format = .csv) throws -> Int {
         let answers = try study.answers()
-        try OutputFiles.atomicWrite(Data(csv(answers).utf8), to: path)
+        let text = format == .csv ? csv(answers) : try twoAFC(answers, study: study)
+        try OutputFiles.atomicWrite(Data(text.utf8), to: path)
         return answers.count
+    }
+
+    /// One JSON object per judgement, as two-alternative forced-choice data sets (BAPPS,
+    /// NIGHTS) are laid out, so a study can train or check a metric: `prompt`, `annotator`,
+    /// `model_a`/`model_b` and the files of each set (`files_a`, `files_b`, as registered),
+    /// `choice` ("a", "b" or "cant_tell"), `chosen_model` (null for can't tell), which model was
+    /// shown on the left, and when.
+    public static func twoAFC(_ answers: [AnswerRecord], study: Study) throws -> String {
+        let config = try study.config()
+        var files: [String: [String: [String]]] = [:]
+        for prompt in try study.prompts() {
+            for image in try study.images(promptID: prompt.id) { files[prompt.text, default: [:]][image.model, default: []].append(image.path) }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        struct Record: Encodable {
+            var prompt, annotator, model_a, model_b: String
+            var files_a, files_b: [String]
+            var choice: String
+            var chosen_model: String?
+            var left_model, answered_at: String
+            func encode(to encoder: any Encoder) throws {
+                // chosen_model is written as null rather than left out.
+                enum K: String, CodingKey { case prompt, annotator, model_a, model_b, files_a, files_b, choice, chosen_model, left_model, answered_at }
+                var c = encoder.container(keyedBy: K.self)
+                try c.encode(prompt, forKey: .prompt); try c.encode(annotator, forKey: .annotator)
+                try c.encode(model_a, forKey: .model_a); try c.encode(model_b, forKey: .model_b)
+                try c.encode(files_a, forKey: .files_a); try c.encode(files_b, forKey: .files_b)
+                try c.encode(choice, forKey: .choice); try c.encode(chosen_model, forKey: .chosen_model)
+                try c.encode(left_model, forKey: .left_model); try c.encode(answered_at, forKey: .answered_at)
+            }
+        }
+        var lines: [String] = []
+        for a in answers {
+            let choice = a.chosenModel == nil ? "cant_tell" : a.chosenModel == config.modelA ? "a" : "b"
+            let record = Record(prompt: a.prompt, annotator: a.annotator, model_a: config.modelA, model_b: config.modelB,
+                                files_a: files[a.prompt]?[config.modelA] ?? [], files_b: files[a.prompt]?[config.modelB] ?? [],
+                                choice: choice, chosen_model: a.chosenModel, left_model: a.leftModel, answered_at: a.answeredAt)
+            lines.append(String(decoding: try encoder.encode(record), as: UTF8.self))
+        }
+        return lines.map { $0 + "\n" }.joined()
     }
 }
