@@ -76,7 +76,7 @@ def unicode_tables():
             if c != l and regex.fullmatch(regex.escape(l), c, regex.IGNORECASE):
                 folds[str(cp)] = l
 
-    folder = ROOT / "Tests/Fixtures/text/tokenizer"
+    folder = ROOT / "Tests/Fixtures/text/tiny-clip"
     split = CLIPTokenizer.from_pretrained(folder).backend_tokenizer.pre_tokenizer
     def pieces(text):
         return [p for p, _ in split.pre_tokenize_str(text)]

@@ -25,16 +25,26 @@ final class TokenizerTests: XCTestCase {
     /// The reference ids padded back to 77 (the fixture leaves the padding out).
     static func padded(_ ids: [Int], _ pad: Int) -> [Int] { ids + Array(repeating: pad, count: max(0, 77 - ids.count)) }
 
-    func assertSame(_ tokenizer: CLIPTokenizer, _ prompts: [String], _ expected: [[Int]], pad: Int, _ name: String) {
+    func assertSame(_ tokenizer: CLIPTokenizer, _ prompts: [String], _ expected: [[Int]], pad: Int, _ name: String, minimum: Int = 1000) {
         var mismatches: [String] = []
         for (prompt, ids) in zip(prompts, expected) {
             let ours = tokenizer.tokenize(prompt)
             if ours != Self.padded(ids, pad) { mismatches.append("\(prompt.debugDescription.prefix(120)): \(ours.prefix(12)) vs \(ids.prefix(12))") }
         }
         print("tokenizer \(name): \(prompts.count - mismatches.count) of \(prompts.count) prompts identical")
-        XCTAssertGreaterThanOrEqual(prompts.count, 1000, "the corpus must hold at least 1,000 prompts")
+        XCTAssertGreaterThanOrEqual(prompts.count, minimum, "the corpus must hold at least \(minimum) prompts")
         XCTAssertEqual(prompts.count, expected.count)
         XCTAssert(mismatches.isEmpty, "\(name): \(mismatches.count) prompts differ:\n" + mismatches.prefix(15).joined(separator: "\n"))
+    }
+
+    /// The text clip.tokenize hands to its split pattern (`whitespace_clean(basic_clean(p)).lower()`),
+    /// character for character: the cleaning on its own, before any token is made.
+    func testOpenAICleaningMatchesOnTheCorpus() throws {
+        let prompts = try Self.corpus().prompts
+        let cleaned = try JSONDecoder().decode([String].self, from: Data(contentsOf: Self.folder.appendingPathComponent("openai-cleaned.json")))
+        XCTAssertEqual(cleaned.count, prompts.count)
+        let differ = zip(prompts, cleaned).filter { !TextCleaning.openAI($0).unicodeScalars.elementsEqual($1.unicodeScalars) }
+        XCTAssert(differ.isEmpty, "\(differ.count) cleanings differ, e.g. \(differ.prefix(3).map { "\($0.0.debugDescription) → \($0.1.debugDescription)" })")
     }
 
     func testOpenAIConventionMatchesClipTokenizeOnTheCorpus() throws {
@@ -44,15 +54,40 @@ final class TokenizerTests: XCTestCase {
 
     func testTransformersConventionMatchesCLIPTokenizerOnTheCorpus() throws {
         let (prompts, reference) = try Self.corpus()
-        let tokenizer = try CLIPTokenizer.load(folder: Self.folder.appendingPathComponent("tokenizer"))
+        let tokenizer = try CLIPTokenizer.load(folder: Self.folder.appendingPathComponent("tiny-clip"))
         XCTAssertEqual(tokenizer.padding, reference.transformersPadID)
         assertSame(tokenizer, prompts, reference.transformers, pad: reference.transformersPadID, "CLIPTokenizer")
+    }
+
+    /// Code points newer than Unicode 14, where the references' own Unicode tables disagree (Python
+    /// 3.11's lower case and NFC: 14; the regex module: 17; tokenizers: 16): scs follows each
+    /// reference's tables (clip-unicode.json), not Swift's.
+    func testCodePointsNewerThanPythonsUnicode() throws {
+        struct Newer: Decodable { var prompts: [String]; var openai: [[Int]]; var transformers: [[Int]] }
+        let newer = try JSONDecoder().decode(Newer.self, from: Data(contentsOf: Self.folder.appendingPathComponent("unicode-versions.json")))
+        XCTAssertFalse(newer.prompts.isEmpty)
+        assertSame(try CLIPTokenizer.bundled(.openAI), newer.prompts, newer.openai, pad: 0, "clip.tokenize, newer code points", minimum: 1)
+        let hf = try CLIPTokenizer.load(folder: Self.folder.appendingPathComponent("tiny-clip"))
+        assertSame(hf, newer.prompts, newer.transformers, pad: hf.padding, "CLIPTokenizer, newer code points", minimum: 1)
+    }
+
+    /// Mojibake ("cafÃ©"): ftfy inside clip.tokenize repairs it, scs does not (documented); transformers
+    /// does not either, and scs matches it there.
+    func testMojibakeIsLeftAsItIs() throws {
+        struct Moji: Decodable { var mojibake: [String]; var openai: [[Int]]; var transformers: [[Int]] }
+        let moji = try JSONDecoder().decode(Moji.self, from: Data(contentsOf: Self.folder.appendingPathComponent("mojibake.json")))
+        let hf = try CLIPTokenizer.load(folder: Self.folder.appendingPathComponent("tiny-clip"))
+        assertSame(hf, moji.mojibake, moji.transformers, pad: hf.padding, "CLIPTokenizer, mojibake", minimum: 1)
+        let openAI = try CLIPTokenizer.bundled(.openAI)
+        let repaired = zip(moji.mojibake, moji.openai).filter { openAI.tokenize($0) != Self.padded($1, 0) }.count
+        print("mojibake: clip.tokenize's ftfy repairs \(repaired) of \(moji.mojibake.count) prompts that scs tokenises as written")
+        XCTAssertGreaterThan(repaired, 0)
     }
 
     /// The folder's vocab.json and merges.txt and OpenAI's gzipped file are one vocabulary.
     func testBothVocabularyFilesAgree() throws {
         let bundled = try CLIPTokenizer.bundled(.transformers)
-        let folder = try CLIPTokenizer.load(folder: Self.folder.appendingPathComponent("tokenizer"))
+        let folder = try CLIPTokenizer.load(folder: Self.folder.appendingPathComponent("tiny-clip"))
         XCTAssertEqual(bundled.vocabulary.count, 49408)
         XCTAssertEqual(folder.vocabulary.count, 49408)
         for text in ["a photo of a cat", "Ünïcödé façade — naïve", "🐱🐶 emoji", "1234567.89"] {
