@@ -127,7 +127,7 @@ let package = Package(
             dependencies: ["SCSHub", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/HubTests"
         ),
-        .testTarget(name: "ScoringTests", dependencies: ["SCSScoring", "TestSupport"], path: "Tests/ScoringTests"),
+        .testTarget(name: "ScoringTests", dependencies: ["SCSScoring", "SCSModels", "SCSImaging", "TestSupport"], path: "Tests/ScoringTests"),
         .testTarget(name: "StatsTests", dependencies: ["SCSStats", "TestSupport"], path: "Tests/StatsTests"),
         .target(
             name: "GenerateStubs",
