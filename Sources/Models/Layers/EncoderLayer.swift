@@ -47,15 +47,16 @@ struct EncoderLayer {
 
     /// Both halves on `batch` sequences of `layout.tokens` tokens in `w.x`; `causal`: each token
     /// attends only to itself and those before it (CLIP's text tower).
-    func forward(batch: Int, _ w: Workspace, causal: Bool = false) {
-        attention(batch: batch, w, causal: causal)
+    /// `visibleKeys`: every token attends only to the first that many (the rest is padding).
+    func forward(batch: Int, _ w: Workspace, causal: Bool = false, visibleKeys: Int? = nil) {
+        attention(batch: batch, w, causal: causal, visibleKeys: visibleKeys)
         feedForwardBlock(batch: batch, w)
     }
 
     /// x += γ₁ ⊙ out_proj(softmax(Q Kᵀ / √(D/H) + mask) V), heads concatenated; Q, K, V = projections
     /// of LN₁(x). The causal mask (−∞ above the diagonal) is applied by taking each row's softmax over
     /// its first i + 1 scores and zeroing the rest: the same weights, without infinities.
-    func attention(batch: Int, _ w: Workspace, causal: Bool = false) {
+    func attention(batch: Int, _ w: Workspace, causal: Bool = false, visibleKeys: Int? = nil) {
         let d = w.layout.width, t = w.layout.tokens, rows = batch * t, hd = w.layout.headDim
         norm1.apply(w.x, rows: rows, width: d, into: w.h)
         // qkv [B·T, 3D]: Q in columns 0..<D, K in D..<2D, V in 2D..<3D.
@@ -68,11 +69,11 @@ struct EncoderLayer {
                 // scores [T, T] = scale · Q_h K_hᵀ
                 matmul(q, lda: 3 * d, k, ldb: 3 * d, transposeB: true, into: w.scores, ldc: t, m: t, n: t, k: hd,
                        alpha: scale, packBuffer: w.pack, scratch: w.gemm)
-                if causal {
+                if causal || visibleKeys != nil {
                     for i in 0..<t {
-                        let row = w.scores + i * t
-                        softmaxRows(row, rows: 1, cols: i + 1)
-                        (row + i + 1).update(repeating: 0, count: t - i - 1)
+                        let row = w.scores + i * t, keys = min(causal ? i + 1 : t, visibleKeys ?? t)
+                        softmaxRows(row, rows: 1, cols: keys)
+                        (row + keys).update(repeating: 0, count: t - keys)
                     }
                 } else {
                     softmaxRows(w.scores, rows: t, cols: t)
