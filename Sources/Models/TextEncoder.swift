@@ -15,14 +15,10 @@ public protocol TextEncoder: AnyObject, Sendable {
 
 /// Loading the text tower that goes with an image tower.
 public enum TextEncoders {
-    /// The text tower in `directory` for a model of `kind`; an error naming the folder when the
-    /// kind has none (DINOv2, DINO, DreamSim) or the files lack it (a vision-only folder, a
-    /// checkpoint file).
+    /// The text tower in `directory` (a model folder, or for CLIP a checkpoint file) for a model of
+    /// `kind`; an error naming the files when the kind has none (DINOv2, DINO, DreamSim) or the
+    /// files lack it (a vision-only folder or checkpoint).
     public static func load(_ directory: URL, kind: ModelKind) throws -> any TextEncoder {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw WeightsError.badConfig(path: directory.path, reason: "a text tower is read from a Hugging Face model folder (config.json with text_config, weights, tokenizer files), not a checkpoint file")
-        }
         switch kind {
         case .clip: return try CLIPTextModel(directory: directory)
         case .siglip: return try SigLIPTextModel(directory: directory)

@@ -162,4 +162,27 @@ final class CLIPTextParityTests: XCTestCase {
         let ours = model.embed(texts: Array(prompts.prefix(reference.shape[0])))
         Parity(ours, reference.floats, width: model.embeddingWidth).check("CLIP ViT-B/32 text tower, \(reference.shape[0]) prompts")
     }
+
+    /// The paper's own code: `clip.load(file).encode_text(clip.tokenize(...))` on ViT-B/32 checkpoints
+    /// with random weights (the state dict, and the float16 TorchScript archive OpenAI ships), read
+    /// from the .pt and tokenised in OpenAI's convention.
+    func testOpenAICheckpointMatchesEncodeText() throws {
+        let out = TestPaths.repoRoot.appendingPathComponent(".oracle-cache/checkpoints-b32")
+        if !FileManager.default.fileExists(atPath: out.appendingPathComponent("openai-torchscript.pt").path) {
+            try Parity.runOracle("make_torch_checkpoints.py", [out.path, "--full"])
+        }
+        let prompts = try TokenizerTests.corpus().prompts
+        for file in ["openai-state-dict.pt", "openai-torchscript.pt"] {
+            let checkpoint = out.appendingPathComponent(file), expected = out.appendingPathComponent(file + ".text-expected.npy")
+            if !FileManager.default.fileExists(atPath: expected.path) {
+                try Parity.runOracle("openai_text.py", [checkpoint.path, "128", expected.path])
+            }
+            let model = try CLIPTextModel(directory: checkpoint)
+            XCTAssertEqual(model.tokenizer.convention, .openAI)
+            XCTAssertEqual(model.config.hiddenSize, 512)
+            let reference = try NpyArray(contentsOf: expected)
+            let ours = model.embed(texts: Array(prompts.prefix(reference.shape[0])))
+            Parity(ours, reference.floats, width: model.embeddingWidth).check("clip.load(\(file)).encode_text, \(reference.shape[0]) prompts")
+        }
+    }
 }

@@ -16,7 +16,9 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
     /// embeddings are those of the half-rounded weights, and scs rounds the same tensors to match
     /// the paper's pipeline. open_clip does not (a file with open_clip_config.json beside it).
     public let roundsLikeClipLoad: Bool
-    private var transposed: UnsafeMutableBufferPointer<Float>?
+    /// The text tower's shape, read from its tensors as `build_model` reads it, when the file has one.
+    public let textConfig: CLIPTextConfig?
+    private var transposed: [String: UnsafeMutableBufferPointer<Float>] = [:]
     private var rounded: [String: UnsafeMutableBufferPointer<Float>] = [:]
     private var releasedSlices = Set<String>()
 
@@ -76,13 +78,41 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
             throw WeightsError.badConfig(path: base.path, reason: "the visual tensors' shapes do not make a ViT")
         }
         config = c
+        textConfig = Self.textConfig(base, prefix: prefix, openCLIPConfig: openCLIPConfig)
+    }
+
+    /// token_embedding [V, D], positional_embedding [T, D], text_projection [D, E], the number of
+    /// resblocks outside `visual.`; heads D/64 as OpenAI's build_model sets them (open_clip's
+    /// config may say otherwise). nil when the file holds only an image tower.
+    static func textConfig(_ base: any TensorShapes, prefix: String, openCLIPConfig: URL?) -> CLIPTextConfig? {
+        guard let tokens = base.shape(of: prefix + "token_embedding.weight"), tokens.count == 2,
+              let positions = base.shape(of: prefix + "positional_embedding"), positions.count == 2,
+              let projection = base.shape(of: prefix + "text_projection"), projection.count == 2,
+              let fc = base.shape(of: prefix + "transformer.resblocks.0.mlp.c_fc.weight"), fc.count == 2 else { return nil }
+        var c = CLIPTextConfig()
+        c.vocabularySize = tokens[0]
+        c.hiddenSize = tokens[1]
+        c.contextLength = positions[0]
+        c.projectionDim = projection[1]
+        c.intermediateSize = fc[0]
+        c.layers = base.names.filter { $0.hasPrefix(prefix + "transformer.resblocks.") && $0.hasSuffix(".attn.in_proj_weight") }.count
+        c.heads = max(1, c.hiddenSize / 64)
+        c.eosTokenID = c.vocabularySize - 1
+        if let openCLIPConfig, let data = FileManager.default.contents(atPath: openCLIPConfig.path),
+           let model = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["model_cfg"] as? [String: Any] {
+            let text = model["text_cfg"] as? [String: Any] ?? [:]
+            if let heads = text["heads"] as? Int, heads > 0 { c.heads = heads }
+            c.activation = (model["quick_gelu"] as? Bool ?? false) ? "quick_gelu" : "gelu"
+        }
+        guard c.layers > 0, positions[1] == c.hiddenSize, projection[0] == c.hiddenSize, c.hiddenSize % c.heads == 0 else { return nil }
+        return c
     }
 
     /// open_clip's ViT-H-14, ViT-g-14 and ViT-bigG-14 (model_configs/*.json): width → head width.
     static let openCLIPHeadWidths = [1280: 80, 1408: 88, 1664: 104]
 
     deinit {
-        transposed?.deallocate()
+        transposed.values.forEach { $0.deallocate() }
         rounded.values.forEach { $0.deallocate() }
     }
 
@@ -100,24 +130,25 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
     /// The tensors `clip.model.convert_weights` turns to float16: every Conv2d and Linear weight
     /// and bias, MultiheadAttention's in_proj, and `proj`.
     static func halvedByClipLoad(_ name: String) -> Bool {
-        name == "vision_model.embeddings.patch_embedding.weight" || name == "visual_projection.weight"
+        name == "vision_model.embeddings.patch_embedding.weight" || name == "visual_projection.weight" || name == "text_projection.weight"
             || ["self_attn.", "mlp.fc1.", "mlp.fc2."].contains { name.contains($0) }
     }
 
     private func unrounded(_ name: String, shape: [Int]) throws -> UnsafePointer<Float> {
-        let d = config.hiddenSize
-        if name == "visual_projection.weight" {
-            // transformers keeps [E, D] for x·Wᵀ; OpenAI keeps proj as [D, E] for x·proj.
-            if let transposed { return UnsafePointer(transposed.baseAddress!) }
-            let e = config.projectionDim
+        let text = name.hasPrefix("text_model.") || name == "text_projection.weight"
+        let d = text ? textConfig?.hiddenSize ?? 0 : config.hiddenSize
+        if let source = ["visual_projection.weight": prefix + "visual.proj", "text_projection.weight": prefix + "text_projection"][name] {
+            // transformers keeps [E, D] for x·Wᵀ; OpenAI keeps the projection as [D, E] for x·proj.
+            if let done = transposed[name] { return UnsafePointer(done.baseAddress!) }
+            let e = text ? textConfig?.projectionDim ?? 0 : config.projectionDim
             guard shape == [e, d] else {
-                throw WeightsError.wrongShape(path: path, name: prefix + "visual.proj", expected: [shape.last ?? 0, shape.first ?? 0], found: [d, e])
+                throw WeightsError.wrongShape(path: path, name: source, expected: [shape.last ?? 0, shape.first ?? 0], found: [d, e])
             }
-            let source = try base.floats(prefix + "visual.proj", shape: [d, e])
+            let values = try base.floats(source, shape: [d, e])
             let out = UnsafeMutableBufferPointer<Float>.allocate(capacity: d * e)
-            for i in 0..<d { for j in 0..<e { out[j * d + i] = source[i * e + j] } }
-            base.release(prefix + "visual.proj")
-            transposed = out
+            for i in 0..<d { for j in 0..<e { out[j * d + i] = values[i * e + j] } }
+            base.release(source)
+            transposed[name] = out
             return UnsafePointer(out.baseAddress!)
         }
         let (mapped, slice) = try openAIName(name)
@@ -150,12 +181,19 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
             "vision_model.post_layernorm.weight": "ln_post.weight", "vision_model.post_layernorm.bias": "ln_post.bias",
         ]
         if let f = fixed[name] { return (v + f, nil) }
-        let layerPrefix = "vision_model.encoder.layers."
+        let textFixed: [String: String] = [
+            "text_model.embeddings.token_embedding.weight": "token_embedding.weight",
+            "text_model.embeddings.position_embedding.weight": "positional_embedding",
+            "text_model.final_layer_norm.weight": "ln_final.weight", "text_model.final_layer_norm.bias": "ln_final.bias",
+        ]
+        if let f = textFixed[name] { return (prefix + f, nil) }
+        // The text tower's resblocks sit at the top level, the image tower's under "visual.".
+        let (layerPrefix, tower) = name.hasPrefix("text_model.") ? ("text_model.encoder.layers.", prefix) : ("vision_model.encoder.layers.", v)
         guard name.hasPrefix(layerPrefix) else { throw WeightsError.missingTensor(path: path, name: name) }
         let rest = name.dropFirst(layerPrefix.count)
         guard let dot = rest.firstIndex(of: "."), let n = Int(rest[..<dot]) else { throw WeightsError.missingTensor(path: path, name: name) }
         let field = String(rest[rest.index(after: dot)...])
-        let block = v + "transformer.resblocks.\(n)."
+        let block = tower + "transformer.resblocks.\(n)."
         let parts = field.split(separator: ".").map(String.init)
         guard parts.count >= 2, let kind = parts.last else { throw WeightsError.missingTensor(path: path, name: name) }
         let module = parts.dropLast().joined(separator: ".")

@@ -15,20 +15,37 @@ public final class CLIPTextModel: TextEncoder, @unchecked Sendable {
 
     /// Loads the text tower of a Hugging Face `CLIPModel` folder (`config.json` with a
     /// `text_config`, the weights) and its tokenizer (`vocab.json`, `merges.txt`; scs's copy of
-    /// OpenAI's vocabulary when the folder has none). `convention` picks whose tokenizer to follow:
-    /// transformers' by default, as `CLIPProcessor` tokenizes for this tower.
-    public init(directory: URL, convention: CLIPTokenizer.Convention = .transformers) throws {
-        config = try CLIPTextConfig.load(from: directory.appendingPathComponent("config.json"))
-        let folderTokenizer = FileManager.default.fileExists(atPath: directory.appendingPathComponent("vocab.json").path)
-        var tokenizer = folderTokenizer ? try CLIPTokenizer.load(folder: directory) : try CLIPTokenizer.bundled(convention)
-        if tokenizer.convention != convention {
-            tokenizer = try CLIPTokenizer(vocabulary: tokenizer.vocabulary, convention: convention)
+    /// OpenAI's vocabulary when the folder has none), or of a checkpoint file in OpenAI's layout
+    /// (`clip.load`'s `.pt`, an open_clip file; weights rounded as `clip.load` rounds them, like the
+    /// image tower's). `convention` picks whose tokenizer to follow; by default transformers' for a
+    /// folder (`CLIPProcessor`'s) and OpenAI's `clip.tokenize` for a checkpoint file.
+    public init(directory: URL, convention: CLIPTokenizer.Convention? = nil) throws {
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder)
+        if exists, !isFolder.boolValue {
+            let source: any TensorSource & TensorShapes = directory.pathExtension.lowercased() == "safetensors"
+                ? try SafetensorsFile(path: directory.path) : try TorchCheckpoint(path: directory.path)
+            let sidecar = directory.deletingLastPathComponent().appendingPathComponent("open_clip_config.json")
+            let layout = try OpenAICLIPTensors(base: source, openCLIPConfig: FileManager.default.fileExists(atPath: sidecar.path) ? sidecar : nil)
+            guard let text = layout.textConfig else {
+                throw WeightsError.missingTensor(path: directory.path, name: "token_embedding.weight (the checkpoint holds no text tower)")
+            }
+            config = text
+            tokenizer = try CLIPTokenizer.bundled(convention ?? .openAI)
+            weights = try CLIPTextWeights(file: layout, config: config)
+        } else {
+            config = try CLIPTextConfig.load(from: directory.appendingPathComponent("config.json"))
+            let folderTokenizer = FileManager.default.fileExists(atPath: directory.appendingPathComponent("vocab.json").path)
+            var tokenizer = folderTokenizer ? try CLIPTokenizer.load(folder: directory) : try CLIPTokenizer.bundled(.transformers)
+            if let convention, tokenizer.convention != convention {
+                tokenizer = try CLIPTokenizer(vocabulary: tokenizer.vocabulary, convention: convention)
+            }
+            self.tokenizer = tokenizer
+            weights = try CLIPTextWeights(file: try FolderWeights.open(directory), config: config)
         }
         guard tokenizer.vocabulary.count <= config.vocabularySize else {
             throw WeightsError.badConfig(path: directory.path, reason: "the tokenizer has \(tokenizer.vocabulary.count) tokens, the tower's vocab_size is \(config.vocabularySize)")
         }
-        self.tokenizer = tokenizer
-        weights = try CLIPTextWeights(file: try FolderWeights.open(directory), config: config)
         let c = config
         pool = WorkspacePool(Workspace.Layout(tokens: c.contextLength, width: c.hiddenSize, heads: c.heads,
                                               mlpWidth: c.intermediateSize, patches: 0, patchLength: 0))
