@@ -59,14 +59,9 @@ public enum ScoreRows {
 /// `<scores>.alignment.csv` (written by `scs score` with an alignment metric): each image's
 /// cosine with its prompt's text, by image path.
 public enum AlignmentRows {
-    /// The file beside `scores` (`scores.csv` → `scores.alignment.csv`).
-    public static func path(forScores scores: String) -> String {
-        (scores.hasSuffix(".csv") ? String(scores.dropLast(4)) : scores) + ".alignment.csv"
-    }
-
     /// path → cosine, or nil when there is no such file; a malformed file is an error naming the row.
     public static func read(forScores scores: String) throws -> [String: Double]? {
-        let path = path(forScores: scores)
+        let path = OutputFiles.alignmentPath(forScores: scores)
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let rows = try CSV.parse(String(decoding: data, as: UTF8.self), path: path).filter { !($0.count == 1 && $0[0].isEmpty) }
         guard let header = rows.first, let p = header.firstIndex(of: "path"), let c = header.firstIndex(of: "cosine") else {

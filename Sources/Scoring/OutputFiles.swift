@@ -51,10 +51,17 @@ public enum OutputFiles {
         try atomicWrite(Data(text.utf8), to: path)
     }
 
+    /// The alignment file beside a scores file: `scores.csv` → `scores.alignment.csv`.
+    public static func alignmentPath(forScores scores: String) -> String {
+        (scores.hasSuffix(".csv") ? String(scores.dropLast(4)) : scores) + ".alignment.csv"
+    }
+
+    public static let alignmentHeader = "model,prompt,text,path,cosine,clipscore"
+
     /// alignment.csv: `model,prompt,text,path,cosine,clipscore` per image (clipscore =
     /// 100·cos), beside scores.csv when an alignment metric was asked for.
     public static func writeAlignmentCSV(_ rows: [ImageAlignment], to path: String) throws {
-        var text = "model,prompt,text,path,cosine,clipscore\n"
+        var text = alignmentHeader + "\n"
         for r in rows {
             text += [r.model, r.prompt, r.text, r.path].map(CSV.escape).joined(separator: ",") + ",\(r.cosine),\(100 * r.cosine)\n"
         }

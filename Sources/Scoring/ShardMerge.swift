@@ -103,6 +103,36 @@ public enum ShardMerge {
         return Merged(scores: rows.map(\.score), meta: meta)
     }
 
+    /// The shards' alignment files (`OutputFiles.alignmentPath`) joined in the merged groups'
+    /// order, each group's rows as its shard wrote them; nil when no shard has one, an error when
+    /// only some do.
+    public static func mergeAlignments(scoreFiles: [String], order: [GroupScore]) throws -> String? {
+        let paths = scoreFiles.map(OutputFiles.alignmentPath)
+        let present = paths.filter { FileManager.default.fileExists(atPath: $0) }
+        if present.isEmpty { return nil }
+        guard present.count == paths.count else {
+            throw ShardError.merge("\(paths.first { !present.contains($0) }!): missing, while other shards have their alignment file")
+        }
+        var position: [String: Int] = [:]
+        for (i, s) in order.enumerated() { position[s.model + "\u{0}" + s.prompt] = i }
+        var rows: [(position: Int, line: String)] = []
+        for path in paths {
+            let parsed = try CSV.parse(try String(contentsOfFile: path, encoding: .utf8), path: path)
+            guard parsed.first?.joined(separator: ",") == OutputFiles.alignmentHeader else {
+                throw ShardError.merge("\(path):1: header is not \(OutputFiles.alignmentHeader)")
+            }
+            for (n, row) in parsed.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
+                guard row.count == 6, let p = position[row[0] + "\u{0}" + row[1]] else {
+                    throw ShardError.merge("\(path):\(n + 2): not a row of a merged group")
+                }
+                rows.append((p, row.map(CSV.escape).joined(separator: ",")))
+            }
+        }
+        // A stable sort: within a group, the shard's own order.
+        let sorted = rows.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element.line)
+        return ([OutputFiles.alignmentHeader] + sorted).joined(separator: "\n") + "\n"
+    }
+
     /// A scores.csv as scs writes it, each field checked.
     public static func readScores(_ path: String) throws -> [GroupScore] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

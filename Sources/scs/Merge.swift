@@ -49,6 +49,8 @@ struct Merge: ParsableCommand {
         let merged = try ShardMerge.merge(scoreFiles: inputs)
         try OutputFiles.writeScoresCSV(merged.scores, provenance: merged.meta.provenance, to: out)
         try merged.meta.write(forScores: out)
+        let alignments = try ShardMerge.mergeAlignments(scoreFiles: inputs, order: merged.scores)
+        if let alignments { try OutputFiles.atomicWrite(Data(alignments.utf8), to: OutputFiles.alignmentPath(forScores: out)) }
         let models = ModelSummary.summarize(merged.scores)
         if let json {
             try OutputFiles.writeJSON(MergedSummary(scores: merged.scores, models: models, meta: merged.meta), to: json)

@@ -113,7 +113,7 @@ struct Score: AsyncParsableCommand {
             try ScoresMeta(model: modelOptions.name, result: result, dataset: data, listing: listing, shard: part).write(forScores: out)
             if let json { try OutputFiles.writeJSON(result, to: json) }
             if !result.alignments.isEmpty {
-                let path = (out.hasSuffix(".csv") ? String(out.dropLast(4)) : out) + ".alignment.csv"
+                let path = OutputFiles.alignmentPath(forScores: out)
                 try OutputFiles.writeAlignmentCSV(result.alignments, to: path)
                 if !quiet { note("wrote each image's alignment with its prompt to \(path)") }
             }

@@ -97,6 +97,31 @@ final class MetricsCommandTests: XCTestCase {
         XCTAssertTrue(page.contains("clipscore "), page)
     }
 
+    /// Sharded with metrics, merged: the unsharded scores.csv and alignment file, byte for byte.
+    func testShardsWithMetricsMergeExactly() async throws {
+        try await generateStudy()
+        let metrics = ["--metrics", "vendi,vendi_inf,clipscore,clipscore_max,clipscore_hessel"]
+        let whole = work.appendingPathComponent("whole.csv").path
+        XCTAssertEqual(try CLIRunner.run(["score", study.path, "--model", tiny, "--no-cache", "--out", whole, "--quiet"] + metrics).status, 0)
+        var shards: [String] = []
+        for k in 0..<3 {
+            let out = work.appendingPathComponent("s\(k).csv").path
+            let r = try CLIRunner.run(["score", study.path, "--model", tiny, "--no-cache", "--shard", "\(k)/3", "--out", out, "--quiet"] + metrics)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            shards.append(out)
+        }
+        let merged = work.appendingPathComponent("merged.csv").path
+        let m = try CLIRunner.run(["merge"] + shards + ["--out", merged])
+        XCTAssertEqual(m.status, 0, m.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: merged)), try Data(contentsOf: URL(fileURLWithPath: whole)))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: OutputFiles.alignmentPath(forScores: merged))),
+                       try Data(contentsOf: URL(fileURLWithPath: OutputFiles.alignmentPath(forScores: whole))))
+        try FileManager.default.removeItem(atPath: OutputFiles.alignmentPath(forScores: shards[1]))
+        let partial = try CLIRunner.run(["merge"] + shards + ["--out", work.appendingPathComponent("m2.csv").path])
+        XCTAssertNotEqual(partial.status, 0)
+        XCTAssertTrue(partial.stderr.contains("s1.alignment.csv: missing"), partial.stderr)
+    }
+
     func testAlignmentNeedsATextTower() throws {
         let photos = try TestPaths.sharedPhotos()
         let folder = work.appendingPathComponent("m/p")
