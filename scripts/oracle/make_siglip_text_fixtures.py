@@ -32,10 +32,10 @@ What OUTDIR gets (what a hub repo of SigLIP holds, and the references):
                                          processor(text=p, padding="max_length", max_length=64,
                                          truncation=True) (the zero-shot pipeline's call), compact
   text-expected.npy / .json              float32 [64, 16]: model.get_text_features(input_ids=ids)
-                                         .pooler_output (no attention mask, as SigLIP was trained
-                                         and as the hub's tokenizer config returns only input_ids)
-                                         for 64 chosen prompts; text-expected-masked.npy: the same
-                                         with the tokenizer's attention_mask passed
+                                         .pooler_output for 64 chosen prompts, no attention mask
+                                         (as SigLIP was trained); text-expected-masked.npy: the same
+                                         with the tokenizer's attention_mask passed (what
+                                         transformers 5.24's zero-shot pipeline does)
   fast-vs-slow.json                      tokenizer.json (tokenizers) vs spiece.model (SiglipTokenizer)
 
 The corpus is Tests/Fixtures/text/prompts.json (written by another script); if it is missing, a
