@@ -6,7 +6,8 @@
 //   CKernels         the GEMM engine: fixed-order fma micro-kernels for AVX-512, AVX2 and portable C
 //   SCSImaging       decode to RGB exactly as Pillow does, Pillow's BICUBIC resize, CLIP preprocessing
 //   SCSTensor        the few tensor kernels a ViT needs, on CKernels' GEMM; CPU and precision
-//   SCSModels        the image towers (CLIP, DINOv2, SigLIP) over shared ViT layers; weights and checkpoints
+//   SCSModels        the image towers (CLIP, DINOv2, SigLIP, DINO, DreamSim) and text towers (CLIP, SigLIP) over
+//                    shared transformer layers; their tokenizers; weights and checkpoints
 //   SCSHub           finding a model in the Hugging Face cache, or downloading it
 //   SCSScoring       datasets, the embedding cache (SQLite), the batched pipeline, the score
 //   SCSStats         the statistics of comparisons, SciPy's tests and special functions
