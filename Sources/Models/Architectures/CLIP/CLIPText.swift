@@ -59,37 +59,18 @@ public final class CLIPTextModel: TextEncoder, @unchecked Sendable {
     public func tokenize(_ text: String) -> [Int] { tokenizer.tokenize(text) }
 
     public func embed(texts: [String]) -> [Float] {
-        let e = config.projectionDim
-        var out = [Float](repeating: 0, count: texts.count * e)
-        let w = pool.borrow(capacity: 1)
-        defer { pool.recycle(w) }
-        out.withUnsafeMutableBufferPointer { o in
-            for (n, text) in texts.enumerated() { embed(ids: tokenize(text), into: o.baseAddress! + n * e, w) }
-        }
-        return out
+        embedEach(texts, width: config.projectionDim, pool: pool) { embed(ids: tokenize($0), into: $1, $2) }
     }
 
     /// One sequence of T ids → `[E]`.
     func embed(ids: [Int], into output: UnsafeMutablePointer<Float>, _ w: Workspace) {
         precondition(ids.count == config.contextLength, "\(ids.count) ids for a context of \(config.contextLength)")
-        embeddings(ids, w)                                             // → w.x [T, D]
+        weights.embedding.apply(ids, into: w.x)                        // x [T, D] = token + position
         for layer in weights.layers { layer.forward(batch: 1, w, causal: true) }
         pooledProjection(at: pooledPosition(ids), w, into: output)     // → [E]
     }
 
     // MARK: - Stages
-
-    /// x[t] = token_embedding[ids[t]] + position_embedding[t]; ids outside the table are an
-    /// embedding of zeros (a tokenizer with more ids than the tower, refused at load).
-    private func embeddings(_ ids: [Int], _ w: Workspace) {
-        let d = config.hiddenSize
-        for (t, id) in ids.enumerated() {
-            let row = w.x + t * d, pos = weights.positionEmbedding + t * d
-            guard id >= 0, id < config.vocabularySize else { for i in 0..<d { row[i] = pos[i] }; continue }
-            let token = weights.tokenEmbedding + id * d
-            for i in 0..<d { row[i] = token[i] + pos[i] }
-        }
-    }
 
     /// The first `<|endoftext|>`, or for configs of old transformers (eos_token_id 2) the first
     /// largest id, which is `<|endoftext|>` in OpenAI's vocabulary.
@@ -108,8 +89,7 @@ public final class CLIPTextModel: TextEncoder, @unchecked Sendable {
 
 /// The text tower's tensors under transformers' `CLIPModel` names, checked against the config.
 struct CLIPTextWeights: @unchecked Sendable {
-    let tokenEmbedding: UnsafePointer<Float>     // [V, D]
-    let positionEmbedding: UnsafePointer<Float>  // [T, D]
+    let embedding: TokenEmbedding                // [V, D] tokens, [T, D] positions
     let layers: [EncoderLayer]
     let finalNorm: LayerNormWeights
     let projection: PackedMatrix                 // [E, D]
@@ -122,8 +102,7 @@ struct CLIPTextWeights: @unchecked Sendable {
         guard let activation = Activation(rawValue: c.activation) else {
             throw WeightsError.badConfig(path: file.path, reason: "unknown activation \(c.activation)")
         }
-        tokenEmbedding = try read.vector(t + "embeddings.token_embedding.weight", [c.vocabularySize, d])
-        positionEmbedding = try read.vector(t + "embeddings.position_embedding.weight", [c.contextLength, d])
+        embedding = try TokenEmbedding(read, t + "embeddings.", vocabulary: c.vocabularySize, positions: c.contextLength, width: d)
         layers = try (0..<c.layers).map { n in
             try EncoderLayer.clipNamed(read, t + "encoder.layers.\(n).", width: d, mlp: c.intermediateSize, eps: c.layerNormEps,
                                        activation: activation, precision: .fp32)

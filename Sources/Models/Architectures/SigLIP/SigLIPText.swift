@@ -75,24 +75,14 @@ public final class SigLIPTextModel: TextEncoder, @unchecked Sendable {
     public func tokenize(_ text: String) -> [Int] { tokenizer.tokenize(text) }
 
     public func embed(texts: [String]) -> [Float] {
-        let p = config.projectionSize
-        var out = [Float](repeating: 0, count: texts.count * p)
-        let w = pool.borrow(capacity: 1)
-        defer { pool.recycle(w) }
-        out.withUnsafeMutableBufferPointer { o in
-            for (n, text) in texts.enumerated() { embed(ids: tokenize(text), into: o.baseAddress! + n * p, w) }
-        }
-        return out
+        embedEach(texts, width: config.projectionSize, pool: pool) { embed(ids: tokenize($0), into: $1, $2) }
     }
 
     /// One sequence of T ids → `[P]`.
     func embed(ids: [Int], into output: UnsafeMutablePointer<Float>, _ w: Workspace) {
         let d = config.hiddenSize, t = config.contextLength
-        for (i, id) in ids.enumerated() {                             // x [T, D]
-            let row = w.x + i * d, pos = weights.positionEmbedding + i * d
-            let token = weights.tokenEmbedding + min(max(id, 0), config.vocabularySize - 1) * d
-            for k in 0..<d { row[k] = token[k] + pos[k] }
-        }
+        precondition(ids.count == t, "\(ids.count) ids for a context of \(t)")
+        weights.embedding.apply(ids, into: w.x)                        // x [T, D] = token + position
         // With the mask, the keys are the tokens up to and including </s>; the rest is padding.
         let keys = maskPadding ? min(t, (ids.firstIndex(of: tokenizer.endOfSentence) ?? t - 1) + 1) : nil
         for layer in weights.layers { layer.forward(batch: 1, w, visibleKeys: keys) }
@@ -103,8 +93,7 @@ public final class SigLIPTextModel: TextEncoder, @unchecked Sendable {
 
 /// The text tower's tensors under transformers' `SiglipModel` names.
 struct SigLIPTextWeights: @unchecked Sendable {
-    let tokenEmbedding: UnsafePointer<Float>     // [V, D]
-    let positionEmbedding: UnsafePointer<Float>  // [T, D]
+    let embedding: TokenEmbedding                // [V, D] tokens, [T, D] positions
     let layers: [EncoderLayer]
     let finalNorm: LayerNormWeights
     let head: PackedMatrix                       // [P, D]
@@ -116,8 +105,7 @@ struct SigLIPTextWeights: @unchecked Sendable {
         vectors = read.arena
         let d = c.hiddenSize, t = "text_model."
         let activation = Activation(rawValue: c.activation)!
-        tokenEmbedding = try read.vector(t + "embeddings.token_embedding.weight", [c.vocabularySize, d])
-        positionEmbedding = try read.vector(t + "embeddings.position_embedding.weight", [c.contextLength, d])
+        embedding = try TokenEmbedding(read, t + "embeddings.", vocabulary: c.vocabularySize, positions: c.contextLength, width: d)
         layers = try (0..<c.layers).map { n in
             try EncoderLayer.clipNamed(read, t + "encoder.layers.\(n).", width: d, mlp: c.intermediateSize, eps: c.layerNormEps,
                                        activation: activation, precision: .fp32)
