@@ -25,13 +25,15 @@ public enum Export {
         return String(format: "%.3f", b.timeIntervalSince(a))
     }
 
+    /// What `scs annotate export` writes.
     public enum Format: String, Sendable, CaseIterable {
-        /// Every answer, one CSV row each (`header`).
+        /// Every answer, one CSV row each, under `Export.header`.
         case csv
         /// Two-alternative forced choice records, JSON Lines: one judgement per line.
         case twoAFC = "2afc"
     }
 
+    /// Writes every answer of `study` to `path` in `format`; returns how many.
     public static func write(study: Study, to path: String, format: Format = .csv) throws -> Int {
         let answers = try study.answers()
         let text = format == .csv ? csv(answers) : try twoAFC(answers, study: study)
@@ -39,8 +41,9 @@ public enum Export {
         return answers.count
     }
 
-    /// One JSON object per judgement, as two-alternative forced-choice data sets (BAPPS,
-    /// NIGHTS) are laid out, so a study can train or check a metric: `prompt`, `annotator`,
+    /// One JSON object per judgement, a two-alternative forced choice between two image sets (where
+    /// BAPPS and NIGHTS hold a reference and two distortions, here the two sets are the
+    /// alternatives and the prompt the reference), so a study can train or check a metric: `prompt`, `annotator`,
     /// `model_a`/`model_b` and the files of each set (`files_a`, `files_b`, as registered),
     /// `choice` ("a", "b" or "cant_tell"), `chosen_model` (null for can't tell), which model was
     /// shown on the left, and when.

@@ -13,14 +13,21 @@ public struct Measure: Sendable, Equatable {
     /// [model: [prompt: value]].
     public var scores: [String: [String: Double]]
 
-    /// `PATH` (its `scs` column) or `PATH:COLUMN` with COLUMN a metric scs writes.
+    /// `PATH` (its `scs` column) or `PATH:COLUMN` with COLUMN a metric scs writes. A suffix after
+    /// the last ":" that is no metric's name, on a path that does not exist, is an error naming both.
     public static func read(_ spec: String) throws -> Measure {
         var path = spec, column = "scs"
-        if let colon = spec.lastIndex(of: ":"), let metric = Metric(rawValue: String(spec[spec.index(after: colon)...])) {
-            path = String(spec[..<colon])
-            column = metric.rawValue
+        if let colon = spec.lastIndex(of: ":") {
+            let suffix = String(spec[spec.index(after: colon)...])
+            if let metric = Metric(rawValue: suffix) {
+                path = String(spec[..<colon])
+                column = metric.rawValue
+            } else if !FileManager.default.fileExists(atPath: spec) {
+                throw AnnotateError.badScores(path: String(spec[..<colon]), line: 0,
+                                              reason: "no metric \"\(suffix)\": after the \":\" give one of " + Metric.allCases.map(\.rawValue).joined(separator: ", "))
+            }
         }
-        let direction = ![Metric.vendi, .vendiInf, .dreamsim].contains(Metric(rawValue: column) ?? .scs)
+        let direction = Metric(rawValue: column)?.higherIsConsistent ?? true
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + (column == "scs" ? "" : ":" + column)
         return Measure(name: name, path: path, column: column, higherIsConsistent: direction,
                        scores: try Agreement.readScores(path, column: column))
@@ -34,7 +41,8 @@ public struct Measure: Sendable, Equatable {
 }
 
 /// `scs annotate agreement` with several measures: which agrees best with people, and is the
-/// difference real?
+/// difference real? Each measure's rate is over the decided prompts it makes a pick on (both
+/// scores present and unequal); each pair is tested on the prompts both pick on.
 public struct MeasureRanking: Encodable, Sendable {
     public struct Entry: Encodable, Sendable {
         public var measure: String
@@ -104,7 +112,8 @@ public struct MeasureRanking: Encodable, Sendable {
             return Entry(measure: m.name, file: m.path, column: m.column, higherIsConsistent: m.higherIsConsistent, agree: k, prompts: n,
                          rate: n > 0 ? Double(k) / Double(n) : nil, ciLow: ci?.low, ciHigh: ci?.high)
         }
-        entries.sort { ($0.rate ?? -1, -$0.prompts) > ($1.rate ?? -1, -$1.prompts) }
+        // Best rate first; on equal rates, the one decided on more prompts.
+        entries.sort { ($0.rate ?? -1, $0.prompts) > ($1.rate ?? -1, $1.prompts) }
         var pairs: [Pair] = []
         for i in measures.indices {
             for j in measures.indices where j > i {
@@ -123,20 +132,15 @@ public struct MeasureRanking: Encodable, Sendable {
         return MeasureRanking(modelA: a, modelB: b, decidedPrompts: decided.count, resamples: resamples, seed: seed, ranking: entries, pairs: pairs)
     }
 
-    /// The 2.5th and 97.5th percentiles (numpy's linear interpolation) of the difference in
-    /// agreement rate over `resamples` resamplings of the prompts with replacement.
+    /// The percentile 95% interval of the difference in agreement rate, the prompts resampled
+    /// with replacement (both measures' answers on a prompt together): `Bootstrap`'s distribution
+    /// of the mean of the per-prompt differences (1, 0 or −1).
     static func pairedBootstrap(_ x: [Bool], _ y: [Bool], resamples: Int, seed: UInt64) -> (low: Double, high: Double)? {
         guard !x.isEmpty, resamples > 0 else { return nil }
         let d = zip(x, y).map { Double(($0 ? 1 : 0) - ($1 ? 1 : 0)) }
-        var rng = Xoshiro256StarStar(seed: seed)
-        var stats = [Double](repeating: 0, count: resamples)
-        for r in 0..<resamples {
-            var total = 0.0
-            for _ in d.indices { total += d[rng.index(below: d.count)] }
-            stats[r] = total / Double(d.count)
-        }
-        stats.sort()
-        return (NumPy.percentile(sorted: stats, 2.5), NumPy.percentile(sorted: stats, 97.5))
+        let interval = Bootstrap.percentileInterval(Bootstrap.distribution(d, resamples: resamples, seed: seed))
+        guard let low = interval.low, let high = interval.high else { return nil }
+        return (low, high)
     }
 
     /// The ranking as the command prints it.
@@ -145,7 +149,8 @@ public struct MeasureRanking: Encodable, Sendable {
         var lines = ["which measure agrees best with the human majority (\(modelA) vs \(modelB), \(decidedPrompts) decided prompts):"]
         for (i, e) in ranking.enumerated() {
             lines.append("  \(i + 1). \(e.measure): \(e.agree) of \(e.prompts) = \(pct(e.rate)) (95% CI \(pct(e.ciLow))–\(pct(e.ciHigh)), Wilson)"
-                         + (e.higherIsConsistent ? "" : " [lower = more consistent]"))
+                         + (e.higherIsConsistent ? "" : " [lower = more consistent]")
+                         + (e.prompts == 0 ? " — \(e.file) scores no decided prompt for both \(modelA) and \(modelB): are those its model names?" : ""))
         }
         if !pairs.isEmpty { lines.append("each pair on the prompts both decide (exact McNemar; paired bootstrap 95% CI of the difference, \(resamples) resamples):") }
         for p in pairs {

@@ -14,8 +14,11 @@ public struct ModelLocator: Sendable {
     public static let requiredFiles = ["config.json", "model.safetensors"]
     /// The weights file a repo without model.safetensors may have instead (PickScore's, older repos).
     public static let fallbackWeights = "pytorch_model.bin"
-    /// Files downloaded too when the hub has them.
-    static let optionalFiles = ["preprocessor_config.json"]
+    /// Files downloaded too when the hub has them: the image processor's settings, and the
+    /// tokenizer files the text towers read (CLIP's vocab.json and merges.txt, SigLIP's
+    /// spiece.model, the pad token in the configs).
+    static let optionalFiles = ["preprocessor_config.json", "tokenizer_config.json", "special_tokens_map.json",
+                                "vocab.json", "merges.txt", "spiece.model"]
 
     let settings: HubSettings
     private let logger = Logger(label: "scs.hub")

@@ -41,6 +41,11 @@ public struct ComparisonFile: Sendable {
         guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw ReportError("\(path): not a JSON object (expected the output of scs compare --json)")
         }
+        // The report's comparison figures draw the SCS column; a comparison of another metric
+        // would put its verdict beside the wrong numbers.
+        if let metric = root["metric"] as? String, metric != "scs" {
+            throw ReportError("\(path) compares \(metric), and the report's comparisons show SCS: give it a comparison of scs (the report shows \(metric) per model when scores.csv has its column)")
+        }
         if let entries = root["comparisons"] as? [[String: Any]] {
             let comparisons = try entries.filter { $0["not_computable"] == nil }.map {
                 try parse($0, modelA: $0["a"] as? String, modelB: $0["b"] as? String, source: path)

@@ -44,9 +44,11 @@ public enum ScoreRows {
                 throw ReportError("\(path): row \(i + 1): \(row[model]) / \(row[prompt]) is scored twice")
             }
             var scored = ScoreRow(model: row[model], prompt: row[prompt], nImages: nImages.flatMap { Int(row[$0]) }, scs: value)
-            for (i, name) in metricColumns {
-                guard !row[i].isEmpty else { continue }
-                guard let v = Double(row[i]), v.isFinite else { throw ReportError("\(path): row \(i + 1): \(name) is not a finite number: \"\(row[i])\"") }
+            for (column, name) in metricColumns {
+                guard !row[column].isEmpty else { continue }
+                guard let v = Double(row[column]), v.isFinite else {
+                    throw ReportError("\(path): row \(i + 1): \(name) is not a finite number: \"\(row[column])\"")
+                }
                 scored.metrics[name] = v
             }
             out.append(scored)

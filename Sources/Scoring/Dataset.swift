@@ -118,13 +118,17 @@ public struct Dataset: Sendable {
         return dataset
     }
 
-    /// `scs generate` writes `manifest.jsonl` beside the model folders, one line per image with its
-    /// `path` (relative to that folder) and exact `prompt`: scanned images take their text from it.
+    /// `scs generate` writes `manifest.jsonl` beside the model folders (a sharded run
+    /// `manifest.shard-K-of-N.jsonl`), one line per image with its `path` (relative to that folder)
+    /// and exact `prompt`: scanned images take their text from it. Lines without both are passed over.
     mutating func readPromptTexts(root: URL) {
-        let manifest = root.appendingPathComponent("manifest.jsonl")
-        guard let data = FileManager.default.contents(atPath: manifest.path) else { return }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])
+            .filter { $0 == "manifest.jsonl" || ($0.hasPrefix("manifest.shard-") && $0.hasSuffix(".jsonl")) }.sorted()
         var texts: [String: String] = [:]
-        for line in data.split(separator: UInt8(ascii: "\n")) {
+        let lines = names.flatMap { name in
+            (FileManager.default.contents(atPath: root.appendingPathComponent(name).path) ?? Data()).split(separator: UInt8(ascii: "\n"))
+        }
+        for line in lines {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
                   let path = object["path"] as? String, let prompt = object["prompt"] as? String else { continue }
             texts[root.appendingPathComponent(path).standardizedFileURL.path] = prompt

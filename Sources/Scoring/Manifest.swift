@@ -89,7 +89,8 @@ public enum CSV {
 
     /// One CSV field, quoted when it must be.
     public static func escape(_ field: String) -> String {
-        if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        // isNewline: "\r\n" is one Character in Swift, equal to neither "\n" nor "\r".
+        if field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) {
             return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return field

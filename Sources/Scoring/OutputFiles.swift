@@ -37,9 +37,10 @@ public enum OutputFiles {
     }
 
     /// scores.csv: one row per group, floats with full precision (repr-style, shortest round-trip),
-    /// a column per metric the groups carry, each row ending with the provenance.
-    public static func writeScoresCSV(_ scores: [GroupScore], provenance: ScoreProvenance, to path: String) throws {
-        let columns = metricColumns(Array(Set(scores.flatMap(\.metrics.keys))))
+    /// a column per metric of `metrics` (by default those the groups carry; a group without a
+    /// value leaves its cell empty), each row ending with the provenance.
+    public static func writeScoresCSV(_ scores: [GroupScore], provenance: ScoreProvenance, metrics: [Metric]? = nil, to path: String) throws {
+        let columns = metricColumns(metrics ?? Array(Set(scores.flatMap(\.metrics.keys))))
         var text = fullScoresHeader(metrics: columns) + "\n"
         let tail = provenance.fields.map(CSV.escape).joined(separator: ",")
         for s in scores {
@@ -56,6 +57,7 @@ public enum OutputFiles {
         (scores.hasSuffix(".csv") ? String(scores.dropLast(4)) : scores) + ".alignment.csv"
     }
 
+    /// The columns of scores.alignment.csv.
     public static let alignmentHeader = "model,prompt,text,path,cosine,clipscore"
 
     /// alignment.csv: `model,prompt,text,path,cosine,clipscore` per image (clipscore =

@@ -14,7 +14,7 @@ public struct ExcludedGroup: Sendable, Equatable, Codable {
 }
 
 /// Everything `scs score` reports: per-group scores, per-model summaries, and what was left out.
-/// One image's alignment with the text of its group's prompt.
+/// One image's alignment with the text of its group's prompt: a row of scores.alignment.csv.
 public struct ImageAlignment: Sendable, Equatable {
     public var model: String
     public var prompt: String
@@ -24,6 +24,7 @@ public struct ImageAlignment: Sendable, Equatable {
     public var cosine: Double
 }
 
+/// Everything `scs score` reports: per-group scores, per-model summaries, and what was left out.
 public struct ScoreResult: Sendable, Codable {
     public var scores: [GroupScore]
     public var models: [ModelSummary]
@@ -46,6 +47,9 @@ public struct ScoreResult: Sendable, Codable {
     public var alignments: [ImageAlignment] = []
     /// Groups whose prompt text is a folder name holding `_` (see `Dataset.promptTexts`).
     public var textsFromFolders: [String] = []
+    /// The metric columns scores.csv has after the SCS columns: those asked for, and the DreamSim
+    /// distance on a DreamSim backbone, in `Metric`'s order (whether or not any group has a value).
+    public var metricColumns: [Metric] = []
 
     enum CodingKeys: String, CodingKey {
         case scores, models, excluded, skipped, ignoredFiles = "ignored_files", embedded, fromCache = "from_cache", backbone,
@@ -72,6 +76,9 @@ public enum ScoreRun {
             throw MetricError("metric \(first.rawValue) needs the model's text tower: a CLIP or SigLIP folder with config.json's text_config and the tokenizer files")
         }
         let outcome = try embedder.embed(paths: dataset.items.map(\.path), skipUnreadable: skipUnreadable, progress: progress)
+        if let text, !aligned.isEmpty, let imageWidth = outcome.embeddings.lazy.compactMap({ $0?.count }).first, text.embeddingWidth != imageWidth {
+            throw MetricError("the text tower embeds into \(text.embeddingWidth) numbers, the image tower into \(imageWidth): they are not one model's")
+        }
         let (texts, fromFolders) = dataset.promptTexts()
         var textEmbeddings: [String: [Float]] = [:]
         if let text, !aligned.isEmpty {
@@ -117,6 +124,7 @@ public enum ScoreRun {
                            embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
                            backbone: embedder.kind?.rawValue ?? "", modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
                            kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing.versionedName,
-                           alignments: alignments, textsFromFolders: aligned.isEmpty ? [] : fromFolders)
+                           alignments: alignments, textsFromFolders: aligned.isEmpty ? [] : fromFolders,
+                           metricColumns: OutputFiles.metricColumns(metrics + (embedder.kind == .dreamsim ? [.dreamsim] : [])))
     }
 }

@@ -16,6 +16,8 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
     public var precision: String
     /// How images became pixels (name and version), part of the embedding cache's key.
     public var preprocessing: String
+    /// The metric columns after the SCS columns (`scs score --metrics`); nil in files from before them.
+    public var metrics: [String]?
     /// What was scored: every unit's count and a digest of the listing.
     public var groups: Int
     public var images: Int
@@ -33,7 +35,7 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, model, backbone, modelFingerprint = "model_fingerprint", precision, preprocessing, groups, images,
+        case format, model, backbone, modelFingerprint = "model_fingerprint", precision, preprocessing, metrics, groups, images,
              listingDigest = "listing_digest", excluded, skipped, shard
     }
 
@@ -45,6 +47,7 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
         modelFingerprint = result.modelFingerprint
         precision = result.precision
         preprocessing = result.preprocessing
+        metrics = result.metricColumns.map(\.rawValue)
         groups = units.count
         images = (listing ?? dataset).items.count
         listingDigest = Dataset.listingDigest(units)

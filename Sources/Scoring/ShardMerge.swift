@@ -40,6 +40,9 @@ public enum ShardMerge {
                 throw differs("model fingerprint", s.meta.modelFingerprint, first.meta.modelFingerprint)
             }
             if s.meta.precision != first.meta.precision { throw differs("precision", s.meta.precision, first.meta.precision) }
+            if s.meta.metrics != first.meta.metrics {
+                throw differs("metric columns", s.meta.metrics?.joined(separator: ",") ?? "none", first.meta.metrics?.joined(separator: ",") ?? "none")
+            }
             if s.meta.preprocessing != first.meta.preprocessing {
                 throw differs("preprocessing", s.meta.preprocessing, first.meta.preprocessing)
             }
@@ -161,7 +164,10 @@ public enum ShardMerge {
             scores.append(GroupScore(model: row[0], prompt: row[1], nImages: try int(2, "n_images"), nPairs: try int(3, "n_pairs"),
                                      scs: try real(4, "scs"), pairSD: try real(5, "pair_sd"),
                                      pairMin: try real(6, "pair_min"), pairMax: try real(7, "pair_max"),
-                                     metrics: Dictionary(uniqueKeysWithValues: try metrics.enumerated().map { ($1, try real(fixed + $0, $1.rawValue)) })))
+                                     // An empty cell: the group has no value for that metric.
+                                     metrics: Dictionary(uniqueKeysWithValues: try metrics.enumerated().compactMap { i, m in
+                                         row[fixed + i].isEmpty ? nil : (m, try real(fixed + i, m.rawValue))
+                                     })))
         }
         return scores
     }

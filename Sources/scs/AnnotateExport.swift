@@ -1,6 +1,8 @@
 import ArgumentParser
 import SCSAnnotate
 
+extension Export.Format: ExpressibleByArgument {}
+
 struct AnnotateExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -20,14 +22,10 @@ struct AnnotateExport: AsyncParsableCommand {
     var out: String
 
     @Option(help: ArgumentHelp("csv or 2afc (JSON Lines).", valueName: "format"))
-    var format: String = "csv"
-
-    func validate() throws {
-        if Export.Format(rawValue: format) == nil { throw ValidationError("--format must be csv or 2afc") }
-    }
+    var format: Export.Format = .csv
 
     func run() async throws {
-        let count = try Export.write(study: Study.open(at: study), to: out, format: Export.Format(rawValue: format)!)
+        let count = try Export.write(study: Study.open(at: study), to: out, format: format)
         print("wrote \(count) answers to \(out)")
     }
 }

@@ -69,6 +69,9 @@ struct Compare: ParsableCommand {
         if (pairs != nil || pairsA != nil) && a == nil { throw ValidationError("pairing lists need --a and --b") }
         if (labelA != nil || labelB != nil) && a == nil { throw ValidationError("--label-a/--label-b go with --a and --b") }
         if bootstrap < 0 { throw ValidationError("--bootstrap must be 0 or more") }
+        if Metric(rawValue: metric) == nil {
+            throw ValidationError("--metric \(metric): choose from " + Metric.allCases.map(\.rawValue).joined(separator: ", "))
+        }
     }
 
     func run() throws {
@@ -84,6 +87,14 @@ struct Compare: ParsableCommand {
                 ? try compareTwo(table, chosen[0], chosen[1]) : try compareMany(table, chosen)
         }
         if let json { try OutputFiles.atomicWrite(Data((document.serialized() + "\n").utf8), to: json) }
+    }
+
+    /// How the compared column reads: lower Vendi and DreamSim values are the more consistent ones;
+    /// CLIPScore measures alignment, not consistency.
+    var reading: ScoreReading {
+        guard let m = Metric(rawValue: metric), m != .scs else { return .scs }
+        return m.needsText ? ScoreReading(unit: m.rawValue, quality: "aligned with its prompts", noun: "alignment", higherIsBetter: true)
+            : ScoreReading(unit: m.rawValue, quality: "consistent", noun: "consistency", higherIsBetter: m.higherIsConsistent)
     }
 
     private func compareTwo(_ table: ScoreTable, _ a: String, _ b: String) throws -> JSONValue {
@@ -109,9 +120,10 @@ struct Compare: ParsableCommand {
         }
         CompareReport.pairing(pairing, a: nameA, b: nameB, jsonPath: json)
         guard !pairing.pairs.isEmpty else { throw ComparisonError("no prompt pairs \(nameA) with \(nameB): nothing to compare") }
-        let comparison = PairedComparison(a: nameA, b: nameB, x: pairing.pairs.map(\.scoreA), y: pairing.pairs.map(\.scoreB),
+        var comparison = PairedComparison(a: nameA, b: nameB, x: pairing.pairs.map(\.scoreA), y: pairing.pairs.map(\.scoreB),
                                           resamples: bootstrap, seed: seed)
-        CompareReport.two(comparison, metric: metric)
+        comparison.reading = reading
+        CompareReport.two(comparison)
         var document = comparison.json(pairing: pairing.json)
         if case .object(var fields) = document {
             fields.insert(("model_a", .string(a)), at: 2)
@@ -128,7 +140,7 @@ struct Compare: ParsableCommand {
         }
         for m in chosen { try table.require(m) }
         guard Set(chosen).count == chosen.count else { throw ComparisonError("--models names a model twice") }
-        let multi = MultiComparison(table: table, models: chosen, resamples: bootstrap, seed: seed)
+        let multi = MultiComparison(table: table, models: chosen, resamples: bootstrap, seed: seed, reading: reading)
         CompareReport.many(multi)
         guard case .object(var fields) = multi.json else { return multi.json }
         fields.insert(("metric", .string(metric)), at: 0)

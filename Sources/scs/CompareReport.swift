@@ -35,7 +35,7 @@ enum CompareReport {
         }
     }
 
-    static func two(_ c: PairedComparison, metric: String = "scs") {
+    static func two(_ c: PairedComparison) {
         let width = max(12, c.a.count, c.b.count, 7)
         func pad(_ s: String) -> String { s.padding(toLength: width, withPad: " ", startingAt: 0) }
         say(pad("") + "      n     mean   median   sd(1)      min       q1       q3      max")
@@ -55,7 +55,7 @@ enum CompareReport {
         say("  * against a normal with the sample's own mean and sd (ddof 1): conservative p")
         say("")
         let e = c.effect
-        say("mean difference A − B   \(Format.signed(e.meanDifference)) \(metric == "scs" ? "SCS" : metric) (median \(Format.signed(e.medianDifference)))")
+        say("mean difference A − B   \(Format.signed(e.meanDifference)) \(c.reading.unit) (median \(Format.signed(e.medianDifference)))")
         say("  95% CI, BCa           \(interval(e.bcaCI))")
         say("  95% CI, percentile    \(interval(e.percentileCI))   (\(e.resamples) bootstrap resamples, seed \(e.seed))")
         say("Cohen's dz              \(e.cohensDz.map { Format.fixed($0, 3) } ?? "not computable (too few pairs or zero sd)")")

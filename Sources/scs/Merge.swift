@@ -47,7 +47,8 @@ struct Merge: ParsableCommand {
             return
         }
         let merged = try ShardMerge.merge(scoreFiles: inputs)
-        try OutputFiles.writeScoresCSV(merged.scores, provenance: merged.meta.provenance, to: out)
+        try OutputFiles.writeScoresCSV(merged.scores, provenance: merged.meta.provenance,
+                                       metrics: merged.meta.metrics?.compactMap(Metric.init), to: out)
         try merged.meta.write(forScores: out)
         let alignments = try ShardMerge.mergeAlignments(scoreFiles: inputs, order: merged.scores)
         if let alignments { try OutputFiles.atomicWrite(Data(alignments.utf8), to: OutputFiles.alignmentPath(forScores: out)) }

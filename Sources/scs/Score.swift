@@ -109,10 +109,10 @@ struct Score: AsyncParsableCommand {
                 progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
             }
             progress.finishLine()
-            try OutputFiles.writeScoresCSV(result.scores, provenance: result.provenance, to: out)
+            try OutputFiles.writeScoresCSV(result.scores, provenance: result.provenance, metrics: result.metricColumns, to: out)
             try ScoresMeta(model: modelOptions.name, result: result, dataset: data, listing: listing, shard: part).write(forScores: out)
             if let json { try OutputFiles.writeJSON(result, to: json) }
-            if !result.alignments.isEmpty {
+            if chosen.contains(where: \.needsText) {
                 let path = OutputFiles.alignmentPath(forScores: out)
                 try OutputFiles.writeAlignmentCSV(result.alignments, to: path)
                 if !quiet { note("wrote each image's alignment with its prompt to \(path)") }

@@ -77,9 +77,19 @@ final class MetricsCommandTests: XCTestCase {
         XCTAssertEqual(compare.status, 0, compare.stderr)
         XCTAssertTrue(compare.stdout.contains("metric: vendi") && compare.stdout.contains("vendi (median"), compare.stdout)
         XCTAssertTrue(try String(contentsOfFile: json, encoding: .utf8).contains("\"metric\": \"vendi\""))
+        XCTAssertTrue(compare.stdout.contains("no significant difference in consistency between A and B") && compare.stdout.contains(" vendi ["),
+                      compare.stdout)
+        let alignmentCompare = try CLIRunner.run(["compare", csv, "--metric", "clipscore", "--bootstrap", "99"])
+        XCTAssertTrue(alignmentCompare.stdout.contains("in alignment between A and B"), alignmentCompare.stdout)
         let missing = try CLIRunner.run(["compare", csv, "--metric", "dreamsim"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("no \"dreamsim\" column (score with --metrics dreamsim to add it)"), missing.stderr)
+
+        // The report draws SCS beside a comparison's verdict: a comparison of another column is refused.
+        let refused = try CLIRunner.run(["report", study.path, "--scores", csv, "--compare", json, "--model", tiny, "--no-cache",
+                                         "--out", work.appendingPathComponent("r2").path, "--quiet"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("compares vendi, and the report's comparisons show SCS"), refused.stderr)
 
         // The report: per model, consistency against alignment and Vendi beside SCS; alignment per image.
         let out = work.appendingPathComponent("report").path

@@ -38,8 +38,8 @@ final class DownloadTests: HubTestCase {
         XCTAssertEqual(requests.filter { $0.method == "HEAD" }.map(\.path), [
             "/\(repo)/resolve/main/config.json",
             "/\(repo)/resolve/\(commit)/model.safetensors",
-            "/\(repo)/resolve/\(commit)/preprocessor_config.json",
-        ])
+        ] + ["preprocessor_config.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt", "spiece.model"]
+            .map { "/\(repo)/resolve/\(commit)/\($0)" })
         XCTAssertEqual(requests.filter { $0.method == "GET" && $0.path.hasPrefix("/cdn/") }.count, 1)
         XCTAssertTrue(requests.allSatisfy { $0.range == nil })
 
@@ -56,6 +56,20 @@ final class DownloadTests: HubTestCase {
         let offline = ModelLocator(environment: environment(endpoint: hub.url, ["HF_HUB_OFFLINE": "1"]))
         let offlineFolder = try await offline.resolve(repo)
         XCTAssertEqual(offlineFolder, folder)
+    }
+
+    /// The text towers' tokenizer files come with the model when the repo has them.
+    func testTokenizerFilesComeWithTheModel() async throws {
+        var files = try StubHub.fixtureFiles()
+        files["vocab.json"] = Data("{\"a\": 0}".utf8)
+        files["merges.txt"] = Data("#version: 0.2\na b\n".utf8)
+        files["spiece.model"] = Data([0x0A, 0x03, 0x0A, 0x01, 0x61])
+        let hub = try await startHub(.init(files: files))
+        let folder = try await ModelLocator(environment: environment(endpoint: hub.url)).resolve(repo)
+        for name in ["vocab.json", "merges.txt", "spiece.model"] {
+            XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent(name)), files[name], name)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("tokenizer_config.json").path))
     }
 
     func testMissingOptionalPreprocessorIsIgnoredAndMarked() async throws {

@@ -48,11 +48,11 @@ final class AlignmentParityTests: XCTestCase {
             let expected = long ? ref.cos[i].map { 100 * $0 } : ref.torchmetrics_per_image[i]
             for (ours, theirs) in zip(a.cosines.map { 100 * $0 }, expected) {
                 worst = max(worst, abs(ours - theirs))
-                XCTAssertEqual(ours, theirs, accuracy: 1e-3, "\(prompt.prefix(40)): 100·cos per image")
+                XCTAssertEqual(ours, theirs, accuracy: 1e-4, "\(prompt.prefix(40)): 100·cos per image")
             }
             guard !long else { continue }
-            XCTAssertEqual(a.clipscore, ref.torchmetrics[i], accuracy: 1e-3, "\(prompt.prefix(40)): CLIPScore")
-            XCTAssertEqual(100 * a.cosines.reduce(0, +) / Double(a.cosines.count), ref.torchmetrics_unclamped[i], accuracy: 1e-3)
+            XCTAssertEqual(a.clipscore, ref.torchmetrics[i], accuracy: 1e-4, "\(prompt.prefix(40)): CLIPScore")
+            XCTAssertEqual(100 * a.cosines.reduce(0, +) / Double(a.cosines.count), ref.torchmetrics_unclamped[i], accuracy: 1e-4)
         }
         print("clipscore: largest difference from torchmetrics' per-image 100·cos \(worst) over \(ref.prompts.count)×\(ref.images.count)")
     }

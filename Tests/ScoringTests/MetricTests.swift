@@ -18,7 +18,8 @@ final class MetricTests: XCTestCase {
     /// on the cases of scripts/oracle/make_text_fixtures.py: random, two tight clusters,
     /// duplicates, orthogonal, n < d and n > d, a zero row.
     func testVendiMatchesTheVendiScorePackage() throws {
-        struct File: Decodable { var cases: [VendiCase] }
+        struct Large: Decodable { var n, d, a, b, c, e, m: Int; var score_K_q1, score_K_qinf: Double }
+        struct File: Decodable { var cases: [VendiCase]; var large: [Large] }
         // Python's json writes the package's nan (its q=float("inf") result) as NaN, which is not JSON.
         let text = try String(contentsOf: TestPaths.fixtures.appendingPathComponent("text/vendi.json"), encoding: .utf8)
         let file = try JSONDecoder().decode(File.self, from: Data(text.replacingOccurrences(of: "NaN", with: "null").utf8))
@@ -32,7 +33,21 @@ final class MetricTests: XCTestCase {
                 XCTAssertEqual(ours, reference, accuracy: 1e-9, "\(c.name): \(what)")
             }
         }
-        print("vendi: largest difference from vendi-score \(worst) over \(file.cases.count) cases")
+        // Large groups (n×d up to 1000×64, 300×512, 120×1024), made by a rule both sides compute
+        // exactly in float32.
+        for g in file.large {
+            let x: [[Float]] = (0..<g.n).map { i in
+                (0..<g.d).map { j in Float(((i * g.a + j * g.b + (i / g.c) * g.e) % g.m - g.m / 2)) / Float(g.m / 2) }
+            }
+            let start = Date()
+            let (q1, qInf) = Vendi.scores(x)
+            let seconds = Date().timeIntervalSince(start)
+            worst = max(worst, abs(q1 - g.score_K_q1), abs(qInf - g.score_K_qinf))
+            XCTAssertEqual(q1, g.score_K_q1, accuracy: 1e-9, "\(g.n)×\(g.d)")
+            XCTAssertEqual(qInf, g.score_K_qinf, accuracy: 1e-9, "\(g.n)×\(g.d)")
+            print("vendi \(g.n)×\(g.d): \(String(format: "%.3f", seconds)) s")
+        }
+        print("vendi: largest difference from vendi-score \(worst) over \(file.cases.count) cases and \(file.large.count) large groups")
     }
 
     /// Two tight clusters: the mean pair similarity cannot tell them from a spread group, the

@@ -56,6 +56,26 @@ final class ComparisonTests: XCTestCase {
         XCTAssertTrue(none.verdict.hasPrefix("no significant difference in consistency between A and B"), none.verdict)
     }
 
+    /// A column where lower is better (the Vendi Score counts distinct images): the side with the
+    /// lower values is the more consistent one, in both verdicts.
+    func testVerdictFollowsTheReading() {
+        let (a, b) = scores(60, shift: 4)
+        var c = PairedComparison(a: "pixart", b: "SDXL", x: a, y: b, resamples: 999, seed: 0)
+        c.reading = ScoreReading(unit: "vendi", quality: "consistent", noun: "consistency", higherIsBetter: false)
+        XCTAssertTrue(c.verdict.hasPrefix("SDXL is more consistent than pixart: +"), c.verdict)
+        XCTAssertTrue(c.verdict.contains(" vendi "), c.verdict)
+        let table = try! ScoreTable((0..<60).flatMap { i in
+            [PromptScore(model: "hi", prompt: "p\(i)", score: a[i] + 20), PromptScore(model: "mid", prompt: "p\(i)", score: a[i] + 10),
+             PromptScore(model: "lo", prompt: "p\(i)", score: a[i])]
+        })
+        let lower = MultiComparison(table: table, models: ["hi", "mid", "lo"], resamples: 99, seed: 0,
+                                    reading: ScoreReading(unit: "vendi", quality: "consistent", noun: "consistency", higherIsBetter: false))
+        XCTAssertTrue(lower.verdict.hasPrefix("lo is the most consistent of 3 models"), lower.verdict)
+        XCTAssertTrue(lower.significantPairs.contains("lo > hi"), "\(lower.significantPairs)")
+        let higher = MultiComparison(table: table, models: ["hi", "mid", "lo"], resamples: 99, seed: 0)
+        XCTAssertTrue(higher.verdict.hasPrefix("hi is the most consistent of 3 models"), higher.verdict)
+    }
+
     func testTooFewPairsSaysWhyPerTest() {
         let c = PairedComparison(a: "A", b: "B", x: [70, 71], y: [69, 72], resamples: 100, seed: 0)
         XCTAssertEqual(c[test: "shapiro_a"]?.notComputable, "needs at least 3 observations, got 2")

@@ -324,8 +324,20 @@ def make_vendi(path):
                 "eigenvalues_K_over_n": [float(v) for v in np.linalg.eigvalsh(k / len(k))],
             }
         out.append(case)
+    # Large groups, stored as the rule that makes them (exact in float32 on both sides):
+    # X[i][j] = ((i * a + j * b + (i // c) * e) % m - m // 2) / (m // 2).
+    large = []
+    for n, d, a, b, c, e, m in [(300, 512, 31, 17, 7, 5, 97), (1000, 64, 13, 29, 50, 11, 89), (120, 1024, 7, 3, 10, 23, 101)]:
+        i = np.arange(n)[:, None]
+        j = np.arange(d)[None, :]
+        x = (((i * a + j * b + (i // c) * e) % m - m // 2) / (m // 2)).astype(np.float32)
+        xn = preprocessing.normalize(x.astype(np.float64), axis=1)
+        k = xn @ xn.T
+        large.append({"n": n, "d": d, "a": a, "b": b, "c": c, "e": e, "m": m,
+                      "score_K_q1": float(vendi.score_K(k, q=1)), "score_K_qinf": float(vendi.score_K(k, q="inf"))})
     doc = {
         "package": "vendi-score", "version": importlib.metadata.version("vendi-score"),
+        "large": large,
         "how": ("X: float32 rows as stored. score_dual_*: vendi.score_dual(X, q) on the float32 X as stored "
                 "(sklearn.preprocessing.normalize keeps float32, so X.T @ X / n and scipy.linalg.eigvalsh run in "
                 "float32); *_f64: the same on X.astype(float64). score_K_*: vendi.score_K(K, q) with "

@@ -12,6 +12,8 @@ public struct BytePairEncoding: Sendable {
     let ranks: [String: Int]
     /// Each byte's printable stand-in (GPT-2's byte-to-unicode table).
     let byteSymbols: [String]
+    /// The file it was read from (vocab.json for a folder).
+    public let path: String
 
     public var count: Int { ids.count }
 
@@ -41,6 +43,7 @@ public struct BytePairEncoding: Sendable {
         ids = Dictionary(vocabulary.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         ranks = Dictionary(merges.enumerated().map { ($1.0 + " " + $1.1, $0) }, uniquingKeysWith: { first, _ in first })
         byteSymbols = Self.byteSymbolsByByte()
+        path = url.path
     }
 
     /// A Hugging Face tokenizer folder's `vocab.json` (token → id) and `merges.txt` (a `#version`
@@ -68,6 +71,7 @@ public struct BytePairEncoding: Sendable {
         self.ids = ids
         self.ranks = ranks
         byteSymbols = Self.byteSymbolsByByte()
+        path = vocabJSON.path
     }
 
     /// The ids of one pre-tokenised word (a match of the split pattern): its UTF-8 bytes as

@@ -29,9 +29,11 @@ public struct CLIPTokenizer: Sendable {
     /// The id after `<|endoftext|>`: 0 in OpenAI's convention, the pad token's in transformers'.
     public let padding: Int
 
+    /// A tokenizer over `vocabulary` in `convention`, padding with `padding` (by default 0 for
+    /// OpenAI's, `<|endoftext|>` for transformers'); the vocabulary must hold both special tokens.
     public init(vocabulary: BytePairEncoding, convention: Convention, padding: Int? = nil) throws {
         guard let sot = vocabulary.id("<|startoftext|>"), let eot = vocabulary.id("<|endoftext|>") else {
-            throw TokenizerError.missing(folder: "", reason: "the vocabulary has no <|startoftext|> or <|endoftext|>")
+            throw TokenizerError.unreadable(path: vocabulary.path, reason: "the vocabulary has no <|startoftext|> or <|endoftext|>")
         }
         self.vocabulary = vocabulary
         self.convention = convention

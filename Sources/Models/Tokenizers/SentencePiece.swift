@@ -77,6 +77,8 @@ public struct SentencePieceModel: Sendable {
         endOfSentenceID = eos
     }
 
+    /// Reads a serialised `ModelProto` (`spiece.model`): the pieces, the normaliser's settings and
+    /// character map, the unknown and end-of-sentence ids; only unigram models.
     public init(file url: URL) throws {
         let path = url.path
         guard let data = FileManager.default.contents(atPath: url.path) else {

@@ -15,6 +15,8 @@ public struct SigLIPTokenizer: Sendable {
     public let padding: Int
     public let endOfSentence: Int
 
+    /// A tokenizer over `model` making `contextLength` ids, padding with `padding` (by default the
+    /// end-of-sentence id, as SigLIP's repos set it).
     public init(model: SentencePieceModel, contextLength: Int = 64, padding: Int? = nil) {
         self.model = model
         self.contextLength = contextLength

@@ -22,6 +22,10 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     /// Metrics that compare the images with the prompt's text (they need a text tower).
     public var needsText: Bool { [.clipscore, .clipscoreMax, .clipscoreHessel].contains(self) }
 
+    /// False where a lower value marks the more consistent group: the Vendi Score counts distinct
+    /// images, the DreamSim distance is a distance.
+    public var higherIsConsistent: Bool { ![.vendi, .vendiInf, .dreamsim].contains(self) }
+
     /// One line for `--help` and the README.
     public var definition: String {
         switch self {
@@ -50,6 +54,7 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     }
 }
 
+/// A metric asked for that cannot be computed (an unknown name, no text tower): one line.
 public struct MetricError: Error, CustomStringConvertible, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }

@@ -21,22 +21,26 @@ public struct MultiComparison: Sendable {
     public let friedman: TestResult
     /// The prompts every model scored (exact prompt text), in the first model's order.
     public let sharedPrompts: [String]
-    /// Mean Friedman rank of each model over the shared prompts (higher: more consistent).
+    /// Mean Friedman rank of each model over the shared prompts (higher: higher scores).
     public let meanRanks: [String: Double]
+    /// What the scores measure, for the verdicts (set on every pair's comparison too).
+    public let reading: ScoreReading
 
     /// The tests whose p-values get Holm's adjustment.
     public static let adjustedTests = ["ks_2samp", "wilcoxon", "ttest_rel", "ttest_ind", "mannwhitneyu"]
 
-    public init(table: ScoreTable, models: [String], resamples: Int = 9999, seed: UInt64 = 0) {
+    public init(table: ScoreTable, models: [String], resamples: Int = 9999, seed: UInt64 = 0, reading: ScoreReading = .scs) {
         self.models = models
+        self.reading = reading
         descriptives = models.compactMap { m in Descriptives(table.values(of: m)).map { (m, $0) } }
         var entries: [Entry] = []
         for i in 0..<models.count {
             for j in (i + 1)..<models.count {
                 let pairing = Pairing.byPrompt(table, a: models[i], b: models[j])
-                let comparison = pairing.pairs.isEmpty ? nil
+                var comparison = pairing.pairs.isEmpty ? nil
                     : PairedComparison(a: models[i], b: models[j], x: pairing.pairs.map(\.scoreA),
                                        y: pairing.pairs.map(\.scoreB), resamples: resamples, seed: seed)
+                comparison?.reading = reading
                 entries.append(Entry(a: models[i], b: models[j], pairing: pairing, comparison: comparison))
             }
         }
@@ -60,12 +64,12 @@ public struct MultiComparison: Sendable {
         meanRanks = ranks
     }
 
-    /// Pairs whose Holm-adjusted Wilcoxon p is below 0.05, as "X > Y" (X more consistent).
+    /// Pairs whose Holm-adjusted Wilcoxon p is below 0.05, as "X > Y" (X better by `reading`).
     public var significantPairs: [String] {
         entries.compactMap { e in
             guard let c = e.comparison, let w = c[test: "wilcoxon"], let p = w.extra["pvalue_holm"], p < 0.05,
                   let r = c.effect.rankBiserial, r != 0 else { return nil }
-            return r > 0 ? "\(e.a) > \(e.b)" : "\(e.b) > \(e.a)"
+            return (r > 0) == reading.higherIsBetter ? "\(e.a) > \(e.b)" : "\(e.b) > \(e.a)"
         }
     }
 
@@ -78,11 +82,12 @@ public struct MultiComparison: Sendable {
         }
         let pairs = significantPairs
         let pairText = pairs.isEmpty ? "no pair differs after Holm" : "after Holm (Wilcoxon): " + pairs.joined(separator: ", ")
-        if p < 0.05, let best = models.max(by: { (meanRanks[$0] ?? 0) < (meanRanks[$1] ?? 0) }) {
-            return "\(best) is the most consistent of \(k) models (mean rank \(Format.fixed(meanRanks[best] ?? 0, 2)) of \(k)), "
+        let better = { (x: String, y: String) in ((meanRanks[x] ?? 0) < (meanRanks[y] ?? 0)) == self.reading.higherIsBetter }
+        if p < 0.05, let best = models.max(by: better) {
+            return "\(best) is the most \(reading.quality) of \(k) models (mean rank \(Format.fixed(meanRanks[best] ?? 0, 2)) of \(k)), "
                 + "Friedman p = \(Format.pvalue(p)), \(n) shared prompts; \(pairText)"
         }
-        return "no significant difference in consistency among the \(k) models: Friedman p = \(Format.pvalue(p)), \(n) shared prompts; \(pairText)"
+        return "no significant difference in \(reading.noun) among the \(k) models: Friedman p = \(Format.pvalue(p)), \(n) shared prompts; \(pairText)"
     }
 
     /// The `--json` document for more than two models.

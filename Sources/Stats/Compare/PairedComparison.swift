@@ -1,5 +1,23 @@
 import Foundation
 
+/// How a compared column reads in the verdicts: its unit, the quality a better value shows, and
+/// whether a higher value is the better one (the SCS: yes; the Vendi Score, which counts distinct
+/// images, and the DreamSim distance: no).
+public struct ScoreReading: Sendable, Equatable {
+    public var unit: String
+    /// "consistent" in "X is more consistent than Y".
+    public var quality: String
+    /// "consistency" in "no significant difference in consistency".
+    public var noun: String
+    public var higherIsBetter: Bool
+
+    public init(unit: String, quality: String, noun: String, higherIsBetter: Bool) {
+        (self.unit, self.quality, self.noun, self.higherIsBetter) = (unit, quality, noun, higherIsBetter)
+    }
+
+    public static let scs = ScoreReading(unit: "SCS", quality: "consistent", noun: "consistency", higherIsBetter: true)
+}
+
 /// Everything `scs compare` reports about two sides scored on the same (paired) prompts.
 public struct PairedComparison: Sendable {
     /// Display names of the two sides.
@@ -18,6 +36,8 @@ public struct PairedComparison: Sendable {
     public private(set) var tests: [(key: String, result: TestResult)]
     /// Effect sizes of A − B.
     public let effect: EffectSizes
+    /// What the scores measure, for the verdict.
+    public var reading: ScoreReading = .scs
 
     /// The SciPy-named tests are run on the paired scores only, so that every test compares
     /// the same prompts (the independent-sample tests too).
@@ -59,7 +79,8 @@ public struct PairedComparison: Sendable {
         }
     }
 
-    /// The one-line conclusion in plain words: which side is more consistent (higher SCS),
+    /// The one-line conclusion in plain words: which side is better by `reading` (more consistent:
+    /// higher SCS, or lower Vendi Score),
     /// judged by the Wilcoxon signed-rank test at the 5% level (the paper's test), with the mean
     /// difference, its bootstrap interval, the p-value and the number of prompts.
     public var verdict: String {
@@ -68,16 +89,16 @@ public struct PairedComparison: Sendable {
             let reason = self[test: "wilcoxon"]?.notComputable ?? "no Wilcoxon test"
             return "\(a) and \(b) cannot be compared: \(reason), \(n)"
         }
-        let difference = Format.signed(effect.meanDifference) + " SCS"
+        let difference = Format.signed(effect.meanDifference) + " " + reading.unit
         let interval = effect.preferredCI.map { " [\(Format.fixed($0.low)), \(Format.fixed($0.high))]" } ?? ""
         let evidence = "\(difference)\(interval), Wilcoxon p = \(Format.pvalue(p)), \(n)"
         // Direction from the signed ranks, the quantity the test is about.
-        let rankDirection = (effect.rankBiserial ?? 0)
+        let rankDirection = (effect.rankBiserial ?? 0) * (reading.higherIsBetter ? 1 : -1)
         if p < 0.05 && rankDirection != 0 {
             let (more, less) = rankDirection > 0 ? (a, b) : (b, a)
-            return "\(more) is more consistent than \(less): \(evidence)"
+            return "\(more) is more \(reading.quality) than \(less): \(evidence)"
         }
-        return "no significant difference in consistency between \(a) and \(b): \(evidence)"
+        return "no significant difference in \(reading.noun) between \(a) and \(b): \(evidence)"
     }
 
     /// The `--json` document of a two-sided comparison.

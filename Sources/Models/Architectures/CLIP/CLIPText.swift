@@ -43,6 +43,9 @@ public final class CLIPTextModel: TextEncoder, @unchecked Sendable {
             self.tokenizer = tokenizer
             weights = try CLIPTextWeights(file: try FolderWeights.open(directory), config: config)
         }
+        guard config.contextLength == tokenizer.contextLength else {
+            throw WeightsError.badConfig(path: directory.path, reason: "text_config.max_position_embeddings is \(config.contextLength); CLIP's tokenizer makes \(tokenizer.contextLength) tokens (longer-context CLIP variants are not supported)")
+        }
         guard tokenizer.vocabulary.count <= config.vocabularySize else {
             throw WeightsError.badConfig(path: directory.path, reason: "the tokenizer has \(tokenizer.vocabulary.count) tokens, the tower's vocab_size is \(config.vocabularySize)")
         }

@@ -14,6 +14,7 @@ public struct SigLIPTextConfig: Sendable, Equatable {
     public var layerNormEps: Float = 1e-6
     public var activation = "gelu_pytorch_tanh"
 
+    /// Reads `config.json`; errors name the file and field.
     public static func load(from url: URL) throws -> SigLIPTextConfig {
         let path = url.path
         guard let text = try ConfigJSON.read(url)["text_config"] as? [String: Any] else {
@@ -55,6 +56,8 @@ public final class SigLIPTextModel: TextEncoder, @unchecked Sendable {
     private let weights: SigLIPTextWeights
     private let pool: WorkspacePool
 
+    /// Loads the text tower of a `SiglipModel` folder (`config.json` with a `text_config`, the
+    /// weights) and its tokenizer (`spiece.model`, else `tokenizer.json`).
     public init(directory: URL) throws {
         config = try SigLIPTextConfig.load(from: directory.appendingPathComponent("config.json"))
         tokenizer = try SigLIPTokenizer.load(folder: directory, contextLength: config.contextLength)
