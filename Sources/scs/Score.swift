@@ -25,7 +25,7 @@ struct Score: AsyncParsableCommand {
 
 
         The alignment metrics (clipscore*) embed the prompt's text with the model's text tower and \
-        also write <out>.alignment.csv (model, prompt, text, path, cosine, clipscore per image). The \
+        also write scores.alignment.csv beside --out (model, prompt, text, path, cosine, clipscore per image). The \
         text is the manifest's prompt (--manifest, or the manifest.jsonl scs generate leaves beside \
         the model folders); otherwise the folder name, in which `_` may stand for a character a \
         folder cannot hold (scs says which groups).
