@@ -7,7 +7,7 @@ writes OUTDIR/clip-vit-b-32/:
                                    text eos_token_id 49407), seed 32, every 2-D weight x2.5 after init
                                    (make_fixtures.build_model: the same weights as full_models.py vit-b-32),
                                    save_pretrained in float32;
-  tokenizer files                  a copy of Tests/Fixtures/text/tokenizer (make_text_fixtures.py);
+  tokenizer files                  a copy of Tests/Fixtures/text/tiny-clip's (make_text_fixtures.py);
   preprocessor_config.json         openai/clip-vit-base-patch32's (legacy CLIPFeatureExtractor keys: size 224,
                                    crop 224, OpenAI mean/std, resample 3 = bicubic);
   text-expected.npy / .json        float32 [256, 512]: get_text_features(**tok(prompts[:256], padding="max_length",
@@ -20,6 +20,7 @@ Idempotent: each output whose file exists is skipped (model, text-expected, clip
 Takes about 1.5 minutes on 2 cores from scratch (model 10 s, text 20 s, CLIPScore 30-60 s); about 600 MB.
 """
 import json
+import shutil
 import sys
 import time
 import warnings
@@ -68,14 +69,21 @@ def photos_uint8():
 
 
 def make_model(d):
+    """The model folder, built beside `d` and renamed into place: a run that stops halfway leaves
+    no folder that a later run would take as complete."""
     from transformers import CLIPModel
+    tmp = d.with_name(d.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(d, ignore_errors=True)
     model = build_model({}, None, seed=32)
-    model.save_pretrained(d)
-    copy_tokenizer(TEXT_FIXTURES / "tokenizer", d)
-    (d / "preprocessor_config.json").write_text(json.dumps(preprocessor_config(224), indent=2) + "\n")
-    reloaded = CLIPModel.from_pretrained(d, dtype=torch.float32)
+    model.save_pretrained(tmp)
+    # The committed tiny CLIP carries the hub's tokenizer files (all but tokenizer.json).
+    copy_tokenizer(TEXT_FIXTURES / "tiny-clip", tmp)
+    (tmp / "preprocessor_config.json").write_text(json.dumps(preprocessor_config(224), indent=2) + "\n")
+    reloaded = CLIPModel.from_pretrained(tmp, dtype=torch.float32)
     for (n, a), (_, b) in zip(model.state_dict().items(), reloaded.state_dict().items()):
         assert torch.equal(a, b), n
+    tmp.rename(d)
 
 
 def make_text_expected(d, prompts):
@@ -207,10 +215,10 @@ def main():
     torch.set_num_threads(2)
     torch.manual_seed(0)
     d = Path(sys.argv[1]) / "clip-vit-b-32"
-    d.mkdir(parents=True, exist_ok=True)
+    d.parent.mkdir(parents=True, exist_ok=True)
     prompts = json.loads((TEXT_FIXTURES / "prompts.json").read_text())
     t0 = time.time()
-    if not (d / "model.safetensors").exists():
+    if not (d / "model.safetensors").exists() or not (d / "vocab.json").exists():
         make_model(d)
         print(f"model: {time.time() - t0:.1f} s")
     if not (d / "text-expected.npy").exists():
