@@ -107,6 +107,9 @@ final class TokenizerTests: XCTestCase {
             ("ΟΔΟΣ", "final sigma: str.lower() gives ς, transformers σ"),
             ("a\u{1C}b", "U+001C: whitespace to Python, removed by ftfy; a symbol to transformers"),
             ("\u{1B}[31mred\u{1B}[0m", "terminal escapes: removed by ftfy"),
+            ("it'ſ", "IGNORECASE: clip.tokenize reads 'ſ as the contraction 's"),
+            ("!!<|endoftext|>", "special tokens: transformers cuts <|endoftext|> from the raw text anywhere"),
+            ("<|ENDOFTEXT|>", "special tokens: clip.tokenize matches them in any case"),
         ]
         for (text, why) in cases { XCTAssertNotEqual(openAI.tokenize(text), hf.tokenize(text), why) }
         XCTAssertEqual(openAI.tokenize("a cat").last, 0, "clip.tokenize pads with 0")
