@@ -115,8 +115,7 @@ public enum Agreement {
             let human: String? = status == "decided" ? (va > vb ? a : b) : nil
             if let human { majority[prompt] = human }
             let sa = scores[a]?[prompt], sb = scores[b]?[prompt]
-            var higher: String?
-            if let sa, let sb, sa != sb { higher = (sa > sb) == higherIsConsistent ? a : b }
+            let higher = Measure.pick(sa, sb, a, b, higherIsConsistent: higherIsConsistent)
             let agrees: Bool? = human != nil && higher != nil ? human == higher : nil
             results.append(.init(prompt: prompt, votesA: va, votesB: vb, cantTell: given.count - va - vb, status: status,
                                  humanMajority: human, scoreA: sa, scoreB: sb, higherScore: higher, agrees: agrees))

@@ -53,32 +53,16 @@ public enum Export {
         for prompt in try study.prompts() {
             for image in try study.images(promptID: prompt.id) { files[prompt.text, default: [:]][image.model, default: []].append(image.path) }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        struct Record: Encodable {
-            var prompt, annotator, model_a, model_b: String
-            var files_a, files_b: [String]
-            var choice: String
-            var chosen_model: String?
-            var left_model, answered_at: String
-            func encode(to encoder: any Encoder) throws {
-                // chosen_model is written as null rather than left out.
-                enum K: String, CodingKey { case prompt, annotator, model_a, model_b, files_a, files_b, choice, chosen_model, left_model, answered_at }
-                var c = encoder.container(keyedBy: K.self)
-                try c.encode(prompt, forKey: .prompt); try c.encode(annotator, forKey: .annotator)
-                try c.encode(model_a, forKey: .model_a); try c.encode(model_b, forKey: .model_b)
-                try c.encode(files_a, forKey: .files_a); try c.encode(files_b, forKey: .files_b)
-                try c.encode(choice, forKey: .choice); try c.encode(chosen_model, forKey: .chosen_model)
-                try c.encode(left_model, forKey: .left_model); try c.encode(answered_at, forKey: .answered_at)
-            }
-        }
         var lines: [String] = []
         for a in answers {
-            let choice = a.chosenModel == nil ? "cant_tell" : a.chosenModel == config.modelA ? "a" : "b"
-            let record = Record(prompt: a.prompt, annotator: a.annotator, model_a: config.modelA, model_b: config.modelB,
-                                files_a: files[a.prompt]?[config.modelA] ?? [], files_b: files[a.prompt]?[config.modelB] ?? [],
-                                choice: choice, chosen_model: a.chosenModel, left_model: a.leftModel, answered_at: a.answeredAt)
-            lines.append(String(decoding: try encoder.encode(record), as: UTF8.self))
+            let record: [String: Any] = [
+                "prompt": a.prompt, "annotator": a.annotator, "model_a": config.modelA, "model_b": config.modelB,
+                "files_a": files[a.prompt]?[config.modelA] ?? [], "files_b": files[a.prompt]?[config.modelB] ?? [],
+                "choice": a.chosenModel == nil ? "cant_tell" : a.chosenModel == config.modelA ? "a" : "b",
+                "chosen_model": a.chosenModel ?? NSNull(), "left_model": a.leftModel, "answered_at": a.answeredAt,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
+            lines.append(String(decoding: data, as: UTF8.self))
         }
         return lines.map { $0 + "\n" }.joined()
     }

@@ -35,7 +35,13 @@ public struct Measure: Sendable, Equatable {
 
     /// The model this measure calls more consistent on `prompt`; nil without both scores or on a tie.
     func pick(_ prompt: String, _ a: String, _ b: String) -> String? {
-        guard let sa = scores[a]?[prompt], let sb = scores[b]?[prompt], sa != sb else { return nil }
+        Self.pick(scores[a]?[prompt], scores[b]?[prompt], a, b, higherIsConsistent: higherIsConsistent)
+    }
+
+    /// Of two models scored `sa` and `sb`, the one the scores call more consistent; nil without
+    /// both scores or on a tie.
+    static func pick(_ sa: Double?, _ sb: Double?, _ a: String, _ b: String, higherIsConsistent: Bool) -> String? {
+        guard let sa, let sb, sa != sb else { return nil }
         return (sa > sb) == higherIsConsistent ? a : b
     }
 }

@@ -61,19 +61,14 @@ public enum ScoreRows {
 /// `<scores>.alignment.csv` (written by `scs score` with an alignment metric): each image's
 /// cosine with its prompt's text, by image path.
 public enum AlignmentRows {
-    /// path → cosine, or nil when there is no such file; a malformed file is an error naming the row.
+    /// path → cosine, or nil when there is no such file; a malformed file is an error naming the line.
     public static func read(forScores scores: String) throws -> [String: Double]? {
         let path = OutputFiles.alignmentPath(forScores: scores)
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let rows = try CSV.parse(String(decoding: data, as: UTF8.self), path: path).filter { !($0.count == 1 && $0[0].isEmpty) }
-        guard let header = rows.first, let p = header.firstIndex(of: "path"), let c = header.firstIndex(of: "cosine") else {
-            throw ReportError("\(path): expected the columns path and cosine")
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            return Dictionary(try OutputFiles.readAlignmentCSV(path).map { ($0.path, $0.cosine) }, uniquingKeysWith: { _, last in last })
+        } catch let error as OutputError {
+            throw ReportError(error.description)
         }
-        var out: [String: Double] = [:]
-        for (i, row) in rows.enumerated().dropFirst() {
-            guard row.count == header.count, let v = Double(row[c]) else { throw ReportError("\(path): row \(i + 1) is malformed") }
-            out[row[p]] = v
-        }
-        return out
     }
 }

@@ -74,11 +74,7 @@ public enum ConsistencyScore {
 
     /// cos(e_i, e_j) for i < j, in row-major pair order, in double precision.
     static func pairCosines(_ embeddings: [[Float]]) -> [Double] {
-        let normalized: [[Double]] = embeddings.map { e in
-            let v = e.map(Double.init)
-            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return norm > 0 ? v.map { $0 / norm } : v
-        }
+        let normalized = unitRows(embeddings)
         var sims: [Double] = []
         sims.reserveCapacity(embeddings.count * (embeddings.count - 1) / 2)
         for i in 0..<normalized.count {
@@ -89,6 +85,15 @@ public enum ConsistencyScore {
             }
         }
         return sims
+    }
+
+    /// Each embedding in double precision, divided by its L2 norm (a zero row stays zero).
+    static func unitRows(_ embeddings: [[Float]]) -> [[Double]] {
+        embeddings.map { e in
+            let v = e.map(Double.init)
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return norm > 0 ? v.map { $0 / norm } : v
+        }
     }
 
     /// The cosine of two embeddings, in double precision (0 if either is zero).

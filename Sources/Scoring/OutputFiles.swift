@@ -70,6 +70,21 @@ public enum OutputFiles {
         try atomicWrite(Data(text.utf8), to: path)
     }
 
+    /// Reads an alignment file back; a wrong header or a malformed row is an `OutputError` naming
+    /// the file and line.
+    public static func readAlignmentCSV(_ path: String) throws -> [ImageAlignment] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw OutputError(path: path, reason: "cannot read as UTF-8 text") }
+        let rows = try CSV.parse(text, path: path)
+        guard rows.first?.joined(separator: ",") == alignmentHeader else {
+            throw OutputError(path: path, reason: "header is not \(alignmentHeader)")
+        }
+        return try rows.dropFirst().enumerated().compactMap { n, row in
+            if row.count == 1 && row[0].isEmpty { return nil }
+            guard row.count == 6, let cosine = Double(row[4]) else { throw OutputError(path: path, reason: "line \(n + 2) is malformed") }
+            return ImageAlignment(model: row[0], prompt: row[1], text: row[2], path: row[3], cosine: cosine)
+        }
+    }
+
     public static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

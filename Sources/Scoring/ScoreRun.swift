@@ -13,7 +13,6 @@ public struct ExcludedGroup: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey { case model, prompt, nImages = "n_images", reason }
 }
 
-/// Everything `scs score` reports: per-group scores, per-model summaries, and what was left out.
 /// One image's alignment with the text of its group's prompt: a row of scores.alignment.csv.
 public struct ImageAlignment: Sendable, Equatable {
     public var model: String
@@ -93,7 +92,7 @@ public enum ScoreRun {
             let present = group.indices.filter { outcome.embeddings[$0] != nil }
             let embeddings = present.map { outcome.embeddings[$0]! }
             if var score = ConsistencyScore.score(model: group.model, prompt: group.prompt, embeddings: embeddings) {
-                if embedder.kind == .dreamsim || metrics.contains(.dreamsim) { score.metrics[.dreamsim] = ConsistencyScore.meanPairDistance(embeddings) }
+                if embedder.kind == .dreamsim { score.metrics[.dreamsim] = ConsistencyScore.meanPairDistance(embeddings) }
                 if metrics.contains(.vendi) || metrics.contains(.vendiInf) {
                     let v = Vendi.scores(embeddings)
                     if metrics.contains(.vendi) { score.metrics[.vendi] = v.q1 }
@@ -101,9 +100,7 @@ public enum ScoreRun {
                 }
                 if let t = textEmbeddings[promptText] {
                     let alignment = Alignment(text: t, images: embeddings)
-                    let values: [Metric: Double] = [.clipscore: alignment.clipscore, .clipscoreMax: alignment.clipscoreMax,
-                                                     .clipscoreHessel: alignment.clipscoreHessel]
-                    for m in aligned { score.metrics[m] = values[m] }
+                    for m in aligned { score.metrics[m] = alignment.value(of: m) }
                     alignments += zip(present, alignment.cosines).map {
                         ImageAlignment(model: group.model, prompt: group.prompt, text: promptText, path: dataset.items[$0.0].path, cosine: $0.1)
                     }

@@ -109,7 +109,7 @@ public enum ShardMerge {
     /// The shards' alignment files (`OutputFiles.alignmentPath`) joined in the merged groups'
     /// order, each group's rows as its shard wrote them; nil when no shard has one, an error when
     /// only some do.
-    public static func mergeAlignments(scoreFiles: [String], order: [GroupScore]) throws -> String? {
+    public static func mergeAlignments(scoreFiles: [String], order: [GroupScore]) throws -> [ImageAlignment]? {
         let paths = scoreFiles.map(OutputFiles.alignmentPath)
         let present = paths.filter { FileManager.default.fileExists(atPath: $0) }
         if present.isEmpty { return nil }
@@ -118,22 +118,21 @@ public enum ShardMerge {
         }
         var position: [String: Int] = [:]
         for (i, s) in order.enumerated() { position[s.model + "\u{0}" + s.prompt] = i }
-        var rows: [(position: Int, line: String)] = []
+        var rows: [(position: Int, row: ImageAlignment)] = []
         for path in paths {
-            let parsed = try CSV.parse(try String(contentsOfFile: path, encoding: .utf8), path: path)
-            guard parsed.first?.joined(separator: ",") == OutputFiles.alignmentHeader else {
-                throw ShardError.merge("\(path):1: header is not \(OutputFiles.alignmentHeader)")
-            }
-            for (n, row) in parsed.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
-                guard row.count == 6, let p = position[row[0] + "\u{0}" + row[1]] else {
-                    throw ShardError.merge("\(path):\(n + 2): not a row of a merged group")
+            do {
+                for row in try OutputFiles.readAlignmentCSV(path) {
+                    guard let p = position[row.model + "\u{0}" + row.prompt] else {
+                        throw ShardError.merge("\(path): \(row.model)/\(row.prompt) is not a merged group")
+                    }
+                    rows.append((p, row))
                 }
-                rows.append((p, row.map(CSV.escape).joined(separator: ",")))
+            } catch let error as OutputError {
+                throw ShardError.merge(error.description)
             }
         }
         // A stable sort: within a group, the shard's own order.
-        let sorted = rows.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element.line)
-        return ([OutputFiles.alignmentHeader] + sorted).joined(separator: "\n") + "\n"
+        return rows.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element.row)
     }
 
     /// A scores.csv as scs writes it, each field checked.

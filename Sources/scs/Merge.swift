@@ -51,7 +51,7 @@ struct Merge: ParsableCommand {
                                        metrics: merged.meta.metrics?.compactMap(Metric.init), to: out)
         try merged.meta.write(forScores: out)
         let alignments = try ShardMerge.mergeAlignments(scoreFiles: inputs, order: merged.scores)
-        if let alignments { try OutputFiles.atomicWrite(Data(alignments.utf8), to: OutputFiles.alignmentPath(forScores: out)) }
+        if let alignments { try OutputFiles.writeAlignmentCSV(alignments, to: OutputFiles.alignmentPath(forScores: out)) }
         let models = ModelSummary.summarize(merged.scores)
         if let json {
             try OutputFiles.writeJSON(MergedSummary(scores: merged.scores, models: models, meta: merged.meta), to: json)

@@ -138,16 +138,3 @@ public struct BytePairEncoding: Sendable {
         return Data(bytes: out, count: size)
     }
 }
-
-/// A tokenizer's files are missing or malformed; names the file.
-public enum TokenizerError: Error, CustomStringConvertible, Equatable {
-    case unreadable(path: String, reason: String)
-    case missing(folder: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case let .unreadable(path, reason): return "\(path): \(reason)"
-        case let .missing(folder, reason): return "\(folder): \(reason)"
-        }
-    }
-}

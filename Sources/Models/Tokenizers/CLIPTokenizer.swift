@@ -59,19 +59,8 @@ public struct CLIPTokenizer: Sendable {
             throw TokenizerError.missing(folder: folder.path, reason: "no vocab.json and merges.txt (CLIP's tokenizer files)")
         }
         let bpe = try BytePairEncoding(vocabJSON: vocab, merges: merges)
-        let pad = padToken(in: folder).flatMap(bpe.id)
+        let pad = TokenizerFiles.padToken(in: folder).flatMap(bpe.id)
         return try CLIPTokenizer(vocabulary: bpe, convention: .transformers, padding: pad)
-    }
-
-    /// The pad token a folder's tokenizer files name.
-    static func padToken(in folder: URL) -> String? {
-        for name in ["special_tokens_map.json", "tokenizer_config.json"] {
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
-                  let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { continue }
-            if let pad = root["pad_token"] as? String { return pad }
-            if let pad = (root["pad_token"] as? [String: Any])?["content"] as? String { return pad }
-        }
-        return nil
     }
 
     /// The 77 ids of `text`: start, at most 75 tokens, end, padding.

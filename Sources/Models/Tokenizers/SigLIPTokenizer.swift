@@ -37,7 +37,7 @@ public struct SigLIPTokenizer: Sendable {
             throw TokenizerError.missing(folder: folder.path, reason: "no spiece.model or tokenizer.json (SigLIP's SentencePiece tokenizer)")
         }
         return SigLIPTokenizer(model: model, contextLength: contextLength,
-                               padding: CLIPTokenizer.padToken(in: folder).flatMap(model.id(of:)))
+                               padding: TokenizerFiles.padToken(in: folder).flatMap(model.id(of:)))
     }
 
     static let specials = ["</s>", "<unk>"].map { Array($0.unicodeScalars) }

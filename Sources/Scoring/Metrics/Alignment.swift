@@ -18,4 +18,14 @@ public struct Alignment: Sendable, Equatable {
     public var clipscoreMax: Double { max(100 * (cosines.max() ?? 0), 0) }
     /// Hessel et al.'s per-image 2.5·max(cos, 0), averaged.
     public var clipscoreHessel: Double { cosines.reduce(0) { $0 + 2.5 * max($1, 0) } / Double(max(cosines.count, 1)) }
+
+    /// The summary `metric` names; nil for metrics that are not about alignment.
+    public func value(of metric: Metric) -> Double? {
+        switch metric {
+        case .clipscore: return clipscore
+        case .clipscoreMax: return clipscoreMax
+        case .clipscoreHessel: return clipscoreHessel
+        default: return nil
+        }
+    }
 }

@@ -15,11 +15,7 @@ public enum Vendi {
     public static func scores(_ embeddings: [[Float]]) -> (q1: Double, qInf: Double) {
         let n = embeddings.count
         guard n > 0 else { return (0, 0) }
-        let rows: [[Double]] = embeddings.map { e in
-            let v = e.map(Double.init)
-            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return norm > 0 ? v.map { $0 / norm } : v
-        }
+        let rows = ConsistencyScore.unitRows(embeddings)
         let d = rows[0].count
         // The smaller symmetric matrix with the same non-zero spectrum, divided by n.
         let size = min(n, d)
