@@ -39,7 +39,7 @@ public enum ImageDecoder {
         do {
             bytes = try readFile(path)
         } catch {
-            throw ImageFileError(path: path, reason: "cannot read: \(error.localizedDescription)")
+            throw ImageFileError(path: path, reason: "cannot read: \(FileProblem.describe(error))")
         }
         do {
             return try decodeNative(bytes)
@@ -48,9 +48,9 @@ public enum ImageDecoder {
         }
     }
 
-    /// The whole file as bytes.
+    /// The whole file as bytes; a FIFO, socket or device is refused (without blocking on it).
+    /// Errors are `FileProblem`s: what is wrong, in words.
     public static func readFile(_ path: String) throws -> [UInt8] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        return [UInt8](data)
+        try FileProblem.readRegularFile(path)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SCSImaging
 
 /// One image of a dataset: which model drew it, for which prompt, and where it is.
 public struct ImageItem: Sendable, Equatable, Hashable {
@@ -33,6 +34,8 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     case emptyGroup(folder: String)
     case noImages(String)
     case badManifest(path: String, line: Int, reason: String)
+    /// The dataset folder exists but cannot be listed; the reason in words.
+    case unreadable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -40,79 +43,151 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
         case .emptyGroup(let folder): return "\(folder): prompt folder has no images"
         case .noImages(let path): return "\(path): no images found"
         case let .badManifest(path, line, reason): return "\(path):\(line): \(reason)"
+        case let .unreadable(path, reason): return "\(path): cannot be listed: \(reason)"
         }
     }
+}
+
+/// A folder or file of a dataset that the listing could not use, and why: a symlink loop, a
+/// name that is not UTF-8, a FIFO, socket or device, a broken symlink, a folder that cannot be read.
+/// Never an error, never silent: `scs score` lists each in its JSON (`excluded` for a prompt
+/// folder, `skipped` for the rest) and prints it; `scs annotate init` prints it.
+public struct DatasetExclusion: Sendable, Equatable, CustomStringConvertible {
+    /// The path as printed: names that are not UTF-8 have their bytes escaped (`\xNN`).
+    public var path: String
+    public var reason: String
+    /// The model folder it is in or is (nil for an entry of the root in the model-prompt layout).
+    public var model: String?
+    /// Set when the entry is a prompt folder (a group without a score): its name as printed.
+    public var prompt: String?
+
+    public init(path: String, reason: String, model: String? = nil, prompt: String? = nil) {
+        self.path = path
+        self.reason = reason
+        self.model = model
+        self.prompt = prompt
+    }
+
+    public var description: String { "\(path): \(reason)" }
 }
 
 /// The images to score, grouped by (model, prompt), in a deterministic order: models, then
 /// prompts, then files, each sorted by name (Unicode code points, as Python's `sorted`).
 public struct Dataset: Sendable {
     public var items: [ImageItem]
-    /// Files passed over: hidden files and files whose extension is not an image's.
+    /// Files passed over: hidden files and files whose extension is not an image's (and folders
+    /// inside a prompt folder, files beside the model folders).
     public var ignored: [String]
     /// Prompt folders without images (empty groups), kept when the caller allows skipping.
     public var emptyGroups: [String]
+    /// What the listing could not use, each with its reason (see `DatasetExclusion`).
+    public var excluded: [DatasetExclusion]
 
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
 
-    public init(items: [ImageItem], ignored: [String] = [], emptyGroups: [String] = []) {
+    public init(items: [ImageItem], ignored: [String] = [], emptyGroups: [String] = [], excluded: [DatasetExclusion] = []) {
         self.items = items
         self.ignored = ignored
         self.emptyGroups = emptyGroups
+        self.excluded = excluded
     }
 
     /// Scans a folder. With `allowEmptyGroups`, empty prompt folders are listed in `emptyGroups`
     /// instead of being an error.
+    ///
+    /// Folders are listed by `FolderLister`, from the bytes of their names: symlinked model and
+    /// prompt folders and images are followed; a folder reached again through a symlink (a loop)
+    /// and everything else that cannot be used (names that are not UTF-8, FIFOs, sockets,
+    /// devices, broken symlinks, folders that cannot be read) go to `excluded` with the reason,
+    /// never to `ignored`, and never stop the scan.
     public static func scan(root: String, layout: DatasetLayout = .modelPrompt, allowEmptyGroups: Bool = false) throws -> Dataset {
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else { throw DatasetError.notFound(root) }
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL
+        let rootIdentity: FolderLister.Identity
+        switch FolderLister.identity(of: rootURL.path) {
+        case .success(let identity): rootIdentity = identity
+        case .failure(let problem):
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: root, isDirectory: &isDir) || !isDir.boolValue {
+                if problem.reason == "a symlink loop" { throw DatasetError.unreadable(path: root, reason: problem.reason) }
+                throw DatasetError.notFound(root)
+            }
+            throw DatasetError.unreadable(path: root, reason: problem.reason)
+        }
+        let rootEntries: [FolderLister.Entry]
+        do { rootEntries = try FolderLister.list(rootURL.path, displayPath: rootURL.path) } catch {
+            throw DatasetError.unreadable(path: root, reason: FileProblem.describe(error))
+        }
         var dataset = Dataset(items: [])
 
-        func children(_ url: URL) throws -> [URL] {
-            try fm.contentsOfDirectory(at: url, includingPropertiesForKeys: [.isDirectoryKey])
-                .sorted { $0.lastPathComponent.unicodeScalars.lexicographicallyPrecedes($1.lastPathComponent.unicodeScalars) }
+        /// The entries of a folder, or nil (and the folder excluded) when it cannot be listed.
+        func children(_ path: String, model: String?, prompt: String?) -> [FolderLister.Entry]? {
+            do { return try FolderLister.list(path, displayPath: path) } catch {
+                dataset.excluded.append(DatasetExclusion(path: path, reason: "cannot be read: \(FileProblem.describe(error))",
+                                                         model: model, prompt: prompt))
+                return nil
+            }
         }
-        func isDirectory(_ url: URL) -> Bool { (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
-        func scanPrompt(_ folder: URL, model: String) throws {
+        func scanPrompt(_ path: String, name prompt: String, model: String) {
+            guard let entries = children(path, model: model, prompt: prompt) else { return }
             var found = 0
-            for file in try children(folder) {
-                let name = file.lastPathComponent
-                if name.hasPrefix(".") || isDirectory(file) || !imageExtensions.contains(file.pathExtension.lowercased()) {
-                    dataset.ignored.append(file.path)
-                    continue
+            for entry in entries {
+                if entry.hidden { dataset.ignored.append(entry.displayPath); continue }
+                switch entry.kind {
+                case .unusable(let reason):
+                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: reason, model: model))
+                case .folder:
+                    dataset.ignored.append(entry.displayPath)
+                case .file:
+                    let url = URL(fileURLWithPath: entry.path!)
+                    guard imageExtensions.contains(url.pathExtension.lowercased()) else {
+                        dataset.ignored.append(entry.displayPath)
+                        continue
+                    }
+                    dataset.items.append(ImageItem(model: model, prompt: prompt, path: entry.path!,
+                                                   seed: url.deletingPathExtension().lastPathComponent))
+                    found += 1
                 }
-                dataset.items.append(ImageItem(model: model, prompt: folder.lastPathComponent, path: file.path,
-                                               seed: file.deletingPathExtension().lastPathComponent))
-                found += 1
             }
-            if found == 0 {
-                if !allowEmptyGroups { throw DatasetError.emptyGroup(folder: folder.path) }
-                dataset.emptyGroups.append(folder.path)
-            }
+            if found == 0 { dataset.emptyGroups.append(path) }
         }
-        func scanModel(_ folder: URL, model: String) throws {
-            for entry in try children(folder) {
-                if entry.lastPathComponent.hasPrefix(".") || !isDirectory(entry) {
-                    dataset.ignored.append(entry.path)
-                    continue
+        /// The prompt folders of a model folder (`ancestors`: the folders above, for loops).
+        func scanModel(_ path: String, model: String, ancestors: Set<FolderLister.Identity>, entries: [FolderLister.Entry]? = nil) {
+            guard let entries = entries ?? children(path, model: model, prompt: nil) else { return }
+            for entry in entries {
+                if entry.hidden { dataset.ignored.append(entry.displayPath); continue }
+                switch entry.kind {
+                case .unusable(let reason):
+                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: reason, model: model,
+                                                             prompt: entry.displayName))
+                case .folder(let identity) where ancestors.contains(identity):
+                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: "a symlink loop", model: model,
+                                                             prompt: entry.displayName))
+                case .folder:
+                    scanPrompt(entry.path!, name: entry.name!, model: model)
+                case .file:
+                    dataset.ignored.append(entry.displayPath)
                 }
-                try scanPrompt(entry, model: model)
             }
         }
         switch layout {
         case .prompt:
-            try scanModel(rootURL, model: rootURL.lastPathComponent)
+            scanModel(rootURL.path, model: rootURL.lastPathComponent, ancestors: [rootIdentity], entries: rootEntries)
         case .modelPrompt:
-            for entry in try children(rootURL) {
-                if entry.lastPathComponent.hasPrefix(".") || !isDirectory(entry) {
-                    dataset.ignored.append(entry.path)
-                    continue
+            for entry in rootEntries {
+                if entry.hidden { dataset.ignored.append(entry.displayPath); continue }
+                switch entry.kind {
+                case .unusable(let reason):
+                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: reason, model: entry.displayName))
+                case .folder(let identity) where identity == rootIdentity:
+                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: "a symlink loop", model: entry.displayName))
+                case .folder(let identity):
+                    scanModel(entry.path!, model: entry.name!, ancestors: [rootIdentity, identity])
+                case .file:
+                    dataset.ignored.append(entry.displayPath)
                 }
-                try scanModel(entry, model: entry.lastPathComponent)
             }
         }
+        if let empty = dataset.emptyGroups.first, !allowEmptyGroups { throw DatasetError.emptyGroup(folder: empty) }
         if dataset.items.isEmpty && dataset.emptyGroups.isEmpty { throw DatasetError.noImages(root) }
         dataset.readPromptTexts(root: rootURL)
         return dataset

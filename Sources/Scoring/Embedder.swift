@@ -102,7 +102,7 @@ public final class Embedder {
                     do {
                         hp[i] = Hashing.sha256(try ImageDecoder.readFile(paths[i]))
                     } catch {
-                        rp[i] = ImageFileError(path: paths[i], reason: "cannot read: \(error.localizedDescription)")
+                        rp[i] = ImageFileError(path: paths[i], reason: "cannot read: \(FileProblem.describe(error))")
                     }
                     lock.lock()
                     hashed += 1

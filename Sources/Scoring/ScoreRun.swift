@@ -28,7 +28,9 @@ public struct ScoreResult: Sendable, Codable {
     public var scores: [GroupScore]
     public var models: [ModelSummary]
     public var excluded: [ExcludedGroup]
-    /// "path: reason" for each image that could not be read or decoded (with --skip-unreadable).
+    /// "path: reason" for each image that could not be read or decoded (with --skip-unreadable),
+    /// and each file or model folder the listing could not use (`Dataset.excluded`: a symlink
+    /// loop, a FIFO, a name that is not UTF-8, …), whatever the flags.
     public var skipped: [String]
     public var ignoredFiles: Int
     public var embedded: Int
@@ -116,8 +118,16 @@ public enum ScoreRun {
             excluded.append(ExcludedGroup(model: url.deletingLastPathComponent().lastPathComponent, prompt: url.lastPathComponent,
                                           nImages: 0, reason: "prompt folder has no images"))
         }
+        // What the listing could not use: prompt folders are groups without a score; the rest
+        // (files, model folders) is listed with the images that could not be read.
+        for e in dataset.excluded {
+            if let model = e.model, let prompt = e.prompt {
+                excluded.append(ExcludedGroup(model: model, prompt: prompt, nImages: 0, reason: e.reason))
+            }
+        }
+        let listingSkips = dataset.excluded.filter { $0.prompt == nil }.map(\.description)
         return ScoreResult(scores: scores, models: ModelSummary.summarize(scores), excluded: excluded,
-                           skipped: outcome.skipped.map(\.description).sorted(), ignoredFiles: dataset.ignored.count,
+                           skipped: (outcome.skipped.map(\.description) + listingSkips).sorted(), ignoredFiles: dataset.ignored.count,
                            embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
                            backbone: embedder.kind?.rawValue ?? "", modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
                            kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing.versionedName,

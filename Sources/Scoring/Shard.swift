@@ -165,7 +165,8 @@ extension Dataset {
         for u in mine where u.position < groupCount { keep.insert(u.model + "\u{0}" + u.prompt) }
         let emptyKept = Set(mine.filter { $0.position >= groupCount }.map { $0.position - groupCount })
         let part = Dataset(items: items.filter { keep.contains($0.model + "\u{0}" + $0.prompt) }, ignored: ignored,
-                           emptyGroups: emptyGroups.enumerated().filter { emptyKept.contains($0.offset) }.map(\.element))
+                           emptyGroups: emptyGroups.enumerated().filter { emptyKept.contains($0.offset) }.map(\.element),
+                           excluded: shard.index == 0 ? excluded : [])  // named once: `scs merge` joins the shards' lists
         return (part, mine, units.count)
     }
 }

@@ -121,25 +121,34 @@ struct Score: AsyncParsableCommand {
                 note("\(result.textsFromFolders.count) prompts were read from folder names with `_`, which may stand for a character a folder cannot hold "
                      + "(e.g. \(result.textsFromFolders[0])); give --manifest with the exact prompts for exact alignment")
             }
-            report(result, out: out)
+            report(result, out: out, listingExclusions: data.excluded)
         } catch {
             progress.finishLine()
             throw error
         }
     }
 
-    private func report(_ r: ScoreResult, out: String) {
+    private func report(_ r: ScoreResult, out: String, listingExclusions: [DatasetExclusion]) {
         if !quiet {
             note("\(r.scores.count) groups scored: \(r.embedded) images embedded, \(r.fromCache) from the cache; wrote \(out)")
         }
         if r.ignoredFiles > 0 { note("ignored \(r.ignoredFiles) hidden or non-image files") }
-        if !r.skipped.isEmpty {
-            note("skipped \(r.skipped.count) unreadable images:")
-            for s in r.skipped { note("  \(s)") }
+        // In the JSON, prompt folders the listing left out are among `excluded`, the rest among `skipped`.
+        if !listingExclusions.isEmpty {
+            note("left out \(listingExclusions.count) folders or files that cannot be used:")
+            for e in listingExclusions { note("  \(e)") }
         }
-        if !r.excluded.isEmpty {
-            note("left out \(r.excluded.count) groups without 2 readable images:")
-            for e in r.excluded { note("  \(e.model)/\(e.prompt): \(e.reason) (\(e.nImages))") }
+        let listed = Set(listingExclusions.map(\.description))
+        let listedGroups = Set(listingExclusions.compactMap { e in e.prompt.map { (e.model ?? "") + "\u{0}" + $0 } })
+        let unreadable = r.skipped.filter { !listed.contains($0) }
+        if !unreadable.isEmpty {
+            note("skipped \(unreadable.count) unreadable images:")
+            for s in unreadable { note("  \(s)") }
+        }
+        let groups = r.excluded.filter { !listedGroups.contains($0.model + "\u{0}" + $0.prompt) }
+        if !groups.isEmpty {
+            note("left out \(groups.count) groups without 2 readable images:")
+            for e in groups { note("  \(e.model)/\(e.prompt): \(e.reason) (\(e.nImages))") }
         }
         printModelSummary(r.models)
     }
