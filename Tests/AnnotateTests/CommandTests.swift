@@ -16,7 +16,7 @@ final class CommandTests: XCTestCase {
                                          "--images-per-side", "3"])
         XCTAssertEqual(initRun.status, 0, initRun.stderr)
         XCTAssertTrue(initRun.stdout.contains("3 prompts, 12 images"), initRun.stdout)
-        XCTAssertTrue(initRun.stdout.contains("fewer than 3 images"), "short folders are reported")
+        XCTAssertTrue(initRun.stdout.contains("fewer than 3 readable images"), "short folders are reported")
         XCTAssertTrue(initRun.stdout.contains("/admin/"))
         let again = try CLIRunner.run(["annotate", "init", db, "--dataset", fixture.dataset.path, "--models", "SDXL,pixart"])
         XCTAssertNotEqual(again.status, 0)
@@ -68,5 +68,46 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual((report["agreement"] as? [String: Any])?["agree"] as? Int, 2)
         XCTAssertEqual((report["prompts"] as? [Any])?.count, 3)
         XCTAssertNotNil(report["cohen_kappa"])
+    }
+
+    /// `init` on a dataset with symlinks, loops, a name that is not UTF-8, a FIFO and broken
+    /// images: readable images only are registered, everything else named on its own line.
+    func testInitNamesWhatItLeavesOut() throws {
+        guard FileManager.default.isExecutableFile(atPath: CLIRunner.binary.path) else {
+            throw XCTSkip("the scs binary is not built (swift build)")
+        }
+        let work = try makeTemporaryDirectory("scs-messy-init")
+        defer { MessyDataset.remove(work) }
+        let data = try MessyDataset.make(in: work)
+        let base = URL(fileURLWithPath: data.path).standardizedFileURL.path
+        let db = work.appendingPathComponent("study.db").path
+        let r = try CLIRunner.run(["annotate", "init", db, "--dataset", data.path, "--models", "SDXL,pixart", "--images-per-side", "3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("2 prompts, 10 images"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("left out 9 folders, files or images"), r.stdout)
+        for line in ["  \(base)/SDXL/loop: a symlink loop", "  \(base)/SDXL/caf\\xE9: the name is not valid UTF-8",
+                     "  \(base)/SDXL/a cat/pipe.png: a FIFO, not a file", "  \(base)/SDXL/a cat/0-empty.png: empty file",
+                     "  \(base)/SDXL/a cat/0-passwd.jpg: not a JPEG, PNG or WebP image", "  \(base)/SDXL/a cat/0-truncated.jpg: truncated JPEG"] {
+            XCTAssertTrue(r.stdout.split(separator: "\n").contains { $0.hasPrefix(line) }, "\(line) in \(r.stdout)")
+        }
+        XCTAssertTrue(r.stdout.contains("fewer than 3 readable images"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("SDXL/a dog") && r.stdout.contains("pixart/a dog"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("NSCocoaErrorDomain") || r.stderr.contains("NSCocoaErrorDomain"))
+
+        // Many: a count, the first few, and the whole list in a file beside the study.
+        let fixture = try StudyFixture.make(prompts: ["p"], images: 2)
+        defer { fixture.remove() }
+        for i in 0..<25 { try Data().write(to: fixture.dataset.appendingPathComponent(String(format: "SDXL/p/0-%02d-empty.png", i))) }
+        let many = try CLIRunner.run(["annotate", "init", fixture.studyPath, "--dataset", fixture.dataset.path, "--models", "SDXL,pixart",
+                                      "--images-per-side", "2"])
+        XCTAssertEqual(many.status, 0, many.stderr)
+        XCTAssertTrue(many.stdout.contains("left out 25 folders, files or images"), many.stdout)
+        XCTAssertTrue(many.stdout.contains("and 20 more: all 25 are listed in \(fixture.studyPath).excluded.txt"), many.stdout)
+        let listed = try String(contentsOfFile: fixture.studyPath + ".excluded.txt", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(listed.count, 25)
+        XCTAssertTrue(listed.allSatisfy { $0.hasSuffix("-empty.png: empty file") }, "\(listed)")
+        let study = try Study.open(at: fixture.studyPath)
+        XCTAssertEqual(try study.images(promptID: try study.prompts()[0].id).filter { $0.model == "SDXL" }
+            .map { URL(fileURLWithPath: $0.path).lastPathComponent }, ["00.jpg", "01.jpg"])
     }
 }

@@ -116,6 +116,58 @@ final class ScoreCommandTests: XCTestCase {
         XCTAssertTrue(strict.stderr.contains("empty prompt"), strict.stderr)
     }
 
+    /// Symlinked folders, loops, a folder whose name is not UTF-8, a FIFO and broken images:
+    /// every group is in scores.csv or named in the JSON with its reason, and nothing is counted
+    /// as "hidden or non-image files".
+    func testEveryGroupOfAMessyDatasetIsScoredOrNamed() throws {
+        let root = try MessyDataset.make(in: work)
+        defer { MessyDataset.remove(work) }
+        let base = URL(fileURLWithPath: root.path).standardizedFileURL.path
+        let csv = work.appendingPathComponent("scores.csv").path, json = work.appendingPathComponent("summary.json").path
+        let r = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv, "--json", json, "--skip-unreadable"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try CSV.parse(String(contentsOfFile: csv, encoding: .utf8), path: csv).dropFirst().filter { $0.count > 2 }
+        XCTAssertEqual(rows.map { "\($0[0])/\($0[1])" }, MessyDataset.scoredGroups)
+        XCTAssertEqual(rows.first { $0[0] == "SDXL" && $0[1] == "a cat" }?[2], "\(MessyDataset.goodCats.count)", "the readable cats only")
+
+        let summary = try XCTUnwrap(try loadJSON(URL(fileURLWithPath: json)) as? [String: Any])
+        XCTAssertEqual(summary["ignored_files"] as? Int, 0, "nothing here is hidden or a non-image file")
+        let excluded = try XCTUnwrap(summary["excluded"] as? [[String: Any]])
+        for (model, prompt, reason) in MessyDataset.excludedGroups {
+            let e = try XCTUnwrap(excluded.first { $0["model"] as? String == model && $0["prompt"] as? String == prompt }, "\(excluded)")
+            XCTAssertTrue((e["reason"] as? String ?? "").contains(reason), "\(e)")
+        }
+        XCTAssertEqual(excluded.count, MessyDataset.excludedGroups.count, "\(excluded)")
+        let skipped = try XCTUnwrap(summary["skipped"] as? [String])
+        for (file, reason) in MessyDataset.listingSkips + MessyDataset.brokenImages {
+            XCTAssertTrue(skipped.contains { $0.hasPrefix("\(base)/SDXL/a cat/\(file): ") && $0.contains(reason) }, "\(file) in \(skipped)")
+        }
+        XCTAssertEqual(skipped.count, MessyDataset.listingSkips.count + MessyDataset.brokenImages.count, "\(skipped)")
+        // The sidecar says the same.
+        let meta = try XCTUnwrap(try loadJSON(URL(fileURLWithPath: ScoresMeta.path(forScores: csv))) as? [String: Any])
+        XCTAssertEqual((meta["excluded"] as? [Any])?.count, excluded.count)
+        XCTAssertEqual(meta["skipped"] as? [String], skipped)
+
+        // And the user reads each on one line, in words.
+        XCTAssertFalse(r.stderr.contains("hidden or non-image"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
+        for line in ["\(base)/SDXL/loop: a symlink loop", "\(base)/SDXL/self: a symlink loop", "\(base)/SDXL/caf\\xE9: the name is not valid UTF-8",
+                     "\(base)/SDXL/a cat/pipe.png: a FIFO, not a file", "\(base)/SDXL/a cat/gone.jpg: a broken symlink",
+                     "\(base)/SDXL/a cat/0-empty.png: empty file"] {
+            XCTAssertTrue(r.stderr.contains(line), "\(line) in \(r.stderr)")
+        }
+
+        // Without --skip-unreadable the broken images stop the run, as before; what the listing
+        // cannot use never does.
+        let strict = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv + "2", "--quiet"])
+        XCTAssertNotEqual(strict.status, 0)
+        XCTAssertTrue(strict.stderr.contains("0-empty.png") || strict.stderr.contains("0-t") || strict.stderr.contains("0-passwd"), strict.stderr)
+        for (file, _) in MessyDataset.brokenImages { try FileManager.default.removeItem(at: root.appendingPathComponent("SDXL/a cat/\(file)")) }
+        let clean = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv + "3", "--quiet"])
+        XCTAssertEqual(clean.status, 0, clean.stderr)
+        XCTAssertTrue(clean.stderr.contains("SDXL/loop: a symlink loop"), clean.stderr)
+    }
+
     func testOfflineWithoutModelSaysWhatToDownload() throws {
         let root = try makeDataset([("m", "p", ["rocket.jpg", "coffee.png"])])
         let r = try CLIRunner.run(["score", root.path, "--cache", cache, "--quiet"],

@@ -1,4 +1,5 @@
 import Foundation
+import SCSImaging
 import SCSScoring
 import TestSupport
 import XCTest
@@ -46,6 +47,70 @@ final class DatasetTests: XCTestCase {
         }
         let allowed = try Dataset.scan(root: root.path, allowEmptyGroups: true)
         XCTAssertEqual(allowed.emptyGroups, [empty.path])
+    }
+
+    /// Symlinked folders are followed; loops, a name that is not UTF-8, a FIFO and a broken
+    /// symlink are each named with the reason, never counted as hidden or non-image files.
+    func testSymlinksLoopsSpecialFilesAndNamesThatAreNotUTF8AreFollowedOrNamed() throws {
+        let work = try makeTemporaryDirectory("scs-messy")
+        defer { MessyDataset.remove(work) }
+        let data = try MessyDataset.make(in: work)
+        let d = try Dataset.scan(root: data.path, allowEmptyGroups: true)
+        let base = URL(fileURLWithPath: data.path).standardizedFileURL.path
+        XCTAssertEqual(d.groups.map { "\($0.model)/\($0.prompt)" }, MessyDataset.scoredGroups)
+        let cats = d.items.filter { $0.model == "SDXL" && $0.prompt == "a cat" }.map { URL(fileURLWithPath: $0.path).lastPathComponent }
+        XCTAssertEqual(cats, MessyDataset.brokenImages.map(\.0) + MessyDataset.goodCats, "listed by name; decoding is the scorer's job")
+        XCTAssertEqual(d.items.first { $0.prompt == "a dog" && $0.model == "SDXL" }?.path, base + "/SDXL/a dog/1.jpg",
+                       "a symlinked prompt folder keeps its path in the dataset")
+        XCTAssertEqual(d.ignored, [], "nothing here is hidden or a non-image file")
+        XCTAssertTrue(d.emptyGroups.isEmpty)
+
+        XCTAssertEqual(d.excluded.count, MessyDataset.excludedGroups.count + MessyDataset.listingSkips.count, "\(d.excluded)")
+        for (model, prompt, reason) in MessyDataset.excludedGroups {
+            let e = try XCTUnwrap(d.excluded.first { $0.prompt == prompt }, prompt)
+            XCTAssertEqual(e.model, model)
+            XCTAssertEqual(e.path, "\(base)/\(model)/\(prompt)")
+            XCTAssertTrue(e.reason.contains(reason), e.reason)
+            XCTAssertFalse(e.description.contains("\n"), "one line")
+        }
+        for (file, reason) in MessyDataset.listingSkips {
+            let e = try XCTUnwrap(d.excluded.first { $0.path == "\(base)/SDXL/a cat/\(file)" }, file)
+            XCTAssertNil(e.prompt, "a file, not a group")
+            XCTAssertTrue(e.reason.hasPrefix(reason), e.reason)
+        }
+
+        // Foundation alone would miss them: it reports symlinked folders as files and cannot spell
+        // the name that is not UTF-8 (this is why the lister reads names as bytes).
+        let foundation = try FileManager.default.contentsOfDirectory(atPath: base + "/SDXL")
+        XCTAssertFalse(foundation.contains { Array($0.utf8).contains(0xE9) })
+        XCTAssertThrowsError(try FileManager.default.contentsOfDirectory(atPath: base + "/SDXL/" + foundation.first { $0.hasPrefix("caf") }!))
+
+        // The prompt layout lists a symlinked model folder the same way.
+        let linked = try Dataset.scan(root: data.path + "/linked", layout: .prompt)
+        XCTAssertEqual(linked.groups.map { "\($0.model)/\($0.prompt)" }, ["linked/a cat", "linked/a dog"])
+    }
+
+    func testExclusionNamesEscapeBytesThatAreNotUTF8() {
+        XCTAssertEqual(FileProblem.displayName(Array("café".utf8)), "café")
+        XCTAssertEqual(FileProblem.displayName(Array("caf".utf8) + [0xE9]), "caf\\xE9")
+        XCTAssertEqual(FileProblem.displayName([0x61, 0x0A, 0x5C, 0xFF, 0xC3, 0xA9]), "a\\x0A\\\\\\xFFé", "newline, backslash, a bad byte, then é")
+        XCTAssertEqual(FileProblem(errno: EACCES).description, "permission denied")
+        XCTAssertEqual(FileProblem.describe(CocoaError(.fileReadNoPermission)), "permission denied")
+        XCTAssertEqual(FileProblem.describe(NSError(domain: NSCocoaErrorDomain, code: 256,
+                                                    userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ELOOP))])),
+                       "a symlink loop")
+    }
+
+    func testReadingAFIFOOrAFolderAsAnImageSaysWhatItIs() throws {
+        let fifo = root.appendingPathComponent("pipe.png").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        // Refused at once (a plain open would wait for a writer forever).
+        XCTAssertThrowsError(try ImageDecoder.decode(fileAt: fifo)) { XCTAssertEqual("\($0)", "\(fifo): cannot read: a FIFO, not a file") }
+        XCTAssertThrowsError(try ImageDecoder.decode(fileAt: root.path)) { XCTAssertTrue("\($0)".hasSuffix("cannot read: a folder, not a file"), "\($0)") }
+        XCTAssertThrowsError(try ImageDecoder.decode(fileAt: root.path + "/none.png")) {
+            XCTAssertTrue("\($0)".hasSuffix("cannot read: no such file or folder"), "\($0)")
+            XCTAssertFalse("\($0)".contains("NSCocoaErrorDomain"))
+        }
     }
 
     func testMissingRootIsAnError() {
