@@ -7,14 +7,32 @@ public enum Export {
     /// `chosen_model` is empty for "can't tell".
     public static let header = "annotator,prompt,chosen_model,choice,left_model,right_model,prompt_position,shown_at,answered_at,seconds"
 
+    /// The answers as CSV, each cell made safe for a spreadsheet (`spreadsheetSafe`), then quoted
+    /// as RFC 4180 wants. `scs annotate export` and the admin page's download both write this.
     public static func csv(_ answers: [AnswerRecord]) -> String {
         var lines = [header]
         for a in answers {
             lines.append([a.annotator, a.prompt, a.chosenModel ?? "", a.choice.rawValue, a.leftModel, a.rightModel,
                           String(a.promptPosition), a.shownAt, a.answeredAt, seconds(from: a.shownAt, to: a.answeredAt)]
-                .map(CSV.escape).joined(separator: ","))
+                .map { CSV.escape(spreadsheetSafe($0)) }.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The characters that make a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as
+    /// a formula, or hide the one that does.
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// OWASP's advice against CSV injection: a cell that starts with `=`, `+`, `-`, `@`, a tab
+    /// or a carriage return gets a leading `'`, so a spreadsheet shows it as text instead of
+    /// running it. Applied to every cell, numbers included (OWASP prefixes them too; the numbers
+    /// here, positions and seconds, are never negative, so they are in practice unchanged).
+    /// Annotator names, prompts and model names come from people and folders: `=HYPERLINK(…)`
+    /// as a name must not run on the admin's machine. Only these CSVs are changed: scores.csv
+    /// and the JSON exports stay the exact data.
+    public static func spreadsheetSafe(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, formulaStarts.contains(first) else { return cell }
+        return "'" + cell
     }
 
     /// Time taken to answer, from the stored stamps ("" if they cannot be read).

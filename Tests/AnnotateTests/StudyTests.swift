@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
 @testable import SCSAnnotate
+import SCSImaging
 import SCSScoring
+import TestSupport
 import XCTest
 
 /// Setting up a study, inviting, side assignment, storing, export and the agreement report,
@@ -114,6 +116,114 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(rows[1][2], rows[1][5], "chosen = the right-hand model")
         XCTAssertEqual(rows[2][2], "", "can't tell chooses no model")
         XCTAssertEqual(rows[2][3], "cant_tell")
+    }
+
+    /// Every image is decoded before it is registered: broken ones are named and the next
+    /// readable ones taken, so annotators see the images `scs score` scored.
+    func testInitRegistersOnlyReadableImagesAndNamesTheRest() throws {
+        let work = try makeTemporaryDirectory("scs-messy-study")
+        defer { MessyDataset.remove(work) }
+        let data = try MessyDataset.make(in: work)
+        let base = URL(fileURLWithPath: data.path).standardizedFileURL.path
+        let (study, summary) = try StudySetup.create(at: work.appendingPathComponent("study.db").path, dataset: data.path,
+                                                     config: StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: 2))
+        let prompts = try study.prompts()
+        XCTAssertEqual(prompts.map(\.text), ["a cat", "a dog"], "the symlinked prompt folder is in; the others are named")
+        let cats = try study.images(promptID: prompts[0].id).filter { $0.model == "SDXL" }
+        XCTAssertEqual(cats.map { URL(fileURLWithPath: $0.path).lastPathComponent }, Array(MessyDataset.goodCats.prefix(2)),
+                       "the four broken files sort first and are passed over")
+        for prompt in prompts {
+            for image in try study.images(promptID: prompt.id) { XCTAssertNoThrow(try ImageDecoder.decode(fileAt: image.path), image.path) }
+        }
+        XCTAssertEqual(summary.images, 8)
+        XCTAssertEqual(summary.shortGroups, [])
+        XCTAssertEqual(summary.unreadableImages.count, MessyDataset.brokenImages.count, "\(summary.unreadableImages)")
+        for (file, reason) in MessyDataset.brokenImages {
+            XCTAssertTrue(summary.unreadableImages.contains { $0.hasPrefix("\(base)/SDXL/a cat/\(file): ") && $0.contains(reason) },
+                          "\(file) in \(summary.unreadableImages)")
+        }
+        for line in ["\(base)/SDXL/loop: a symlink loop", "\(base)/SDXL/self: a symlink loop", "\(base)/SDXL/caf\\xE9: the name is not valid UTF-8",
+                     "\(base)/SDXL/a cat/pipe.png: a FIFO, not a file", "\(base)/SDXL/a cat/gone.jpg: a broken symlink"] {
+            XCTAssertTrue(summary.listingExclusions.contains { $0.hasPrefix(line) }, "\(line) in \(summary.listingExclusions)")
+        }
+        XCTAssertEqual(summary.listingExclusions.count, 5, "\(summary.listingExclusions)")
+
+        // Asking for more than a model has readable: short, with every readable one shown.
+        let (more, short) = try StudySetup.create(at: work.appendingPathComponent("more.db").path, dataset: data.path,
+                                                  config: StudyConfig(modelA: "SDXL", modelB: "linked", imagesPerSide: 4))
+        XCTAssertEqual(short.shortGroups, ["SDXL/a cat", "linked/a cat", "SDXL/a dog", "linked/a dog"])
+        XCTAssertEqual(try more.images(promptID: try more.prompts()[0].id).filter { $0.model == "SDXL" }.count, MessyDataset.goodCats.count)
+    }
+
+    func testAPromptWithoutAReadableImageIsLeftOutOrRefused() throws {
+        fixture = try StudyFixture.make(prompts: ["p1", "p2"], images: 2)
+        for i in 0..<2 { try Data("broken".utf8).write(to: fixture.dataset.appendingPathComponent(String(format: "SDXL/p2/%02d.jpg", i))) }
+        let (study, summary) = try fixture.create(imagesPerSide: 2)
+        XCTAssertEqual(try study.prompts().map(\.text), ["p1"])
+        XCTAssertEqual(summary.promptsWithoutImages, ["p2"])
+        XCTAssertEqual(summary.unreadableImages.count, 2)
+        let file = fixture.root.appendingPathComponent("prompts.txt")
+        try "p1\np2\n".write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StudySetup.create(at: fixture.root.appendingPathComponent("b.db").path, dataset: fixture.dataset.path,
+                                                   config: StudyConfig(modelA: "SDXL", modelB: "pixart"), promptsFile: file.path)) {
+            XCTAssertTrue("\($0)".contains("prompt \"p2\" has no readable image of SDXL"), "\($0)")
+        }
+    }
+
+    /// Cells a spreadsheet would run as a formula get a leading `'` in the CSV; the database,
+    /// the agreement and the 2AFC JSON keep the exact text.
+    func testExportedCSVIsSpreadsheetSafeAndTheRestStaysExact() async throws {
+        let prompts = ["=1+1", "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "plain = fine"]
+        let modelA = "-SDXL", modelB = "@pixart"
+        fixture = try StudyFixture.make(models: [modelA, modelB], prompts: prompts, images: 1)
+        let (study, _) = try StudySetup.create(at: fixture.studyPath, dataset: fixture.dataset.path,
+                                               config: StudyConfig(modelA: modelA, modelB: modelB, imagesPerSide: 1))
+        XCTAssertEqual(Set(try study.prompts().map(\.text)), Set(prompts))
+        let names = ["=cmd|' /C calc'!A0", "+bob", "@carol"]
+        for name in names {
+            let annotator = try study.invite(name: name)
+            while let trial = try await study.nextTrial(for: annotator) {
+                _ = try await study.record(annotator: annotator, promptID: trial.prompt.id, choice: trial.leftModel == modelB ? .left : .right)
+            }
+        }
+        let answers = try study.answers()
+        XCTAssertEqual(answers.count, prompts.count * names.count)
+        XCTAssertEqual(Set(answers.map(\.annotator)), Set(names), "the database keeps the names as given")
+
+        let out = fixture.root.appendingPathComponent("answers.csv").path
+        XCTAssertEqual(try Export.write(study: study, to: out), answers.count)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        XCTAssertEqual(text, Export.csv(answers), "the file and the admin download are one text")
+        let rows = try CSV.parse(text, path: out).dropFirst().filter { $0.count > 1 }
+        XCTAssertEqual(rows.count, answers.count)
+        for (row, answer) in zip(rows, answers) {
+            XCTAssertEqual(row[0], "'" + answer.annotator)
+            XCTAssertEqual(row[1], prompts.contains(answer.prompt) && answer.prompt != "plain = fine" ? "'" + answer.prompt : answer.prompt)
+            XCTAssertEqual(row[2], "'" + modelB, "every annotator chose \(modelB)")
+            XCTAssertEqual([row[4], row[5]].sorted(), ["'" + modelA, "'" + modelB].sorted())
+            for cell in row { XCTAssertFalse(["=", "+", "-", "@", "\t", "\r"].contains { cell.hasPrefix($0) }, "a live formula: \(cell)") }
+        }
+        XCTAssertEqual(Export.spreadsheetSafe("plain"), "plain")
+        XCTAssertEqual(Export.spreadsheetSafe("12.5"), "12.5")
+        XCTAssertEqual(Export.spreadsheetSafe(""), "")
+
+        // The agreement reads the database: exact names, every prompt decided.
+        let scores = [modelA: Dictionary(uniqueKeysWithValues: prompts.map { ($0, 50.0) }),
+                      modelB: Dictionary(uniqueKeysWithValues: prompts.map { ($0, 60.0) })]
+        let report = try Agreement.analyse(study: study, scores: scores)
+        XCTAssertEqual(report.agreement.prompts, prompts.count)
+        XCTAssertEqual(report.agreement.agree, prompts.count)
+        XCTAssertEqual(report.missingScores, [])
+
+        // The 2AFC JSON is the exact data.
+        let jsonl = fixture.root.appendingPathComponent("answers.jsonl").path
+        _ = try Export.write(study: study, to: jsonl, format: .twoAFC)
+        let records = try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n").map {
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        XCTAssertEqual(Set(records.compactMap { $0["prompt"] as? String }), Set(prompts))
+        XCTAssertEqual(Set(records.compactMap { $0["annotator"] as? String }), Set(names))
+        XCTAssertEqual(Set(records.compactMap { $0["chosen_model"] as? String }), [modelB])
     }
 
     func testAgreementReportsTheRateTiesAndTooFewAnswers() throws {
