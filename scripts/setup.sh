@@ -2,10 +2,12 @@
 # Installs the C libraries scs links against (libjpeg-turbo, libpng, libwebp, SQLite), from
 # Debian's packages, when any is missing; the headless browser the annotation app's end-to-end
 # test drives (chromium, chromium-driver); and Slurm with munge, which the sharding test starts as
-# a single-node cluster (scripts/slurm/local-cluster.sh; no service is enabled or started here).
+# a single-node cluster (scripts/slurm/local-cluster.sh; no service is enabled or started here);
+# nginx, curl and openssl, which the annotation server's proxy test runs on loopback with a
+# throw-away certificate (nginx's own service is not started here).
 # Idempotent and non-interactive: a machine that has them all is left untouched.
 set -euo pipefail
-packages=(libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev libwebp-dev libsqlite3-dev chromium chromium-driver slurm-wlm munge)
+packages=(libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev libwebp-dev libsqlite3-dev chromium chromium-driver slurm-wlm munge nginx curl openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,6 +14,8 @@ public enum AnnotateError: Error, Equatable, Sendable, CustomStringConvertible {
     case badAnnotatorName(String, reason: String)
     /// A scores.csv that lacks a column or holds a value that is not a number.
     case badScores(path: String, line: Int, reason: String)
+    /// The public address given for a server behind a proxy is not an http(s) URL.
+    case badPublicURL(String)
     /// Any other invalid argument.
     case invalid(String)
 
@@ -26,6 +28,7 @@ public enum AnnotateError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .missingPrompt(prompt, file): return "\(file): prompt \"\(prompt)\" is not drawn by both models"
         case let .badAnnotatorName(name, reason): return "annotator \"\(name)\": \(reason)"
         case let .badScores(path, line, reason): return "\(path):\(line): \(reason)"
+        case let .badPublicURL(value): return "public URL \"\(value)\" is not an http(s) URL such as https://annotate.example.org"
         case let .invalid(reason): return reason
         }
     }

@@ -13,50 +13,71 @@ import SCSImaging
 /// |---|---|---|
 /// | `GET /a/{token}` | annotator | the next unanswered prompt, or "all done" |
 /// | `POST /a/{token}/answer` | annotator | form `csrf`, `prompt`, `choice` (left, right, cant_tell); 303 to the page |
-/// | `GET /a/{token}/image/{id}/thumb`, `/full` | annotator | a registered image, by id |
+/// | `GET /a/{token}/image/{image}/thumb`, `/full` | annotator | an image shown to this annotator, by its token |
 /// | `GET /admin/{token}` | admin | progress per annotator |
 /// | `GET /admin/{token}/export.csv` | admin | every answer, as `scs annotate export` |
 ///
-/// Files are looked up by the integer id of a registered image: nothing from the request is
-/// ever part of a path. Unknown or wrong tokens get 404 (the same as a page that does not
-/// exist, so tokens cannot be probed). POSTs need three things a forged cross-site request
-/// lacks: the session cookie (SameSite=Strict, HttpOnly), the form's CSRF token (an HMAC of that
-/// session under a server secret) and, when the browser sends one, an Origin equal to this
-/// server's. Bad input gets a 4xx; nothing in a request can crash the server.
+/// Files are looked up by the random token an image was given for this annotator and prompt
+/// (`Study.shownImages`): nothing from the request is ever part of a path, and nothing in a URL
+/// follows the order images were registered in, which would tell the models apart. Unknown or
+/// wrong tokens get 404 (the same as a page that does not exist, so tokens cannot be probed).
+/// POSTs need three things a forged cross-site request lacks: the session cookie (SameSite=Strict,
+/// HttpOnly, and Secure behind HTTPS), the form's CSRF token (an HMAC of that session under a
+/// server secret) and, when the browser sends one, an Origin equal to this server's as the
+/// browser sees it (`ProxyPolicy`). Bad input gets a 4xx; nothing in a request can crash the
+/// server. Connections that stall (nothing sent, half a header, half a body) are closed after
+/// `idleTimeout`, and decodes are bounded (`Thumbnails`).
 public final class AnnotationServer: Sendable {
     public let study: Study
     let config: StudyConfig
     let adminToken: String
     let formSecret: String
-    let thumbnails = Thumbnails()
+    let proxy: ProxyPolicy
+    let thumbnails: Thumbnails
 
     static let sessionCookie = "scs_session"
     static let maxFormBytes = 4096
 
-    public init(study: Study) throws {
+    public init(study: Study, proxy: ProxyPolicy = .none, concurrentDecodes: Int? = nil) throws {
         self.study = study
         self.config = try study.config()
         self.adminToken = try study.adminToken()
         self.formSecret = try study.formSecret()
+        self.proxy = proxy
+        self.thumbnails = Thumbnails(concurrentDecodes: concurrentDecodes ?? Thumbnails.defaultConcurrency)
     }
 
+    /// How long a connection may send nothing (before a request, or in the middle of its header
+    /// or body) before it is closed: long enough for a browser's keep-alive between answers.
+    public static let defaultIdleTimeout: Duration = .seconds(30)
+
     /// Runs until cancelled (or, with `handleSignals`, until SIGINT/SIGTERM), calling
-    /// `onRunning` with the port once it listens (useful with port 0).
+    /// `onRunning` with the port once it listens (useful with port 0). Thumbnails are made in
+    /// the background from the start (`Thumbnails.warm`).
     public func run(host: String = "127.0.0.1", port: Int = 8080, handleSignals: Bool = false, logLevel: Logger.Level = .warning,
+                    idleTimeout: Duration = AnnotationServer.defaultIdleTimeout, warmThumbnails: Bool = true,
                     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "scs-annotate")
         logger.logLevel = logLevel
+        let (seconds, attoseconds) = idleTimeout.components
+        let idle = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         let app = Application(
             router: makeRouter(),
+            server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: .init(address: .hostname(host, port: port), serverName: "scs-annotate"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
+        let warming = warmThumbnails ? Task.detached(priority: .low) { [study, thumbnails] in
+            if let images = try? await study.allImages() { await thumbnails.warm(images) }
+        } : nil
+        defer { warming?.cancel() }
         if handleSignals { try await app.runService() } else { try await app.run() }
     }
 
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    func makeRouter() -> Router<AnnotateRequestContext> {
+        let router = Router(context: AnnotateRequestContext.self)
+        router.add(middleware: SecurityHeaders())
         router.get("/") { _, _ in
             Self.text(.notFound, "Open the personal link you were given.\n")
         }
@@ -66,7 +87,7 @@ public final class AnnotationServer: Sendable {
         router.post("/a/:token/answer") { request, context in
             try await self.answer(request, context)
         }
-        router.get("/a/:token/image/:id/:size") { request, context in
+        router.get("/a/:token/image/:image/:size") { request, context in
             try await self.image(request, context)
         }
         router.get("/admin/:token") { request, context in
@@ -80,14 +101,14 @@ public final class AnnotationServer: Sendable {
 
     // MARK: Annotator
 
-    func annotator(_ context: BasicRequestContext) async throws -> Annotator {
+    func annotator(_ context: AnnotateRequestContext) async throws -> Annotator {
         guard let token = context.parameters.get("token"), let annotator = try await study.annotator(token: token) else {
             throw HTTPError(.notFound, message: "No such page.")
         }
         return annotator
     }
 
-    func annotatorPage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func annotatorPage(_ request: Request, _ context: AnnotateRequestContext) async throws -> Response {
         let annotator = try await annotator(context)
         let nonce = Tokens.random(bytes: 16)
         guard let trial = try await study.nextTrial(for: annotator) else {
@@ -101,16 +122,17 @@ public final class AnnotationServer: Sendable {
             session = existing
         } else {
             session = Tokens.random()
-            headers[.setCookie] = "\(Self.sessionCookie)=\(session); Path=/a/\(annotator.token); HttpOnly; SameSite=Strict"
+            let secure = seen(request, context).https ? "; Secure" : ""
+            headers[.setCookie] = "\(Self.sessionCookie)=\(session); Path=/a/\(annotator.token); HttpOnly; SameSite=Strict\(secure)"
         }
         let csrf = Tokens.csrf(secret: formSecret, annotator: annotator.id, session: session)
         let page = AnnotatorPage.render(.init(trial: trial, config: config, token: annotator.token, csrf: csrf, nonce: nonce))
         return Self.html(page, nonce: nonce, extra: headers)
     }
 
-    func answer(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func answer(_ request: Request, _ context: AnnotateRequestContext) async throws -> Response {
         let annotator = try await annotator(context)
-        try checkOrigin(request)
+        try checkOrigin(request, context)
         guard let session = Self.cookie(Self.sessionCookie, in: request), Tokens.plausible(session) else {
             throw HTTPError(.forbidden, message: "No session: reload the page and answer again.")
         }
@@ -146,34 +168,22 @@ public final class AnnotationServer: Sendable {
 
     static let answerHeader = HTTPField.Name("X-Answer")!
 
-    func image(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        _ = try await annotator(context)
-        guard let id = context.parameters.get("id", as: Int64.self), let size = context.parameters.get("size"),
-              size == "thumb" || size == "full" else {
+    func image(_ request: Request, _ context: AnnotateRequestContext) async throws -> Response {
+        let annotator = try await annotator(context)
+        guard let token = context.parameters.get("image"), let size = context.parameters.get("size"),
+              size == "thumb" || size == "full",
+              let image = try await study.image(annotator: annotator, token: token) else {
             throw HTTPError(.notFound, message: "No such image.")
         }
-        guard let image = try await study.image(id: id) else { throw HTTPError(.notFound, message: "No such image.") }
         let bytes: [UInt8]
-        let type: String
         do {
-            if size == "thumb" {
-                bytes = try await thumbnails.jpeg(for: image)
-                type = "image/jpeg"
-            } else {
-                bytes = try ImageDecoder.readFile(image.path)
-                switch ImageFormat.sniff(bytes) {
-                case .jpeg: type = "image/jpeg"
-                case .png: type = "image/png"
-                case .webp: type = "image/webp"
-                case nil: throw AnnotateError.invalid("not an image")
-                }
-            }
+            bytes = size == "thumb" ? try await thumbnails.jpeg(for: image) : try await thumbnails.full(for: image)
         } catch {
-            // The file moved or broke since init: the server's problem, said without a path.
-            throw HTTPError(.internalServerError, message: "Image \(id) cannot be read.")
+            // The file moved or broke since init: the server's problem, said without a path or id.
+            throw HTTPError(.internalServerError, message: "This image cannot be read.")
         }
         return Response(status: .ok, headers: [
-            .contentType: type,
+            .contentType: "image/jpeg",
             .cacheControl: "private, max-age=86400, immutable",
             Self.nosniff: "nosniff",
         ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -181,13 +191,13 @@ public final class AnnotationServer: Sendable {
 
     // MARK: Admin
 
-    func checkAdmin(_ context: BasicRequestContext) throws {
+    func checkAdmin(_ context: AnnotateRequestContext) throws {
         guard let token = context.parameters.get("token"), Tokens.plausible(token), Tokens.equal(token, adminToken) else {
             throw HTTPError(.notFound, message: "No such page.")
         }
     }
 
-    func adminPage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func adminPage(_ request: Request, _ context: AnnotateRequestContext) async throws -> Response {
         try checkAdmin(context)
         let nonce = Tokens.random(bytes: 16)
         let progress = try await study.progress()
@@ -196,7 +206,7 @@ public final class AnnotationServer: Sendable {
                          nonce: nonce)
     }
 
-    func export(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func export(_ request: Request, _ context: AnnotateRequestContext) async throws -> Response {
         try checkAdmin(context)
         let csv = Export.csv(try await study.answersAsync())
         return Response(status: .ok, headers: [
@@ -208,16 +218,22 @@ public final class AnnotationServer: Sendable {
 
     // MARK: Helpers
 
-    /// A cross-site POST carries its own origin; ours is http://<Host>. Browsers send Origin on
-    /// every POST, so a request without one is not a browser's and not a forgery (it still needs
-    /// the cookie and the form token).
-    func checkOrigin(_ request: Request) throws {
+    /// How the browser reached us (its origins, and whether over HTTPS), under the proxy policy.
+    func seen(_ request: Request, _ context: AnnotateRequestContext) -> ProxyPolicy.Seen {
+        proxy.seen(host: request.head.authority, peer: context.remoteAddress, headers: request.headers)
+    }
+
+    /// A cross-site POST carries its own origin; ours is http(s)://<Host>, or what a trusted proxy
+    /// or the public URL says it is. Browsers send Origin on every POST, so a request without one
+    /// is not a browser's and not a forgery (it still needs the cookie and the form token).
+    func checkOrigin(_ request: Request, _ context: AnnotateRequestContext) throws {
         if let site = request.headers[Self.secFetchSite], site != "same-origin", site != "none" {
             throw HTTPError(.forbidden, message: "Cross-site request refused.")
         }
         guard let origin = request.headers[Self.origin] else { return }
-        guard let host = request.head.authority, origin == "http://\(host)" || origin == "https://\(host)" else {
-            throw HTTPError(.forbidden, message: "Cross-site request refused.")
+        guard let normalised = ProxyPolicy.origin(of: origin), seen(request, context).origins.contains(normalised) else {
+            throw HTTPError(.forbidden, message: "Cross-site request refused. Behind a reverse proxy, start the server with "
+                            + "the address annotators open, or trust the proxy's forwarded headers (see the README).")
         }
     }
 
@@ -226,6 +242,7 @@ public final class AnnotationServer: Sendable {
     static let nosniff = HTTPField.Name("X-Content-Type-Options")!
     static let csp = HTTPField.Name("Content-Security-Policy")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
 
     static func cookie(_ name: String, in request: Request) -> String? {
         for header in request.headers[values: .cookie] {

@@ -6,7 +6,7 @@ import SCSScoring
 /// redirect to the next prompt); the script adds the keyboard shortcuts, the full-size viewer and
 /// a guard against double submits. Everything is sized from the viewport so both galleries and
 /// the buttons fit one laptop screen (1366 × 768) without scrolling. Model names never appear:
-/// the sets are "left" and "right", and image URLs are opaque ids.
+/// the sets are "left" and "right", and image URLs carry random per-annotator tokens.
 enum AnnotatorPage {
     struct Context {
         var trial: Trial
@@ -22,11 +22,11 @@ enum AnnotatorPage {
         let columns = perSide <= 2 ? perSide : Int((Double(perSide) * 1.25).squareRoot().rounded(.up))
         let rows = (perSide + columns - 1) / columns
         let base = "/a/\(c.token)"
-        func gallery(_ side: String, _ images: [StudyImage]) -> String {
+        func gallery(_ side: String, _ images: [TrialImage]) -> String {
             let cells = images.enumerated().map { i, image in
                 """
-                <a class="thumb" href="\(base)/image/\(image.id)/full" data-full="\(base)/image/\(image.id)/full">\
-                <img loading="lazy" decoding="async" src="\(base)/image/\(image.id)/thumb" alt="\(side) set, image \(i + 1)"></a>
+                <a class="thumb" href="\(base)/image/\(image.token)/full" data-full="\(base)/image/\(image.token)/full">\
+                <img loading="lazy" decoding="async" src="\(base)/image/\(image.token)/thumb" alt="\(side) set, image \(i + 1)"></a>
                 """
             }.joined(separator: "\n")
             return """

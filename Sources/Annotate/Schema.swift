@@ -3,7 +3,8 @@ import GRDB
 /// The study database's tables. Answers reference the assignment they answer; the UNIQUE key on
 /// (annotator, prompt) is what makes submitting idempotent.
 enum Schema {
-    static let version = "1"
+    /// 2 added `shown_image`; a version-1 study gets the table when it is opened.
+    static let version = "2"
 
     static func create(_ db: Database) throws {
         try db.execute(sql: """
@@ -49,7 +50,26 @@ enum Schema {
                 UNIQUE (annotator_id, prompt_id)
             );
             """)
+        try createShownImages(db)
         try db.execute(sql: "PRAGMA journal_mode = WAL")
+    }
+
+    /// What each annotator is shown: per assignment, every image under a random token, its side
+    /// and its place in that side's gallery (each side shuffled on its own). Pages and image URLs
+    /// carry only these tokens, never the registered ids, which follow insertion order (model A's
+    /// images were registered first) and so would tell the sides apart.
+    static func createShownImages(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS shown_image (
+                annotator_id INTEGER NOT NULL REFERENCES annotator(id),
+                prompt_id INTEGER NOT NULL REFERENCES prompt(id),
+                image_id INTEGER NOT NULL REFERENCES image(id),
+                side TEXT NOT NULL CHECK (side IN ('left', 'right')),
+                position INTEGER NOT NULL,
+                token TEXT NOT NULL UNIQUE,
+                PRIMARY KEY (annotator_id, image_id)
+            )
+            """)
     }
 
     static func meta(_ db: Database) throws -> [String: String] {

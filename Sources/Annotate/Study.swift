@@ -35,6 +35,11 @@ public final class Study: Sendable {
             guard try pool.read({ db in try db.tableExists("meta") }) else {
                 throw AnnotateError.study(path: path, reason: "not a study database")
             }
+            // A study made before image tokens existed gets their table; its annotators get
+            // tokens the next time a prompt is shown to them.
+            try pool.write { db in
+                if try !db.tableExists("shown_image") { try Schema.createShownImages(db) }
+            }
             return study
         } catch let error as AnnotateError {
             throw error
@@ -109,12 +114,54 @@ public final class Study: Sendable {
                          arguments: [promptID]).map(StudyImage.init(row:))
     }
 
-    /// A registered image, or `nil`: the only way a file path is ever chosen for serving.
-    public func image(id: Int64) async throws -> StudyImage? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, prompt_id, model, position, path FROM image WHERE id = ?", arguments: [id])
-                .map(StudyImage.init(row:))
+    /// The registered image an annotator was shown under `token`, or `nil`: the only way a file
+    /// path is ever chosen for serving. A token is good for its annotator only.
+    public func image(annotator: Annotator, token: String) async throws -> StudyImage? {
+        guard Tokens.plausible(token) else { return nil }
+        return try await pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT i.id, i.prompt_id, i.model, i.position, i.path
+                FROM shown_image s JOIN image i ON i.id = s.image_id
+                WHERE s.annotator_id = ? AND s.token = ?
+                """, arguments: [annotator.id, token]).map(StudyImage.init(row:))
         }
+    }
+
+    /// Every registered image (for warming the thumbnail cache).
+    public func allImages() async throws -> [StudyImage] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, prompt_id, model, position, path FROM image ORDER BY id").map(StudyImage.init(row:))
+        }
+    }
+
+    /// The images of one prompt as `annotator` sees them, made on first showing: each side
+    /// shuffled on its own (CSPRNG) and every image given a fresh random token, so neither the
+    /// URLs nor the order on the page follow the registration order, which put model A first.
+    static func shownImages(_ db: Database, annotator: Int64, promptID: Int64,
+                            left: String, right: String) throws -> (left: [TrialImage], right: [TrialImage]) {
+        func fetch() throws -> [(side: String, image: TrialImage)] {
+            try Row.fetchAll(db, sql: """
+                SELECT s.side, s.token, i.id, i.prompt_id, i.model, i.position, i.path
+                FROM shown_image s JOIN image i ON i.id = s.image_id
+                WHERE s.annotator_id = ? AND s.prompt_id = ?
+                ORDER BY s.side, s.position
+                """, arguments: [annotator, promptID]).map { ($0["side"], TrialImage(token: $0["token"], image: StudyImage(row: $0))) }
+        }
+        var shown = try fetch()
+        if shown.isEmpty {
+            var generator = SystemRandomNumberGenerator()
+            let images = try Self.images(db, promptID: promptID)
+            for (side, model) in [("left", left), ("right", right)] {
+                for (position, image) in images.filter({ $0.model == model }).shuffled(using: &generator).enumerated() {
+                    try db.execute(sql: """
+                        INSERT INTO shown_image (annotator_id, prompt_id, image_id, side, position, token)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [annotator, promptID, image.id, side, position, Tokens.random(bytes: 16)])
+                }
+            }
+            shown = try fetch()
+        }
+        return (shown.filter { $0.side == "left" }.map(\.image), shown.filter { $0.side == "right" }.map(\.image))
     }
 
     // MARK: Annotators
@@ -193,11 +240,11 @@ public final class Study: Sendable {
             let promptID: Int64 = row["prompt_id"]
             try db.execute(sql: "UPDATE assignment SET shown_at = ? WHERE annotator_id = ? AND prompt_id = ? AND shown_at IS NULL",
                            arguments: [Timestamp.now(), annotator.id, promptID])
-            let images = try Self.images(db, promptID: promptID)
             let left: String = row["left_model"], right: String = row["right_model"]
+            let shown = try Self.shownImages(db, annotator: annotator.id, promptID: promptID, left: left, right: right)
             return Trial(prompt: StudyPrompt(id: promptID, position: row["position"], text: row["text"]),
                          leftModel: left, rightModel: right,
-                         leftImages: images.filter { $0.model == left }, rightImages: images.filter { $0.model == right },
+                         leftImages: shown.left, rightImages: shown.right,
                          number: row["number"], total: total, answered: answered)
         }
     }

@@ -44,6 +44,13 @@ public struct StudyImage: Sendable, Equatable {
     public var path: String
 }
 
+/// An image as one annotator is shown it: under a random token of its own, made for that
+/// annotator and prompt, so nothing in a URL follows the order images were registered in.
+public struct TrialImage: Sendable, Equatable {
+    public var token: String
+    public var image: StudyImage
+}
+
 /// Someone invited to annotate, with the secret in their link.
 public struct Annotator: Sendable, Equatable {
     public var id: Int64
@@ -63,8 +70,9 @@ public struct Trial: Sendable {
     public var prompt: StudyPrompt
     public var leftModel: String
     public var rightModel: String
-    public var leftImages: [StudyImage]
-    public var rightImages: [StudyImage]
+    /// Each side in its own random order, fixed per annotator and prompt.
+    public var leftImages: [TrialImage]
+    public var rightImages: [TrialImage]
     /// 1-based place of this prompt in the annotator's list, and how many they have in all.
     public var number: Int
     public var total: Int

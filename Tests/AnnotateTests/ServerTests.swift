@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import SCSAnnotate
+import SCSImaging
 import XCTest
 
 /// Every route over real HTTP on loopback: auth, bad input, CSRF, idempotent submit, resume,
@@ -59,22 +60,31 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(post.status, 404)
     }
 
-    func testImagesAreServedOnlyByRegisteredId() async throws {
-        let images = try study.images(promptID: 1)
-        XCTAssertEqual(images.count, 4)
-        let thumb = try await TestHTTP.get("\(link(alice))/image/\(images[0].id)/thumb")
+    func testImagesAreServedOnlyByTheirTokenForThisAnnotator() async throws {
+        let page = try await Session.open(link(alice)).page
+        let tokens = BlindnessTests.matches(#"/image/([A-Za-z0-9_-]+)/thumb"#, in: page)
+        XCTAssertEqual(tokens.count, 4)
+        let thumb = try await TestHTTP.get("\(link(alice))/image/\(tokens[0])/thumb")
         XCTAssertEqual(thumb.status, 200)
         XCTAssertEqual(thumb.header("Content-Type"), "image/jpeg")
         XCTAssertEqual(Array(thumb.body.prefix(3)), [0xFF, 0xD8, 0xFF])
-        let full = try await TestHTTP.get("\(link(alice))/image/\(images[0].id)/full")
+        let full = try await TestHTTP.get("\(link(alice))/image/\(tokens[0])/full")
         XCTAssertEqual(full.status, 200)
-        XCTAssertEqual(full.body, try Data(contentsOf: URL(fileURLWithPath: images[0].path)), "full size is the file itself")
-        for bad in ["999999/full", "0/thumb", "-1/full", "abc/full", "1/huge", "..%2F..%2F..%2Fetc%2Fpasswd/full",
-                    "%2Fetc%2Fpasswd/full", "1%00/full"] {
+        let found = try await study.image(annotator: alice, token: tokens[0])
+        let shown = try XCTUnwrap(found)
+        let original = try ImageDecoder.decode(fileAt: shown.path), served = try ImageDecoder.decode([UInt8](full.body))
+        XCTAssertEqual([served.width, served.height], [original.width, original.height], "full size is the whole image, re-encoded")
+        let images = try study.images(promptID: 1)
+        for bad in ["\(images[0].id)/full", "999999/full", "0/thumb", "-1/full", "abc/full", "\(tokens[0])/huge",
+                    "..%2F..%2F..%2Fetc%2Fpasswd/full", "%2Fetc%2Fpasswd/full", "\(tokens[0])%00/full"] {
             let reply = try await TestHTTP.get("\(link(alice))/image/\(bad)")
             XCTAssertEqual(reply.status, 404, bad)
+            XCTAssertEqual(reply.header("X-Content-Type-Options"), "nosniff", "errors carry the security headers")
+            XCTAssertEqual(reply.header("Content-Type"), "text/plain; charset=utf-8", "errors are text, not JSON")
         }
-        let noToken = try await TestHTTP.get("\(server.base)/a/not-a-valid-token-at-all/image/\(images[0].id)/full")
+        let bobs = try await TestHTTP.get("\(link(bob))/image/\(tokens[0])/full")
+        XCTAssertEqual(bobs.status, 404, "a token is good for its annotator only")
+        let noToken = try await TestHTTP.get("\(server.base)/a/not-a-valid-token-at-all/image/\(tokens[0])/full")
         XCTAssertEqual(noToken.status, 404, "images need an annotator's token")
     }
 
@@ -213,6 +223,10 @@ final class ServerTests: XCTestCase {
         let csv = try await TestHTTP.get("\(server.base)/admin/\(admin!)/export.csv")
         XCTAssertEqual(csv.status, 200)
         XCTAssertEqual(csv.header("Content-Type"), "text/csv; charset=utf-8")
+        for (name, value) in [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")] {
+            XCTAssertEqual(csv.header(name), value, "the CSV download carries the pages' security headers")
+        }
+        XCTAssertTrue(csv.header("Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
         let lines = csv.text.split(separator: "\n")
         XCTAssertEqual(lines.count, 2)
         XCTAssertEqual(String(lines[0]), Export.header)

@@ -60,10 +60,14 @@ final class RunningServer: @unchecked Sendable {
         self.task = task
     }
 
-    static func start(_ study: Study) async throws -> RunningServer {
-        let server = try AnnotationServer(study: study)
+    static func start(_ study: Study, proxy: ProxyPolicy = .none, idleTimeout: Duration = AnnotationServer.defaultIdleTimeout,
+                      warmThumbnails: Bool = false, concurrentDecodes: Int = 4) async throws -> RunningServer {
+        let server = try AnnotationServer(study: study, proxy: proxy, concurrentDecodes: concurrentDecodes)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task { try await server.run(host: "127.0.0.1", port: 0, logLevel: .critical) { continuation.yield($0) } }
+        let task = Task {
+            try await server.run(host: "127.0.0.1", port: 0, logLevel: .critical, idleTimeout: idleTimeout,
+                                 warmThumbnails: warmThumbnails) { continuation.yield($0) }
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
         return RunningServer(server: server, port: port, task: task)
