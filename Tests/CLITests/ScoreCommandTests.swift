@@ -163,9 +163,17 @@ final class ScoreCommandTests: XCTestCase {
         XCTAssertNotEqual(strict.status, 0)
         XCTAssertTrue(strict.stderr.contains("0-empty.png") || strict.stderr.contains("0-t") || strict.stderr.contains("0-passwd"), strict.stderr)
         for (file, _) in MessyDataset.brokenImages { try FileManager.default.removeItem(at: root.appendingPathComponent("SDXL/a cat/\(file)")) }
-        let clean = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv + "3", "--quiet"])
+        let cleanCSV = work.appendingPathComponent("clean.csv").path
+        let clean = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", cleanCSV, "--quiet"])
         XCTAssertEqual(clean.status, 0, clean.stderr)
         XCTAssertTrue(clean.stderr.contains("SDXL/loop: a symlink loop"), clean.stderr)
+
+        // The report lists the folders the same way: every scored group found, the rest named.
+        let report = try CLIRunner.run(["report", root.path, "--scores", cleanCSV, "--cache", cache, "--out", work.appendingPathComponent("report").path])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(report.stderr.contains("2 prompts, 6 groups"), report.stderr)
+        XCTAssertTrue(report.stderr.contains("\(base)/SDXL/caf\\xE9: the name is not valid UTF-8"), report.stderr)
+        XCTAssertTrue(report.stderr.contains("\(base)/SDXL/a cat/pipe.png: a FIFO, not a file"), report.stderr)
     }
 
     func testOfflineWithoutModelSaysWhatToDownload() throws {
