@@ -158,7 +158,7 @@ struct HubDownloader {
             // Nothing left past `offset`: restart from scratch next time round.
             try await http.drain(response)
             try? FileManager.default.removeItem(at: partial)
-            throw HubError.unreachable(repo: http.repo.description, endpoint: settings.endpoint,
+            throw HubError.unreachable(repo: http.repo.description, url: url, endpoint: settings.endpoint,
                                        reason: "HTTP 416 for a resumed download of \(file)")
         default:
             try await http.drain(response)
@@ -200,7 +200,7 @@ struct HubDownloader {
             if case .sizeMismatch = error { try? FileManager.default.removeItem(at: partial) }
             throw error
         } catch {
-            throw http.unreachable(error)
+            throw http.unreachable(error, url: url)
         }
         if reported != done { progress?(done, total, file) }
     }

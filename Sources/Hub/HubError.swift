@@ -15,9 +15,10 @@ public enum HubError: Error, CustomStringConvertible, Equatable {
     case missingFiles([String], folder: URL)
     /// `HF_HUB_OFFLINE` is set and the model is not in the local cache.
     case offline(repo: String, revision: String, cacheDirectory: URL, endpoint: URL)
-    /// The hub could not be reached (connection refused, DNS failure, timeout, dropped connection…).
-    case unreachable(repo: String, endpoint: URL, reason: String)
-    /// The hub (or its CDN) answered with an HTTP error status.
+    /// The hub, or the file host it redirected to (`url`: the request that got no answer), could not
+    /// be reached (connection refused, DNS failure, timeout, dropped connection…).
+    case unreachable(repo: String, url: URL, endpoint: URL, reason: String)
+    /// The hub (or its CDN: then `url` is on another host) answered with an HTTP error status.
     case httpStatus(Int, url: URL, repo: String, endpoint: URL)
     /// The server's answer lacks what the hub protocol promises (e.g. no `X-Repo-Commit` header).
     case invalidResponse(url: URL, reason: String)
@@ -46,17 +47,28 @@ public enum HubError: Error, CustomStringConvertible, Equatable {
             let rev = revision == "main" ? "" : " (revision \(revision))"
             return "HF_HUB_OFFLINE is set and \(repo)\(rev) is not in the Hugging Face cache at \(cache.path): "
                 + Self.remedy(repo: repo, endpoint: endpoint, alternative: "or unset HF_HUB_OFFLINE")
-        case let .unreachable(repo, endpoint, reason):
+        case let .unreachable(repo, url, endpoint, reason):
+            if let host = Self.otherHost(url, endpoint) {
+                // The hub answered with a redirect; the file host it named did not answer.
+                return "cannot download \(repo): the file host \(host) that \(endpoint.absoluteString) redirected to "
+                    + "could not be reached (\(reason)) for \(Self.display(url)): " + Self.remedy(repo: repo, endpoint: endpoint)
+            }
             return "cannot download \(repo) from \(endpoint.absoluteString) (\(reason)): "
                 + Self.remedy(repo: repo, endpoint: endpoint)
         case let .httpStatus(status, url, repo, endpoint):
+            let phrase = HTTPStatusText.text(status)
+            let statusText = "HTTP \(status)" + (phrase.isEmpty ? "" : " \(phrase)")
+            if let host = Self.otherHost(url, endpoint) {
+                // The token is never sent there: a 401/403 from the file host is not about HF_TOKEN.
+                return "cannot download \(repo): the file host \(host) that \(endpoint.absoluteString) redirected to "
+                    + "answered \(statusText) for \(Self.display(url)): " + Self.remedy(repo: repo, endpoint: endpoint)
+            }
             var hint = ""
             if status == 401 || status == 403 {
                 hint = "; if the repo is private or gated, set HF_TOKEN"
             }
-            let phrase = HTTPStatusText.text(status)
-            return "cannot download \(repo) from \(endpoint.absoluteString) (HTTP \(status)"
-                + (phrase.isEmpty ? "" : " \(phrase)") + " for \(Self.display(url))\(hint)): "
+            return "cannot download \(repo) from \(endpoint.absoluteString) (\(statusText)"
+                + " for \(Self.display(url))\(hint)): "
                 + Self.remedy(repo: repo, endpoint: endpoint)
         case let .invalidResponse(url, reason):
             return "unexpected answer from \(Self.display(url)): \(reason)"
@@ -77,6 +89,12 @@ public enum HubError: Error, CustomStringConvertible, Equatable {
         let files = ModelLocator.requiredFiles.joined(separator: " and ")
         let page = endpoint.appendingPathComponent(repo).absoluteString
         return "download \(files) from \(page) into a folder and pass --model FOLDER, \(alternative)"
+    }
+
+    /// `host[:port]` of `url` when it is not on the endpoint's origin (a CDN the hub redirected to).
+    static func otherHost(_ url: URL, _ endpoint: URL) -> String? {
+        guard !HubHTTP.sameOrigin(url, endpoint) else { return nil }
+        return (url.host ?? url.absoluteString) + (url.port.map { ":\($0)" } ?? "")
     }
 
     /// A URL without its query (CDN URLs carry long signatures).

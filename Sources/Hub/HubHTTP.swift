@@ -58,7 +58,7 @@ struct HubHTTP {
         } catch let error as HubError {
             throw error
         } catch {
-            throw unreachable(error)
+            throw unreachable(error, url: url)
         }
     }
 
@@ -93,8 +93,9 @@ struct HubHTTP {
         }
     }
 
-    func unreachable(_ error: Error) -> HubError {
-        .unreachable(repo: repo.description, endpoint: settings.endpoint, reason: NetworkFailure.reason(error))
+    /// A transport failure of the request to `url` (the hub's, or the CDN's after a redirect).
+    func unreachable(_ error: Error, url: URL) -> HubError {
+        .unreachable(repo: repo.description, url: url, endpoint: settings.endpoint, reason: NetworkFailure.reason(error))
     }
 
     func httpError(_ status: UInt, _ url: URL) -> HubError {

@@ -1,22 +1,31 @@
 import ArgumentParser
 import Foundation
-import SCSReport
+import SCSHub
 
-/// `make demo`'s first step: a slice of the paper's data set, into the cache.
+/// `make demo`'s and `make reproduce`'s first step: a slice of the paper's data set, into the cache.
 struct FetchStudy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch-study",
         abstract: "Fetch a slice of the paper's data set (runsdata/semantic-consistency-score) from the Hugging Face hub.",
-        discussion: "Through the hub's file API under $HF_ENDPOINT; files already fetched are kept. Prints the folder."
+        discussion: """
+        Through the hub's file API under $HF_ENDPOINT, with $HF_TOKEN sent to the hub only (never to the file host \
+        it redirects to); files already fetched are kept. With HF_HUB_OFFLINE=1, or when the hub does not answer, \
+        a slice an earlier run fetched completely is used from the disk. Prints the folder.
+        """
     )
 
-    @Option(help: "Where to put <model>/<prompt>/<images> (default: the scs cache).")
+    @Option(help: ArgumentHelp("Where to put <model>/<prompt>/<images> (default: the scs cache).", valueName: "folder"))
     var out: String?
 
-    @Option(help: "Prompts to fetch (the first ones by name that every model has).")
+    @Option(help: "Prompts to fetch: the first ones by name that every model has.")
     var prompts: Int = 3
 
-    @Option(help: "Images per prompt and model.")
+    @Option(name: .customLong("prompts-file"),
+            help: ArgumentHelp("Fetch the prompt folders named in this file instead, one per line (' and other characters folder names "
+                               + "cannot hold may stand for _); repeatable.", valueName: "file"))
+    var promptsFiles: [String] = []
+
+    @Option(help: "Images per prompt and model (the first ones by name).")
     var images: Int = 20
 
     @Option(help: "Models (folders of the data set), comma-separated.")
@@ -25,17 +34,49 @@ struct FetchStudy: AsyncParsableCommand {
     @Option(help: "The data set's revision.")
     var revision: String = "main"
 
+    @Option(help: "The data set's repo id.")
+    var repo: String = DatasetSlice.paperRepo
+
+    func validate() throws {
+        if prompts < 1 { throw ValidationError("--prompts must be 1 or more") }
+        if images < 1 { throw ValidationError("--images must be 1 or more") }
+        if models.split(separator: ",").isEmpty { throw ValidationError("--models: give at least one model folder") }
+    }
+
     func run() async throws {
-        var slice = DatasetSlice(endpoint: DatasetSlice.defaultEndpoint())
-        slice.prompts = prompts
+        var slice = DatasetSlice()
+        slice.repo = repo
         slice.images = images
-        slice.models = models.split(separator: ",").map(String.init)
+        slice.models = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         slice.revision = revision
-        let folder = out ?? DatasetSlice.defaultFolder()
+        if promptsFiles.isEmpty {
+            slice.prompts = .first(prompts)
+        } else {
+            var names: [String] = []
+            for file in promptsFiles {
+                guard let text = FileManager.default.contents(atPath: file).flatMap({ String(data: $0, encoding: .utf8) }) else {
+                    throw ValidationError("--prompts-file \(file): cannot read it as UTF-8 text")
+                }
+                names += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
+            guard !names.isEmpty else { throw ValidationError("--prompts-file: no prompt in " + promptsFiles.joined(separator: ", ")) }
+            slice.prompts = .named(names)
+        }
+        let folder = out ?? DatasetSlice.defaultFolder(repo: repo)
         let progress = ProgressBar(quiet: false)
-        let result = try slice.fetch(into: URL(fileURLWithPath: folder)) { progress.update(label: "fetching", done: $0, total: $1, unit: "files") }
+        let outcome = try await slice.fetch(into: URL(fileURLWithPath: folder)) { done, total in
+            progress.update(label: "fetching", done: done, total: total, unit: "files")
+        }
         progress.finishLine()
-        FileHandle.standardError.write(Data("\(result.fetched) files fetched, \(result.present) already there\n".utf8))
+        switch outcome.fromDisk {
+        case .offlineSet?:
+            progress.message("HF_HUB_OFFLINE is set: working offline, all \(outcome.present) files of the slice are in \(folder)")
+        case let .unreachable(url, reason)?:
+            progress.message("no answer from \(url.host ?? slice.endpoint.absoluteString) (\(reason)): working offline, "
+                             + "all \(outcome.present) files of the slice are in \(folder)")
+        case nil:
+            progress.message("\(outcome.fetched) files fetched, \(outcome.present) already there")
+        }
         say(folder)
     }
 }

@@ -200,6 +200,34 @@ final class DownloadTests: HubTestCase {
                        + "into a folder and pass --model FOLDER, or set HF_ENDPOINT to a reachable mirror")
     }
 
+    /// A failure after the hub's redirect names the CDN's host, not the hub's, and does not blame HF_TOKEN.
+    func testCDNFailuresNameTheCDNHost() async throws {
+        let hub = try await startHub(.init(files: try StubHub.fixtureFiles(), cdnFailWith: 403))
+        let env = environment(endpoint: hub.url, ["HF_TOKEN": "hf_secret"])
+        let forbidden = await resolveError(ModelLocator(environment: env), repo)
+        guard case let .httpStatus(403, url, _, _)? = forbidden else { return XCTFail("got \(String(describing: forbidden))") }
+        XCTAssertEqual(url.host, "localhost")
+        XCTAssertEqual(forbidden?.description,
+                       "cannot download \(repo): the file host localhost:\(hub.port) that \(hub.url.absoluteString) redirected to answered "
+                       + "HTTP 403 Forbidden for http://localhost:\(hub.port)/cdn/\(StubHub.sha256(try StubHub.fixtureFiles()["model.safetensors"]!)): "
+                       + "download config.json and model.safetensors from \(hub.url.absoluteString)/\(repo) "
+                       + "into a folder and pass --model FOLDER, or set HF_ENDPOINT to a reachable mirror")
+
+        // A CDN that does not answer at all (nothing listens on 127.0.0.2).
+        var behaviour = hub.behaviour
+        behaviour.cdnFailWith = nil
+        behaviour.cdnHost = "127.0.0.2"
+        hub.behaviour = behaviour
+        let unreachable = await resolveError(ModelLocator(environment: env), repo)
+        guard case let .unreachable(_, url2, endpoint, reason)? = unreachable else { return XCTFail("got \(String(describing: unreachable))") }
+        XCTAssertEqual(url2.host, "127.0.0.2")
+        XCTAssertEqual(endpoint, hub.url)
+        XCTAssertEqual(reason, "connection refused")
+        XCTAssertTrue(unreachable!.description.hasPrefix("cannot download \(repo): the file host 127.0.0.2:\(hub.port) that "
+                                                         + "\(hub.url.absoluteString) redirected to could not be reached (connection refused)"),
+                      unreachable!.description)
+    }
+
     func testOfflineWithEmptyCacheMakesNoRequestAndSaysWhatToDo() async throws {
         let hub = try await startHub(.init(files: try StubHub.fixtureFiles()))
         let locator = ModelLocator(environment: environment(endpoint: hub.url, ["HF_HUB_OFFLINE": "1"]))

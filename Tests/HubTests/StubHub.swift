@@ -36,6 +36,8 @@ final class StubHub: @unchecked Sendable {
         var sizeSkew: Int64 = 0
         /// The CDN flips one byte of what it serves.
         var corruptCDN = false
+        /// The CDN answers every request with this status.
+        var cdnFailWith: Int?
     }
 
     let port: Int
@@ -146,6 +148,7 @@ final class StubHub: @unchecked Sendable {
     }
 
     private func cdn(_ request: Request, sha: String, _ b: Behaviour) -> Response {
+        if let status = b.cdnFailWith { return Response(status: .init(code: status)) }
         guard var data = b.files.values.first(where: { StubHub.sha256($0) == sha }) else {
             return Response(status: .notFound)
         }

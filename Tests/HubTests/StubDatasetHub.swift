@@ -1,0 +1,169 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+@testable import SCSHub
+import TestSupport
+
+/// A Hugging Face hub for data sets on 127.0.0.1, as huggingface.co answers, and its CDN on another
+/// port (another origin):
+/// - `GET /api/datasets/{repo}/tree/{rev}/{path}`: a JSON listing, `pageSize` entries a page, the
+///   next page in `Link: <…?cursor=N>; rel="next"`;
+/// - `GET /datasets/{repo}/resolve/{rev}/{path}`: a 302 to the CDN, which answers 400 to any request
+///   that carries `Authorization` (as S3 does to a second auth mechanism);
+/// - errors with `X-Error-Code` and `X-Error-Message`, as the hub sends them.
+final class StubDatasetHub: @unchecked Sendable {
+    struct Logged: Sendable {
+        var server: String  // "hub" or "cdn"
+        var path: String
+        var query: String?
+        var authorization: String?
+    }
+
+    struct Behaviour: Sendable {
+        var repo = DatasetSlice.paperRepo
+        var files: [String: Data] = [:]
+        var pageSize = 3
+        /// When set, the hub answers 401 to requests without `Authorization: Bearer <token>`.
+        var requiredToken: String?
+        /// When set, the hub answers this to every request.
+        var failWith: (status: Int, code: String?, message: String?)?
+    }
+
+    private let lock = NSLock()
+    private var _behaviour: Behaviour
+    private var _log: [Logged] = []
+    private var tasks: [Task<Void, Error>] = []
+    private(set) var hubPort = 0
+    private(set) var cdnPort = 0
+
+    var url: URL { URL(string: "http://127.0.0.1:\(hubPort)")! }
+    var log: [Logged] { lock.withLock { _log } }
+    var behaviour: Behaviour {
+        get { lock.withLock { _behaviour } }
+        set { lock.withLock { _behaviour = newValue } }
+    }
+
+    init(_ behaviour: Behaviour) { _behaviour = behaviour }
+
+    static func start(_ behaviour: Behaviour) async throws -> StubDatasetHub {
+        let stub = StubDatasetHub(behaviour)
+        stub.cdnPort = try await stub.serve { [unowned stub] in stub.cdn($0) }
+        stub.hubPort = try await stub.serve { [unowned stub] in stub.hub($0) }
+        return stub
+    }
+
+    func stop() async {
+        for task in tasks { task.cancel() }
+        for task in tasks { _ = try? await task.value }
+        tasks = []
+    }
+
+    private func serve(_ answer: @escaping @Sendable (Request) -> Response) async throws -> Int {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "stub-dataset-hub")
+        logger.logLevel = .critical
+        let app = Application(responder: Responder(answer: answer), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        tasks.append(Task { try await app.run() })
+        var it = ports.makeAsyncIterator()
+        guard let port = await it.next(), port > 0 else { throw CancellationError() }
+        return port
+    }
+
+    private struct Responder: HTTPResponder {
+        typealias Context = BasicRequestContext
+        let answer: @Sendable (Request) -> Response
+        func respond(to request: Request, context: Context) async throws -> Response { answer(request) }
+    }
+
+    private static func field(_ name: String) -> HTTPField.Name { HTTPField.Name(name)! }
+
+    private func record(_ server: String, _ request: Request) -> String {
+        let path = request.uri.path.removingPercentEncoding ?? request.uri.path
+        lock.withLock {
+            _log.append(Logged(server: server, path: path, query: request.uri.query, authorization: request.headers[.authorization]))
+        }
+        return path
+    }
+
+    static func error(_ status: Int, code: String?, message: String?) -> Response {
+        var headers: HTTPFields = [:]
+        if let code { headers[field("X-Error-Code")] = code }
+        if let message { headers[field("X-Error-Message")] = message }
+        return Response(status: .init(code: status), headers: headers)
+    }
+
+    // MARK: The hub
+
+    private func hub(_ request: Request) -> Response {
+        let path = record("hub", request)
+        let b = behaviour
+        if let fail = b.failWith { return Self.error(fail.status, code: fail.code, message: fail.message) }
+        if let token = b.requiredToken, request.headers[.authorization] != "Bearer \(token)" {
+            return Self.error(401, code: nil, message: "Invalid credentials in Authorization header")
+        }
+        for (prefix, verb) in [("/api/datasets/", "tree"), ("/datasets/", "resolve")] where path.hasPrefix(prefix) {
+            // {org}/{name}/{verb}/{rev}/{path}
+            let parts = path.dropFirst(prefix.count).split(separator: "/", maxSplits: 4, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 4, parts[2] == verb, "\(parts[0])/\(parts[1])" == b.repo else {
+                return Self.error(404, code: "RepoNotFound", message: "Repository not found")
+            }
+            guard parts[3] == "main" else { return Self.error(404, code: "RevisionNotFound", message: "Invalid rev id: \(parts[3])") }
+            let inner = parts.count > 4 ? parts[4].trimmingCharacters(in: CharacterSet(charactersIn: "/")) : ""
+            return verb == "tree" ? tree(inner, cursor: request.uri.queryParameters["cursor"].flatMap { Int($0) } ?? 0, b, request)
+                                  : resolve(inner, b)
+        }
+        return Self.error(404, code: nil, message: nil)
+    }
+
+    private func tree(_ dir: String, cursor: Int, _ b: Behaviour, _ request: Request) -> Response {
+        var entries: [String: Int?] = [:]
+        for (file, data) in b.files where file.hasPrefix(dir + "/") {
+            let rest = file.dropFirst(dir.count + 1)
+            if let slash = rest.firstIndex(of: "/") {
+                entries[dir + "/" + rest[..<slash]] = .some(nil)
+            } else {
+                entries[file] = data.count
+            }
+        }
+        guard !entries.isEmpty else { return Self.error(404, code: "EntryNotFound", message: "\(dir) does not exist on \"main\"") }
+        let sorted = entries.sorted { $0.key < $1.key }
+        let page = sorted.dropFirst(cursor).prefix(b.pageSize)
+        let json = try! JSONSerialization.data(withJSONObject: page.map { key, size -> [String: Any] in
+            var entry: [String: Any] = ["type": size == nil ? "directory" : "file", "path": key, "oid": "0"]
+            if let size { entry["size"] = size }
+            return entry
+        })
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if cursor + b.pageSize < sorted.count {
+            let base = request.uri.path
+            headers[Self.field("Link")] = "<http://127.0.0.1:\(hubPort)\(base)?cursor=\(cursor + b.pageSize)>; rel=\"next\""
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
+    private func resolve(_ file: String, _ b: Behaviour) -> Response {
+        guard let data = b.files[file] else { return Self.error(404, code: "EntryNotFound", message: "\(file) does not exist on \"main\"") }
+        let sha = SHA256File.hex(of: data)
+        return Response(status: .found, headers: [.location: "http://127.0.0.1:\(cdnPort)/files/\(sha)?X-Amz-Signature=abc",
+                                                  .contentLength: "0"])
+    }
+
+    // MARK: The CDN
+
+    private func cdn(_ request: Request) -> Response {
+        let path = record("cdn", request)
+        if request.headers[.authorization] != nil {
+            // S3: "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter…"
+            let xml = "<?xml version=\"1.0\"?><Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>"
+            return Response(status: .badRequest, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: xml)))
+        }
+        let sha = String(path.dropFirst("/files/".count))
+        guard path.hasPrefix("/files/"), let data = behaviour.files.values.first(where: { SHA256File.hex(of: $0) == sha }) else {
+            return Response(status: .notFound)
+        }
+        return Response(status: .ok, headers: [.contentLength: String(data.count)], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
