@@ -53,6 +53,7 @@ public struct FileProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// Foundation wraps as its underlying error), Foundation's file codes; otherwise its description.
     public static func describe(_ error: Error) -> String {
         if let problem = error as? FileProblem { return problem.reason }
+        if let file = error as? ImageFileError { return file.reason }
         if let posix = error as? POSIXError { return words(errno: posix.code.rawValue) }
         let ns = error as NSError
         if ns.domain == NSPOSIXErrorDomain { return words(errno: Int32(truncatingIfNeeded: ns.code)) }

@@ -1,4 +1,5 @@
 import Foundation
+import SCSImaging
 import SCSScoring
 import SCSStats
 
@@ -230,7 +231,7 @@ public enum ReportWriter {
         } catch {
             try? fm.removeItem(at: temp)
             if let e = error as? ReportError { throw e }
-            throw ReportError("\(outURL.path): \(error)")
+            throw ReportError("\(outURL.path): \(FileProblem.describe(error))")
         }
     }
 

@@ -28,7 +28,7 @@ enum ThumbnailWriter {
                     let bytes = try make(path: jobs[i].source, maxSide: maxSide)
                     try Data(bytes).write(to: jobs[i].destination)
                 } catch {
-                    out[i] = ReportError("\(jobs[i].source): cannot make a thumbnail: \(error)")
+                    out[i] = ReportError("\(jobs[i].source): cannot make a thumbnail: \(FileProblem.describe(error))")
                 }
                 lock.lock(); done += 1; let d = done; lock.unlock()
                 if d % 50 == 0 || d == jobs.count { progress?(d, jobs.count) }

@@ -1,4 +1,5 @@
 import Foundation
+import SCSImaging
 
 /// Files Python users read directly: .npy arrays, scores.csv, JSON summaries. Each is written to a
 /// temporary file beside its destination and renamed, so a reader never sees half a file.
@@ -96,10 +97,10 @@ public enum OutputFiles {
         let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
             try data.write(to: temp)
-            if rename(temp.path, url.path) != 0 { throw CocoaError(.fileWriteUnknown) }
+            if rename(temp.path, url.path) != 0 { throw FileProblem(errno: errno) }
         } catch {
             try? FileManager.default.removeItem(at: temp)
-            throw OutputError(path: path, reason: "cannot write: \(error.localizedDescription)")
+            throw OutputError(path: path, reason: "cannot write: \(FileProblem.describe(error))")
         }
     }
 }

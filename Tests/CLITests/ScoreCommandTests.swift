@@ -176,6 +176,21 @@ final class ScoreCommandTests: XCTestCase {
         XCTAssertTrue(report.stderr.contains("\(base)/SDXL/a cat/pipe.png: a FIFO, not a file"), report.stderr)
     }
 
+    func testFileErrorsAreInWords() throws {
+        let root = try makeDataset([("m", "p", ["rocket.jpg", "coffee.png"])])
+        let out = work.appendingPathComponent("no/such/s.csv").path
+        let r = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", out, "--quiet"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("\(out): cannot write: no such file or folder"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
+        // A FIFO given as an image is named as one, at once (reading it would wait forever).
+        let fifo = work.appendingPathComponent("pipe.png").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        let e = try CLIRunner.run(["embed", fifo, "--model", tiny, "--out", work.appendingPathComponent("e.npy").path, "--no-cache"])
+        XCTAssertNotEqual(e.status, 0)
+        XCTAssertTrue(e.stderr.contains("\(fifo): cannot read: a FIFO, not a file"), e.stderr)
+    }
+
     func testOfflineWithoutModelSaysWhatToDownload() throws {
         let root = try makeDataset([("m", "p", ["rocket.jpg", "coffee.png"])])
         let r = try CLIRunner.run(["score", root.path, "--cache", cache, "--quiet"],
