@@ -25,6 +25,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     /// The slice is not complete on disk, and the hub cannot be asked (`cause`). `missing`: the
     /// files absent or of another size, or the listings no complete fetch recorded.
     case incomplete(repo: String, folder: String, missing: [String], cause: Cause, endpoint: URL)
+    /// An answer began but broke off (connection dropped, timed out mid-body): not a reason to
+    /// think the machine offline.
+    case interrupted(path: String, url: URL, reason: String)
     /// An answer that is not what the hub's API promises (not a tree listing, a path outside the folder listed…).
     case invalidResponse(url: URL, reason: String)
     /// A file arrived with another size than its listing says.
@@ -81,6 +84,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
                 return "no answer from \(host) (\(reason); offline?) and \(lacking): "
                     + "connect, or set HF_ENDPOINT to a reachable mirror"
             }
+        case let .interrupted(path, url, reason):
+            let host = (url.host ?? url.absoluteString) + (url.port.map { ":\($0)" } ?? "")
+            return "\(path): the answer from \(host) broke off (\(reason)): run again, files already complete are kept"
         case let .invalidResponse(url, reason):
             return "unexpected answer from \(HubError.display(url)): \(reason) (is HF_ENDPOINT a Hugging Face hub?)"
         case let .sizeMismatch(path, expected, actual, url):

@@ -280,7 +280,7 @@ public struct DatasetSlice: Sendable {
             let (response, final) = try await get(http, url, path: path, listing: true)
             let body: ByteBuffer
             do { body = try await response.body.collect(upTo: 256 << 20) } catch {
-                throw unreachable(http, error, url: final)
+                throw DatasetError.interrupted(path: "the listing of \(path)", url: final, reason: NetworkFailure.reason(error))
             }
             guard let page = try? JSONDecoder().decode([Entry].self, from: Data(body.readableBytesView)) else {
                 throw DatasetError.invalidResponse(url: final, reason: "the listing of \(path) is not a hub tree listing")
@@ -342,10 +342,6 @@ public struct DatasetSlice: Sendable {
         return (response, final)
     }
 
-    func unreachable(_ http: HubHTTP, _ error: Error, url: URL) -> DatasetError {
-        .incomplete(repo: repo, folder: "", missing: [], cause: .unreachable(url: url, reason: NetworkFailure.reason(error)), endpoint: endpoint)
-    }
-
     /// One file into `folder`: streamed to `.<name>.part`, its size checked, renamed into place.
     func download(_ http: HubHTTP, _ job: Entry, into folder: URL) async throws {
         let target = folder.appendingPathComponent(job.path)
@@ -370,7 +366,7 @@ public struct DatasetSlice: Sendable {
                     if let size = job.size, count > size { break }
                 }
             } catch {
-                throw unreachable(http, error, url: final)
+                throw DatasetError.interrupted(path: job.path, url: final, reason: NetworkFailure.reason(error))
             }
         } catch {
             try? fm.removeItem(at: temp)

@@ -174,6 +174,19 @@ final class DatasetSliceTests: HubTestCase {
         XCTAssertFalse(serverError?.description.contains("offline") ?? true)
         XCTAssertTrue(serverError?.description.contains("HTTP 500 Internal Server Error") ?? false, "\(String(describing: serverError))")
 
+        // An answer that breaks off is no reason to suspect the network either; nothing half-written stays.
+        hub.behaviour.failWith = nil
+        hub.behaviour.breakOffFiles = true
+        var one = slice(env, prompts: .first(1), images: 1)
+        one.concurrency = 1
+        let broken = await fetchError(one, into: out)
+        guard case let .interrupted(path, url, _)? = broken else { return XCTFail("got \(String(describing: broken))") }
+        XCTAssertEqual(path, "SDXL/a cat/11.jpg")
+        XCTAssertEqual(url.port, hub.cdnPort)
+        XCTAssertFalse(broken!.description.contains("offline"), broken!.description)
+        XCTAssertTrue(broken!.description.hasPrefix("SDXL/a cat/11.jpg: the answer from 127.0.0.1:\(hub.cdnPort) broke off ("), broken!.description)
+        XCTAssertEqual(files(under: out).filter { !$0.hasSuffix("/") && $0.contains(".jpg") }, [], "no file, no .part")
+
         // No server at all, nothing on disk: "offline?" and what is missing.
         let port = try await closedPort()
         let dead = URL(string: "http://127.0.0.1:\(port)")!

@@ -29,6 +29,8 @@ final class StubDatasetHub: @unchecked Sendable {
         var requiredToken: String?
         /// When set, the hub answers this to every request.
         var failWith: (status: Int, code: String?, message: String?)?
+        /// The CDN closes the connection half-way through every file.
+        var breakOffFiles = false
     }
 
     private let lock = NSLock()
@@ -163,6 +165,13 @@ final class StubDatasetHub: @unchecked Sendable {
         let sha = String(path.dropFirst("/files/".count))
         guard path.hasPrefix("/files/"), let data = behaviour.files.values.first(where: { SHA256File.hex(of: $0) == sha }) else {
             return Response(status: .notFound)
+        }
+        if behaviour.breakOffFiles {
+            let half = data.prefix(data.count / 2)
+            return Response(status: .ok, headers: [.contentLength: String(data.count)], body: ResponseBody(contentLength: data.count) { writer in
+                try await writer.write(ByteBuffer(bytes: half))
+                throw CancellationError()  // the server closes the connection mid-body
+            })
         }
         return Response(status: .ok, headers: [.contentLength: String(data.count)], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
