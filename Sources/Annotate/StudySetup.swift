@@ -51,8 +51,8 @@ public enum StudySetup {
         var prompts: [String]
         if let promptsFile {
             let text: String
-            do { text = try String(contentsOfFile: promptsFile, encoding: .utf8) } catch {
-                throw AnnotateError.study(path: promptsFile, reason: "cannot read the prompts file")
+            do { text = try readText(promptsFile) } catch {
+                throw AnnotateError.study(path: promptsFile, reason: "cannot read the prompts file: \(FileProblem.describe(error))")
             }
             var seen = Set<String>()
             prompts = try text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -163,11 +163,19 @@ public enum StudySetup {
         return slots.values
     }
 
+    /// A whole UTF-8 text file; errors are `FileProblem`s in words.
+    static func readText(_ path: String) throws -> String {
+        guard let text = String(validating: try FileProblem.readRegularFile(path), as: UTF8.self) else {
+            throw FileProblem(reason: "not UTF-8 text")
+        }
+        return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text  // a byte-order mark, as Notepad writes
+    }
+
     /// Reads a `left,right` per line file into "model A on the left?" flags, one per prompt.
     static func readSides(_ path: String, config: StudyConfig, prompts: Int) throws -> [Bool] {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw AnnotateError.study(path: path, reason: "cannot read the sides file")
+        do { text = try readText(path) } catch {
+            throw AnnotateError.study(path: path, reason: "cannot read the sides file: \(FileProblem.describe(error))")
         }
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard lines.count >= prompts else {

@@ -67,6 +67,8 @@ public struct FileProblem: Error, Sendable, Equatable, CustomStringConvertible {
             case .fileWriteOutOfSpace: return words(errno: ENOSPC)
             case .fileWriteVolumeReadOnly: return words(errno: EROFS)
             case .fileReadTooLarge: return "the file is too large"
+            case .fileReadInapplicableStringEncoding: return "not UTF-8 text"
+            case .fileReadCorruptFile: return "the file cannot be decoded (not in the expected format or encoding)"
             case .fileReadInvalidFileName, .fileWriteInvalidFileName: return "an invalid file name"
             case .fileWriteFileExists: return "already exists"
             default: return "a file system error (Foundation code \(ns.code))"

@@ -170,6 +170,22 @@ final class StudyTests: XCTestCase {
         }
     }
 
+    func testUnreadablePromptsFilesSayWhyInWords() throws {
+        fixture = try StudyFixture.make(prompts: ["p"], images: 1)
+        let config = StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: 1)
+        let missing = fixture.root.appendingPathComponent("none.txt").path
+        XCTAssertThrowsError(try StudySetup.create(at: fixture.root.appendingPathComponent("a.db").path, dataset: fixture.dataset.path,
+                                                   config: config, promptsFile: missing)) {
+            XCTAssertEqual("\($0)", "\(missing): cannot read the prompts file: no such file or folder")
+        }
+        let latin1 = fixture.root.appendingPathComponent("latin1.txt")
+        try Data([0x63, 0x61, 0x66, 0xE9, 0x0A]).write(to: latin1)
+        XCTAssertThrowsError(try StudySetup.create(at: fixture.root.appendingPathComponent("b.db").path, dataset: fixture.dataset.path,
+                                                   config: config, promptsFile: latin1.path)) {
+            XCTAssertEqual("\($0)", "\(latin1.path): cannot read the prompts file: not UTF-8 text")
+        }
+    }
+
     /// Cells a spreadsheet would run as a formula get a leading `'` in the CSV; the database,
     /// the agreement and the 2AFC JSON keep the exact text.
     func testExportedCSVIsSpreadsheetSafeAndTheRestStaysExact() async throws {
