@@ -172,6 +172,15 @@ final class PaperStudyTests: HubTestCase {
         XCTAssertFalse(fetched.contains { $0.contains("/\(Self.folder(prompts[100]))/") }, "prompt 101 is not the paper's")
     }
 
+    /// `make score` without DATASET= says how to call it, and builds nothing first.
+    func testMakeScoreWithoutDatasetPrintsItsUsageBeforeBuilding() throws {
+        let env = ProcessInfo.processInfo.environment.filter { $0.key != "DATASET" }
+        let r = try Spawn.run(["make", "--no-print-directory", "score"], environment: env, directory: TestPaths.repoRoot)
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("usage: make score DATASET=path/to/<model>/<prompt>/<images>"), r.stdout)
+        XCTAssertFalse((r.stdout + r.stderr).contains("swift build") || (r.stdout + r.stderr).contains("setup"), r.stdout + r.stderr)
+    }
+
     /// examples/paper/monet_pairs.csv is the two lists, realigned: each LoRA prompt with the same
     /// prompt "in the style of Monet", wherever the other list has it.
     func testMonetPairsAreTheTwoListsRealigned() throws {
