@@ -56,7 +56,8 @@ public struct DatasetExclusion: Sendable, Equatable, CustomStringConvertible {
     /// The path as printed: names that are not UTF-8 have their bytes escaped (`\xNN`).
     public var path: String
     public var reason: String
-    /// The model folder it is in or is (nil for an entry of the root in the model-prompt layout).
+    /// The model folder it is in (nil for an entry of the root in the model-prompt layout: a
+    /// model folder that cannot be used, or anything else beside the model folders).
     public var model: String?
     /// Set when the entry is a prompt folder (a group without a score): its name as printed.
     public var prompt: String?
@@ -177,9 +178,9 @@ public struct Dataset: Sendable {
                 if entry.hidden { dataset.ignored.append(entry.displayPath); continue }
                 switch entry.kind {
                 case .unusable(let reason):
-                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: reason, model: entry.displayName))
+                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: reason))
                 case .folder(let identity) where identity == rootIdentity:
-                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: "a symlink loop", model: entry.displayName))
+                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: "a symlink loop"))
                 case .folder(let identity):
                     scanModel(entry.path!, model: entry.name!, ancestors: [rootIdentity, identity])
                 case .file:

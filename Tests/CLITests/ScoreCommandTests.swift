@@ -142,7 +142,8 @@ final class ScoreCommandTests: XCTestCase {
         for (file, reason) in MessyDataset.listingSkips + MessyDataset.brokenImages {
             XCTAssertTrue(skipped.contains { $0.hasPrefix("\(base)/SDXL/a cat/\(file): ") && $0.contains(reason) }, "\(file) in \(skipped)")
         }
-        XCTAssertEqual(skipped.count, MessyDataset.listingSkips.count + MessyDataset.brokenImages.count, "\(skipped)")
+        for (name, reason) in MessyDataset.rootSkips { XCTAssertTrue(skipped.contains("\(base)/\(name): \(reason)"), "\(name) in \(skipped)") }
+        XCTAssertEqual(skipped.count, MessyDataset.listingSkips.count + MessyDataset.brokenImages.count + MessyDataset.rootSkips.count, "\(skipped)")
         // The sidecar says the same.
         let meta = try XCTUnwrap(try loadJSON(URL(fileURLWithPath: ScoresMeta.path(forScores: csv))) as? [String: Any])
         XCTAssertEqual((meta["excluded"] as? [Any])?.count, excluded.count)

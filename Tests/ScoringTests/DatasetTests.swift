@@ -65,7 +65,11 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(d.ignored, [], "nothing here is hidden or a non-image file")
         XCTAssertTrue(d.emptyGroups.isEmpty)
 
-        XCTAssertEqual(d.excluded.count, MessyDataset.excludedGroups.count + MessyDataset.listingSkips.count, "\(d.excluded)")
+        XCTAssertEqual(d.excluded.count, MessyDataset.excludedGroups.count + MessyDataset.listingSkips.count + MessyDataset.rootSkips.count,
+                       "\(d.excluded)")
+        for (name, reason) in MessyDataset.rootSkips {
+            XCTAssertEqual(d.excluded.first { $0.path == "\(base)/\(name)" }, DatasetExclusion(path: "\(base)/\(name)", reason: reason))
+        }
         for (model, prompt, reason) in MessyDataset.excludedGroups {
             let e = try XCTUnwrap(d.excluded.first { $0.prompt == prompt }, prompt)
             XCTAssertEqual(e.model, model)

@@ -15,6 +15,7 @@ import Glibc
 ///     dataset/SDXL/self        → self (a symlink loop the kernel refuses, ELOOP)
 ///     dataset/pixart/a cat/    1.jpg 2.png 3.jpg;  dataset/pixart/a dog/  1.jpg 2.png
 ///     dataset/linked           → pixart (a symlinked model folder)
+///     dataset/again            → . (a symlink loop at the top: the dataset folder itself)
 public enum MessyDataset {
     /// Groups that are scored (model/prompt), in scores.csv's order.
     public static let scoredGroups = ["SDXL/a cat", "SDXL/a dog", "linked/a cat", "linked/a dog", "pixart/a cat", "pixart/a dog"]
@@ -23,6 +24,8 @@ public enum MessyDataset {
                                         ("SDXL", "self", "a symlink loop")]
     /// Files of SDXL/a cat left out by the listing, with a word of the reason.
     public static let listingSkips = [("pipe.png", "a FIFO, not a file"), ("gone.jpg", "a broken symlink")]
+    /// Entries of the dataset folder left out by the listing, with a word of the reason.
+    public static let rootSkips = [("again", "a symlink loop")]
     /// Files of SDXL/a cat that are listed but do not decode, with a word of the reason.
     public static let brokenImages = [("0-empty.png", "empty file"), ("0-passwd.jpg", "not a JPEG, PNG or WebP"),
                                       ("0-text.png", "not a JPEG, PNG or WebP"), ("0-truncated.jpg", "truncated JPEG")]
@@ -70,6 +73,7 @@ public enum MessyDataset {
         try fill(root.appendingPathComponent("pixart/a cat"), [("1.jpg", "rocket.jpg"), ("2.png", "camera.png"), ("3.jpg", "franz-kafka.jpg")])
         try fill(root.appendingPathComponent("pixart/a dog"), [("1.jpg", "hubble_deep_field.jpg"), ("2.png", "astronaut.png")])
         try fm.createSymbolicLink(atPath: root.appendingPathComponent("linked").path, withDestinationPath: "pixart")
+        try fm.createSymbolicLink(atPath: root.appendingPathComponent("again").path, withDestinationPath: ".")
         return root
     }
 
