@@ -13,6 +13,11 @@ struct Score: AsyncParsableCommand {
         its sidecar scores.meta.json (model fingerprint, precision, preprocessing, what was left out), \
         and prints a per-model summary.
 
+        Symlinked folders and images are followed. What the listing cannot use (a symlink loop, a \
+        name that is not UTF-8, a FIFO, socket or device, a broken symlink, a folder that cannot be \
+        read) is left out and named with the reason, on stderr and in the JSON: a prompt folder \
+        under "excluded", anything else under "skipped".
+
         Sharded: --shard K/N scores only shard K (0-based) of N: whole groups, placed by image count \
         and a stable hash of (model, prompt), the same on every machine. Give each shard its own \
         --out and --cache (by default scores.shard-K-of-N.csv and embeddings.shard-K-of-N.sqlite beside \
