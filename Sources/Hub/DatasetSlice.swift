@@ -90,7 +90,7 @@ public struct DatasetSlice: Sendable {
     public func fetch(into folder: URL, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Outcome {
         let repoID: RepoID
         do { repoID = try RepoID(repo) } catch { throw DatasetError.invalidRepo(repo) }
-        if settings.offline { return try fromDisk(folder, cause: .offlineSet, progress: progress) }
+        if settings.offline { return try await fromDisk(folder, cause: .offlineSet, progress: progress) }
         if let error = settings.endpointError, case let .invalidEndpoint(raw) = error { throw DatasetError.invalidEndpoint(raw) }
         do {
             return try await HTTPClient.withHTTPClient(configuration: HubHTTP.configuration(settings)) { client in
@@ -99,7 +99,7 @@ public struct DatasetSlice: Sendable {
             }
         } catch let DatasetError.incomplete(_, _, _, .unreachable(url, reason), _) {
             // No answer at all: a slice that an earlier complete fetch left on disk will do.
-            return try fromDisk(folder, cause: .unreachable(url: url, reason: reason), progress: progress)
+            return try await fromDisk(folder, cause: .unreachable(url: url, reason: reason), progress: progress)
         }
     }
 
@@ -141,35 +141,27 @@ public struct DatasetSlice: Sendable {
         // Complete: record what was listed, so that an offline run can check the slice.
         var index = readIndex(folder) ?? Index(repo: repo, revision: revision, listings: [:])
         index.listings.merge(listed) { $1 }
-        do {
-            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let target = folder.appendingPathComponent(Self.indexName)
-            let temp = folder.appendingPathComponent(Self.indexName + ".part")
-            try encoder.encode(index).write(to: temp)
-            guard rename(temp.path, target.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-        } catch {
-            throw DatasetError.fileSystem(path: folder.appendingPathComponent(Self.indexName).path, reason: "\(error.localizedDescription)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let target = folder.appendingPathComponent(Self.indexName)
+        let temp = folder.appendingPathComponent(Self.indexName + ".part")
+        guard (try? fm.createDirectory(at: folder, withIntermediateDirectories: true)) != nil,
+              let data = try? encoder.encode(index), fm.createFile(atPath: temp.path, contents: data),
+              rename(temp.path, target.path) == 0 else {
+            try? fm.removeItem(at: temp)
+            throw DatasetError.fileSystem(path: target.path, reason: "cannot write the record of the listings")
         }
         return outcome
     }
 
     /// The slice from the disk alone: every file the recorded listings select, with its size.
-    private func fromDisk(_ folder: URL, cause: DatasetError.Cause, progress: (@Sendable (Int, Int) -> Void)?) throws -> Outcome {
+    private func fromDisk(_ folder: URL, cause: DatasetError.Cause, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Outcome {
         let listings = readIndex(folder)?.listings ?? [:]
-        var unlisted: [String] = []
-        let jobs: [Entry]
-        do {
-            jobs = try syncPlan { path in
-                guard let entries = listings[path] else {
-                    unlisted.append("the listing of \(path)")
-                    throw Unlisted()
-                }
-                return entries
+        let jobs = try await plan { path in
+            guard let entries = listings[path] else {
+                throw DatasetError.incomplete(repo: repo, folder: folder.path, missing: ["the listing of \(path)"], cause: cause, endpoint: endpoint)
             }
-        } catch is Unlisted {
-            throw DatasetError.incomplete(repo: repo, folder: folder.path, missing: unlisted, cause: cause, endpoint: endpoint)
+            return entries
         }
         let missing = jobs.filter { job in job.size.map { Self.fileSize(folder.appendingPathComponent(job.path)) != $0 } ?? true }
         guard missing.isEmpty else {
@@ -178,8 +170,6 @@ public struct DatasetSlice: Sendable {
         progress?(jobs.count, jobs.count)
         return Outcome(fetched: 0, present: jobs.count, fromDisk: cause)
     }
-
-    private struct Unlisted: Error {}
 
     // MARK: Which files
 
@@ -195,20 +185,6 @@ public struct DatasetSlice: Sendable {
             for prompt in prompts {
                 jobs += images(in: try await list("\(model)/\(prompt)"))
             }
-        }
-        return jobs
-    }
-
-    /// `plan` with a lister that does not wait.
-    func syncPlan(_ list: (String) throws -> [Entry]) throws -> [Entry] {
-        var folders: [[String]] = []
-        for model in models {
-            folders.append(try list(model).filter { $0.type == "directory" }.map { ($0.path as NSString).lastPathComponent })
-        }
-        let chosen = try choose(folders)
-        var jobs: [Entry] = []
-        for (model, prompts) in zip(models, chosen) {
-            for prompt in prompts { jobs += images(in: try list("\(model)/\(prompt)")) }
         }
         return jobs
     }
