@@ -89,6 +89,11 @@ final class DatasetTests: XCTestCase {
         XCTAssertFalse(foundation.contains { Array($0.utf8).contains(0xE9) })
         XCTAssertThrowsError(try FileManager.default.contentsOfDirectory(atPath: base + "/SDXL/" + foundation.first { $0.hasPrefix("caf") }!))
 
+        // Sharded, the first shard carries what the listing left out, so `scs merge` names it once.
+        let shards = try (0..<3).map { try d.shard(ShardSpec(index: $0, count: 3)).dataset }
+        XCTAssertEqual(shards[0].excluded, d.excluded)
+        XCTAssertEqual(shards[1].excluded + shards[2].excluded, [])
+
         // The prompt layout lists a symlinked model folder the same way.
         let linked = try Dataset.scan(root: data.path + "/linked", layout: .prompt)
         XCTAssertEqual(linked.groups.map { "\($0.model)/\($0.prompt)" }, ["linked/a cat", "linked/a dog"])
