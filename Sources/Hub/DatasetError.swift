@@ -13,6 +13,14 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case unreachable(url: URL, reason: String)
     }
 
+    /// What a slice on disk lacks.
+    public enum Missing: Sendable, Equatable {
+        /// No complete fetch recorded the listing of this folder.
+        case listing(String)
+        /// Files absent, or of another size than their listing says.
+        case files([String])
+    }
+
     /// The repo id is not `org/name`.
     case invalidRepo(String)
     /// `HF_ENDPOINT` is not an http(s) URL.
@@ -22,9 +30,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     /// `X-Error-Message` headers; `tokenSent` says whether the request carried `HF_TOKEN`.
     case httpStatus(Int, url: URL, endpoint: URL, repo: String, revision: String, path: String, listing: Bool,
                     errorCode: String?, message: String?, tokenSent: Bool)
-    /// The slice is not complete on disk, and the hub cannot be asked (`cause`). `missing`: the
-    /// files absent or of another size, or the listings no complete fetch recorded.
-    case incomplete(repo: String, folder: String, missing: [String], cause: Cause, endpoint: URL)
+    /// The slice is not complete on disk, and the hub cannot be asked (`cause`).
+    case incomplete(repo: String, folder: String, missing: Missing, cause: Cause, endpoint: URL)
     /// An answer began but broke off (connection dropped, timed out mid-body): not a reason to
     /// think the machine offline.
     case interrupted(path: String, url: URL, reason: String)
@@ -74,8 +81,14 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
                 return "\(endpoint.absoluteString) answered \(said) for \(what) of \(repo) (\(HubError.display(url))): run again later"
             }
         case let .incomplete(repo, folder, missing, cause, endpoint):
-            let shown = missing.prefix(3).joined(separator: ", ") + (missing.count > 3 ? " and \(missing.count - 3) more" : "")
-            let lacking = "\(folder) lacks \(missing.count) of what the slice of \(repo) needs (\(shown))"
+            let lacking: String
+            switch missing {
+            case let .listing(path):
+                lacking = "\(folder) holds no complete fetch of this slice of \(repo) (no listing of \(path) recorded)"
+            case let .files(paths):
+                let shown = paths.prefix(3).joined(separator: ", ") + (paths.count > 3 ? " and \(paths.count - 3) more" : "")
+                lacking = "\(folder) lacks \(paths.count) file" + (paths.count == 1 ? "" : "s") + " of the slice of \(repo) (\(shown))"
+            }
             switch cause {
             case .offlineSet:
                 return "HF_HUB_OFFLINE is set and \(lacking): unset HF_HUB_OFFLINE to fetch it"

@@ -159,13 +159,13 @@ public struct DatasetSlice: Sendable {
         let listings = readIndex(folder)?.listings ?? [:]
         let jobs = try await plan { path in
             guard let entries = listings[path] else {
-                throw DatasetError.incomplete(repo: repo, folder: folder.path, missing: ["the listing of \(path)"], cause: cause, endpoint: endpoint)
+                throw DatasetError.incomplete(repo: repo, folder: folder.path, missing: .listing(path), cause: cause, endpoint: endpoint)
             }
             return entries
         }
         let missing = jobs.filter { job in job.size.map { Self.fileSize(folder.appendingPathComponent(job.path)) != $0 } ?? true }
         guard missing.isEmpty else {
-            throw DatasetError.incomplete(repo: repo, folder: folder.path, missing: missing.map(\.path), cause: cause, endpoint: endpoint)
+            throw DatasetError.incomplete(repo: repo, folder: folder.path, missing: .files(missing.map(\.path)), cause: cause, endpoint: endpoint)
         }
         progress?(jobs.count, jobs.count)
         return Outcome(fetched: 0, present: jobs.count, fromDisk: cause)
@@ -304,7 +304,7 @@ public struct DatasetSlice: Sendable {
         do {
             (response, final) = try await http.get(url, rangeStart: nil)
         } catch let HubError.unreachable(_, failed, _, reason) {
-            throw DatasetError.incomplete(repo: repo, folder: "", missing: [], cause: .unreachable(url: failed, reason: reason), endpoint: endpoint)
+            throw DatasetError.incomplete(repo: repo, folder: "", missing: .files([]), cause: .unreachable(url: failed, reason: reason), endpoint: endpoint)
         } catch let HubError.invalidResponse(failed, reason) {
             throw DatasetError.invalidResponse(url: failed, reason: reason)
         }

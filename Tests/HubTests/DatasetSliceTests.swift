@@ -98,18 +98,18 @@ final class DatasetSliceTests: HubTestCase {
         // A file gone: offline names it, and why the hub was not asked.
         try FileManager.default.removeItem(at: out.appendingPathComponent("pixart/b dog/22.jpg"))
         let missing = await fetchError(slice(environment(endpoint: hub.url, ["HF_HUB_OFFLINE": "1"])), into: out)
-        XCTAssertEqual(missing, .incomplete(repo: DatasetSlice.paperRepo, folder: out.path, missing: ["pixart/b dog/22.jpg"],
+        XCTAssertEqual(missing, .incomplete(repo: DatasetSlice.paperRepo, folder: out.path, missing: .files(["pixart/b dog/22.jpg"]),
                                             cause: .offlineSet, endpoint: hub.url))
-        XCTAssertEqual(missing?.description, "HF_HUB_OFFLINE is set and \(out.path) lacks 1 of what the slice of "
-                       + "\(DatasetSlice.paperRepo) needs (pixart/b dog/22.jpg): unset HF_HUB_OFFLINE to fetch it")
+        XCTAssertEqual(missing?.description, "HF_HUB_OFFLINE is set and \(out.path) lacks 1 file of the slice of "
+                       + "\(DatasetSlice.paperRepo) (pixart/b dog/22.jpg): unset HF_HUB_OFFLINE to fetch it")
         let noAnswer = await fetchError(slice(env), into: out)
         XCTAssertTrue(noAnswer?.description.hasPrefix("no answer from 127.0.0.1:\(hub.hubPort) (connection refused; offline?) and "
-                                                      + "\(out.path) lacks 1 of what") ?? false, "\(String(describing: noAnswer))")
+                                                      + "\(out.path) lacks 1 file of the slice") ?? false, "\(String(describing: noAnswer))")
         // A prompt no complete fetch listed: the listing that is missing is named.
         var other = slice(environment(endpoint: hub.url, ["HF_HUB_OFFLINE": "1"]), prompts: .named(["zebra"]))
         other.models = ["SDXL"]
         let more = await fetchError(other, into: out)
-        XCTAssertTrue(more?.description.contains("the listing of SDXL/zebra") ?? false, "\(String(describing: more))")
+        XCTAssertTrue(more?.description.contains("holds no complete fetch of this slice of \(DatasetSlice.paperRepo) (no listing of SDXL/zebra recorded)") ?? false, "\(String(describing: more))")
         XCTAssertFalse(FileManager.default.enumerator(atPath: out.path)!.allObjects.contains { "\($0)".hasSuffix(".part") })
     }
 
@@ -191,8 +191,8 @@ final class DatasetSliceTests: HubTestCase {
         let port = try await closedPort()
         let dead = URL(string: "http://127.0.0.1:\(port)")!
         let none = await fetchError(slice(environment(endpoint: dead)), into: out)
-        XCTAssertEqual(none?.description, "no answer from 127.0.0.1:\(port) (connection refused; offline?) and \(out.path) lacks 1 of what "
-                       + "the slice of \(DatasetSlice.paperRepo) needs (the listing of SDXL): connect, or set HF_ENDPOINT to a reachable mirror")
+        XCTAssertEqual(none?.description, "no answer from 127.0.0.1:\(port) (connection refused; offline?) and \(out.path) holds no complete "
+                       + "fetch of this slice of \(DatasetSlice.paperRepo) (no listing of SDXL recorded): connect, or set HF_ENDPOINT to a reachable mirror")
     }
 
     func testLinkHeaderParsing() throws {

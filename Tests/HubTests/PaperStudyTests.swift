@@ -126,8 +126,9 @@ final class PaperStudyTests: HubTestCase {
         XCTAssertNotEqual(more.status, 0)
         let message = more.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertFalse(message.contains("\n"), message)
-        XCTAssertTrue(message.contains("no answer from 127.0.0.1:\(port) (connection refused; offline?) and \(folder) lacks 1 of what"), message)
-        XCTAssertTrue(message.contains("(the listing of SDXL/"), message)
+        XCTAssertTrue(message.contains("no answer from 127.0.0.1:\(port) (connection refused; offline?) and \(folder) holds no complete "
+                                       + "fetch of this slice"), message)
+        XCTAssertTrue(message.contains("(no listing of SDXL/"), message)
     }
 
     func testReproduceRunsThePaperStudyAndSetsItsClaimsBesideTheMeasurements() async throws {
