@@ -10,7 +10,7 @@ MODEL ?= openai/clip-vit-base-patch32
 OUT ?= scores.csv
 SWIFT ?= swift
 
-.PHONY: setup build release score test oracle bench clean demo demo-steps reproduce
+.PHONY: setup build release score test oracle bench clean demo demo-steps reproduce dist wheel dist-check
 
 setup:
 	@scripts/setup.sh
@@ -67,6 +67,22 @@ oracle:
 
 bench: release
 	scripts/bench/run.sh
+
+# Distribution. dist: the self-contained release scs (Swift runtime, Foundation, codecs and SQLite
+# linked in; glibc and libstdc++ alone stay dynamic) and dist/scs-<version>-linux-x86_64.tar.gz
+# with licences, completions and man page (scripts/dist.sh; scratch path .build-dist).
+# wheel: dist/semantic_consistency_score-<version>-py3-none-manylinux_2_XX_x86_64.whl carrying that
+# binary and python/semantic_consistency (scripts/make_wheel.py). dist-check: the wheel installed
+# with pip in a minimal Debian root without Swift or compiler, its scores.csv against the
+# development build's (scripts/dist-check.sh; root, minutes; not part of make test).
+dist: setup
+	scripts/dist.sh
+
+wheel: dist
+	python3 scripts/make_wheel.py --binary dist/scs --python-dir python --licenses .build-dist/licenses --out dist
+
+dist-check: wheel build
+	scripts/dist-check.sh
 
 clean:
 	rm -rf .build

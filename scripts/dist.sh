@@ -115,6 +115,8 @@ scs $version ($commit) for Linux x86_64, glibc $glibc or newer.
   licenses/            the licences of everything linked into the binary
 README
 
+rm -rf "$SCRATCH/licenses"; cp -r "$lic" "$SCRATCH/licenses"  # for make wheel's .dist-info
+
 # 7. The tarball.
 mkdir -p "$DIST"
 tar -C "$SCRATCH/stage" --owner=0 --group=0 --numeric-owner -czf "$DIST/$name.tar.gz" "$name"
