@@ -40,6 +40,15 @@ for lib in turbojpeg png16 webp z sqlite3; do
   [ -f "$a" ] || { echo "dist: $a is missing (apt-get install libturbojpeg0-dev libpng-dev libwebp-dev zlib1g-dev libsqlite3-dev)" >&2; exit 1; }
   ln -s "$a" "$staticdir/lib$lib.a"
 done
+# A system-library target with pkg-config (ZIPFoundation's CZLib: zlib.pc) adds
+# -L/usr/lib/x86_64-linux-gnu to the link line, ahead of -Xlinker's -L: GNU ld searches the -L
+# folders in order for every -l, so that folder's .so would win. Our own zlib.pc and sqlite3.pc,
+# found first through PKG_CONFIG_PATH, name the static folder instead.
+pcdir="$root/$SCRATCH/pkgconfig"
+rm -rf "$pcdir"; mkdir -p "$pcdir"
+printf 'Name: zlib\nDescription: zlib, static (scripts/dist.sh)\nVersion: 1\nLibs: -L%s -lz\nCflags:\n' "$staticdir" > "$pcdir/zlib.pc"
+printf 'Name: SQLite\nDescription: SQLite, static (scripts/dist.sh)\nVersion: 3\nLibs: -L%s -lsqlite3 -lm\nCflags:\n' "$staticdir" > "$pcdir/sqlite3.pc"
+export PKG_CONFIG_PATH="$pcdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 # libwebp >= 1.3 splits its RGB->YUV code into libsharpyuv; Debian 12's 1.2.4 does not.
 if [ -f "$multiarch/libsharpyuv.a" ]; then ln -s "$multiarch/libsharpyuv.a" "$staticdir/libsharpyuv.a"; extra=(-Xlinker -lsharpyuv); else extra=(); fi
 

@@ -12,7 +12,7 @@ struct SCS: AsyncParsableCommand {
         image pairs of max(100·cos, 0) (Bent, CVPR 2024 Workshops). 0 to 100; higher means the \
         model repeats itself more.
         """,
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [Score.self, Merge.self, Cache.self, Embed.self, Models.self, Bench.self, Doctor.self, Generate.self, Compare.self, Annotate.self, Report.self, FetchStudy.self]
     )
 }
