@@ -84,6 +84,11 @@ glibc=$(objdump -T "$stage/scs" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | s
 echo "dist: newest glibc symbol version: GLIBC_$glibc"
 objdump -T "$stage/scs" | grep "GLIBC_$glibc" | awk '{print "  " $NF}' | sort -u
 echo "$glibc" > "$SCRATCH/glibc-version"
+# Ubuntu 22.04 has glibc 2.35: a newer symbol version would shut it out (MAX_GLIBC to change the bar).
+if [ "$(printf '%s\n%s\n' "$glibc" "${MAX_GLIBC:-2.35}" | sort -V | tail -1)" != "${MAX_GLIBC:-2.35}" ]; then
+  echo "dist: FAIL: the binary needs GLIBC_$glibc, newer than ${MAX_GLIBC:-2.35}" >&2
+  exit 1
+fi
 env -i PATH=/usr/bin:/bin "$stage/scs" --version
 
 # 4. Completions (swift-argument-parser writes them).
