@@ -65,6 +65,8 @@ else
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
   mkdir -p "$ROOT/proc"; mount -t proc proc "$ROOT/proc"; mounted+=("$ROOT/proc")
 fi
+# /proc stays mounted while scs runs there: the statically linked Swift runtime reads its
+# arguments from /proc/self/cmdline (without it, every scs sees no arguments).
 # TLS to PyPI from the root: the host's CA bundle and pip configuration.
 mkdir -p "$ROOT/etc/ssl/certs"
 cp /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"

@@ -127,6 +127,8 @@ scs $version ($commit) for Linux x86_64, glibc $glibc or newer.
   completions/         bash (scs.bash), zsh (_scs), fish (scs.fish)
   man/man1/            the manual: man -l man/man1/scs.1
   licenses/            the licences of everything linked into the binary
+The statically linked Swift runtime reads the command line from /proc/self/cmdline: in a chroot
+or container, mount /proc, or scs sees no arguments and prints its help.
 README
 
 rm -rf "$SCRATCH/licenses"; cp -r "$lic" "$SCRATCH/licenses"  # for make wheel's .dist-info
