@@ -64,10 +64,7 @@ public struct DatasetSlice: Sendable {
     /// or `~/.cache/scs`, beside the embedding cache.
     public static func defaultFolder(repo: String = paperRepo,
                                      environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let base = environment["SCS_CACHE_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache").path) + "/scs"
-        return base + "/datasets/" + repo
+        SCSCacheFolder.path(environment: environment) + "/datasets/" + repo
     }
 
     /// One entry of a tree listing.
@@ -310,7 +307,7 @@ public struct DatasetSlice: Sendable {
         }
         guard response.status.code == 200 else {
             try await http.drain(response)
-            let message = response.headers.first(name: "X-Error-Message").map(Self.oneLine)
+            let message = response.headers.first(name: "X-Error-Message").map { NetworkFailure.oneLine($0.trimmingCharacters(in: .whitespaces), max: 300) }
             throw DatasetError.httpStatus(Int(response.status.code), url: final, endpoint: endpoint, repo: repo, revision: revision,
                                           path: path, listing: listing, errorCode: response.headers.first(name: "X-Error-Code"), message: message,
                                           tokenSent: settings.token != nil && HubHTTP.sameOrigin(final, endpoint))
@@ -367,12 +364,5 @@ public struct DatasetSlice: Sendable {
         return index
     }
 
-    static func fileSize(_ url: URL) -> Int? {
-        (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
-    }
-
-    static func oneLine(_ text: String) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
-        return flat.count > 300 ? String(flat.prefix(300)) + "…" : flat
-    }
+    static func fileSize(_ url: URL) -> Int? { HubDownloader.fileSize(url).map(Int.init) }
 }

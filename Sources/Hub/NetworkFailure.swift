@@ -41,8 +41,9 @@ enum NetworkFailure {
         }
     }
 
-    private static func oneLine(_ text: String) -> String {
+    /// `text` on one line, cut after `max` characters.
+    static func oneLine(_ text: String, max: Int = 200) -> String {
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
+        return flat.count > max ? String(flat.prefix(max)) + "…" : flat
     }
 }

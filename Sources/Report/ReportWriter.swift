@@ -39,9 +39,12 @@ public struct ReportSummary: Codable, Sendable, Equatable {
     /// ~1e-12 when scores.csv describes these images.
     public var maxScoreDeviation: Double
     public var modelFingerprint: String
+    /// What the dataset listing could not use ("path: reason": a symlink loop, a name that is not
+    /// UTF-8, a FIFO, …; `Dataset.excluded`): no group in scores.csv, so no page.
+    public var excluded: [String]
 
     enum CodingKeys: String, CodingKey {
-        case prompts, groups, images, embedded, comparisons, figures
+        case prompts, groups, images, embedded, comparisons, figures, excluded
         case fromCache = "from_cache", maxScoreDeviation = "max_score_deviation", modelFingerprint = "model_fingerprint"
     }
 }
@@ -212,7 +215,7 @@ public enum ReportWriter {
             let summary = ReportSummary(prompts: views.count, groups: rows.count, images: scoredItems.count,
                                         embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
                                         comparisons: shown.count, figures: figures, maxScoreDeviation: deviation,
-                                        modelFingerprint: embedder.fingerprint)
+                                        modelFingerprint: embedder.fingerprint, excluded: dataset.excluded.map(\.description))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try (encoder.encode(summary) + Data("\n".utf8)).write(to: temp.appendingPathComponent("report.json"))

@@ -109,7 +109,7 @@ public struct Dataset: Sendable {
         case .failure(let problem):
             var isDir: ObjCBool = false
             if !FileManager.default.fileExists(atPath: root, isDirectory: &isDir) || !isDir.boolValue {
-                if problem.reason == "a symlink loop" { throw DatasetError.unreadable(path: root, reason: problem.reason) }
+                if problem.reason == FolderLister.symlinkLoop { throw DatasetError.unreadable(path: root, reason: problem.reason) }
                 throw DatasetError.notFound(root)
             }
             throw DatasetError.unreadable(path: root, reason: problem.reason)
@@ -161,7 +161,7 @@ public struct Dataset: Sendable {
                     dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: reason, model: model,
                                                              prompt: entry.displayName))
                 case .folder(let identity) where ancestors.contains(identity):
-                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: "a symlink loop", model: model,
+                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: FolderLister.symlinkLoop, model: model,
                                                              prompt: entry.displayName))
                 case .folder:
                     scanPrompt(entry.path!, name: entry.name!, model: model)
@@ -180,7 +180,7 @@ public struct Dataset: Sendable {
                 case .unusable(let reason):
                     dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: reason))
                 case .folder(let identity) where identity == rootIdentity:
-                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: "a symlink loop"))
+                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: FolderLister.symlinkLoop))
                 case .folder(let identity):
                     scanModel(entry.path!, model: entry.name!, ancestors: [rootIdentity, identity])
                 case .file:

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SCSHub
 
 /// Embeddings kept in an embedded SQLite database, keyed by model fingerprint, preprocessing
 /// version and the SHA-256 of the image file's bytes. Each batch is committed as it completes
@@ -10,10 +11,7 @@ public final class EmbeddingCache: @unchecked Sendable {
 
     /// The default location: `$SCS_CACHE_DIR`, else `$XDG_CACHE_HOME/scs`, else `~/.cache/scs`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let dir = environment["SCS_CACHE_DIR"], !dir.isEmpty { return dir + "/embeddings.sqlite" }
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache").path
-        return base + "/scs/embeddings.sqlite"
+        SCSCacheFolder.path(environment: environment) + "/embeddings.sqlite"
     }
 
     public init(path: String) throws {

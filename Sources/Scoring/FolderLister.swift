@@ -43,6 +43,9 @@ public enum FolderLister {
         public var kind: Kind
     }
 
+    /// The reason given for a folder reached again through a symlink (the kernel's ELOOP's words).
+    public static let symlinkLoop = FileProblem.words(errno: ELOOP)
+
     /// The reason given for a name that is not valid UTF-8.
     public static let notUTF8 = "the name is not valid UTF-8 (its bytes shown as \\xNN); rename it to use it"
 
@@ -107,7 +110,7 @@ public enum FolderLister {
                 let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " (\($0))" } ?? ""
                 return .unusable("a broken symlink: its target\(target) does not exist")
             }
-            return .unusable(code == ELOOP ? "a symlink loop" : "cannot be read: \(FileProblem.words(errno: code))")
+            return .unusable(code == ELOOP ? symlinkLoop : "cannot be read: \(FileProblem.words(errno: code))")
         }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .folder(Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))

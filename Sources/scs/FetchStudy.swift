@@ -54,10 +54,7 @@ struct FetchStudy: AsyncParsableCommand {
         } else {
             var names: [String] = []
             for file in promptsFiles {
-                guard let text = FileManager.default.contents(atPath: file).flatMap({ String(data: $0, encoding: .utf8) }) else {
-                    throw ValidationError("--prompts-file \(file): cannot read it as UTF-8 text")
-                }
-                names += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                names += try CompareInput.lines(at: file).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }
             guard !names.isEmpty else { throw ValidationError("--prompts-file: no prompt in " + promptsFiles.joined(separator: ", ")) }
             slice.prompts = .named(names)

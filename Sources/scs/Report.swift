@@ -90,9 +90,9 @@ struct Report: AsyncParsableCommand {
             }
             // The report lists folders as `scs score` does; what that listing cannot use is named
             // again here (it has no group in scores.csv, so no page).
-            if let listing = try? Dataset.scan(root: dataset, allowEmptyGroups: true), !listing.excluded.isEmpty {
-                note("left out \(listing.excluded.count) folders or files that cannot be used:")
-                for e in listing.excluded { note("  \(e)") }
+            if !summary.excluded.isEmpty {
+                note("left out \(summary.excluded.count) folders or files that cannot be used:")
+                for e in summary.excluded { note("  \(e)") }
             }
             say(URL(fileURLWithPath: out).appendingPathComponent("index.html").path)
         } catch {

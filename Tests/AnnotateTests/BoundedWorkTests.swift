@@ -4,18 +4,10 @@ import XCTest
 
 /// Whatever requests arrive, the server's work stays bounded: one decode per image at a time,
 /// a fixed number of decodes at once, and stalled connections closed.
-final class BoundedWorkTests: XCTestCase {
-    var fixture: StudyFixture!
-    var study: Study!
-    var alice: Annotator!
-
-    override func setUp() async throws {
-        fixture = try StudyFixture.make(prompts: ["a red fox"], images: 20, size: 160)
-        study = try fixture.create(imagesPerSide: 20).0
-        alice = try study.invite(name: "alice")
+final class BoundedWorkTests: AliceStudyTestCase {
+    override func makeFixture() throws -> (StudyFixture, imagesPerSide: Int) {
+        (try StudyFixture.make(prompts: ["a red fox"], images: 20, size: 160), 20)
     }
-
-    override func tearDown() async throws { fixture?.remove() }
 
     func thumbLinks(_ server: RunningServer) async throws -> [String] {
         let link = "\(server.base)/a/\(alice.token)"

@@ -5,18 +5,10 @@ import XCTest
 
 /// Behind a reverse proxy that rewrites `Host` (nginx's `proxy_pass` default), answers are
 /// accepted when the server was told whom to trust, and cross-site posts are still refused.
-final class ProxyTests: XCTestCase {
-    var fixture: StudyFixture!
-    var study: Study!
-    var alice: Annotator!
-
-    override func setUp() async throws {
-        fixture = try StudyFixture.make(prompts: ["a red fox", "the moon", "a cat", "a dog"], images: 2)
-        study = try fixture.create(imagesPerSide: 2).0
-        alice = try study.invite(name: "alice")
+final class ProxyTests: AliceStudyTestCase {
+    override func makeFixture() throws -> (StudyFixture, imagesPerSide: Int) {
+        (try StudyFixture.make(prompts: ["a red fox", "the moon", "a cat", "a dog"], images: 2), 2)
     }
-
-    override func tearDown() async throws { fixture?.remove() }
 
     /// A post as it reaches the server from a proxy: Host is the upstream's address, the
     /// browser's origin is the public one, the forwarded headers say so.
@@ -74,7 +66,7 @@ final class ProxyTests: XCTestCase {
 
         for trusted in [false, true] {
             let server = try await RunningServer.start(study, proxy: try ProxyPolicy(trustedProxies: trusted ? ["127.0.0.1"] : []))
-            let port = try Self.freePort()
+            let port = try WebDriver.freePort()
             try Self.nginxConfig(upstream: server.port, port: port, dir: dir).write(to: dir.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
             let start = try Spawn.run([nginx, "-c", dir.appendingPathComponent("nginx.conf").path, "-p", dir.path], environment: env, directory: dir)
             XCTAssertEqual(start.status, 0, start.stderr)
@@ -133,21 +125,5 @@ final class ProxyTests: XCTestCase {
         \(block)
         }
         """
-    }
-
-    /// A port nothing listens on now (the kernel's pick for a socket bound to port 0).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno)) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 @testable import SCSAnnotate
 import SCSImaging
+import XCTest
 
 /// A throw-away dataset and study in a temporary folder.
 struct StudyFixture {
@@ -44,6 +45,27 @@ struct StudyFixture {
         let queue = try DatabaseQueue(path: studyPath)
         return try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM answer ORDER BY id") }
     }
+}
+
+/// A test case on a throw-away study with one annotator invited, alice; subclasses choose the
+/// study's size.
+class AliceStudyTestCase: XCTestCase {
+    var fixture: StudyFixture!
+    var study: Study!
+    var alice: Annotator!
+
+    func makeFixture() throws -> (StudyFixture, imagesPerSide: Int) {
+        (try StudyFixture.make(prompts: ["a red fox"], images: 2), 2)
+    }
+
+    override func setUp() async throws {
+        let (made, perSide) = try makeFixture()
+        fixture = made
+        study = try made.create(imagesPerSide: perSide).0
+        alice = try study.invite(name: "alice")
+    }
+
+    override func tearDown() async throws { fixture?.remove() }
 }
 
 /// The server on a free loopback port, for one test.

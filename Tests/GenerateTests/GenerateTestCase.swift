@@ -52,16 +52,7 @@ class GenerateTestCase: XCTestCase {
     /// The error a run stops with.
     func generateError(_ plan: GenerationPlan, _ config: BackendConfiguration, _ options: GenerationOptions,
                        file: StaticString = #filePath, line: UInt = #line) async -> GenerateError? {
-        do {
-            try await generate(plan, config, options)
-            XCTFail("expected the run to stop", file: file, line: line)
-        } catch let e as GenerateError {
-            XCTAssertFalse(e.description.contains("\n"), "one line", file: file, line: line)
-            return e
-        } catch {
-            XCTFail("expected a GenerateError, got \(error)", file: file, line: line)
-        }
-        return nil
+        await oneLineError(GenerateError.self, file: file, line: line) { try await generate(plan, config, options) }
     }
 
     var manifestURL: URL { out.appendingPathComponent("manifest.jsonl") }

@@ -41,16 +41,7 @@ final class DatasetSliceTests: HubTestCase {
     }
 
     func fetchError(_ slice: DatasetSlice, into folder: URL, file: StaticString = #filePath, line: UInt = #line) async -> DatasetError? {
-        do {
-            let outcome = try await slice.fetch(into: folder)
-            XCTFail("expected an error, got \(outcome)", file: file, line: line)
-        } catch let error as DatasetError {
-            XCTAssertFalse(error.description.contains("\n"), "one line: \(error)", file: file, line: line)
-            return error
-        } catch {
-            XCTFail("expected a DatasetError, got \(error)", file: file, line: line)
-        }
-        return nil
+        await oneLineError(DatasetError.self, file: file, line: line) { try await slice.fetch(into: folder) }
     }
 
     func testTokenOnlyToTheHubListingsPagedFilesThroughTheCDNThenOfflineFromDisk() async throws {

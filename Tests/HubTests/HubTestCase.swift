@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import SCSHub
 
@@ -37,16 +38,7 @@ class HubTestCase: XCTestCase {
     /// The `HubError` that `resolve` throws, failing the test when it throws nothing or something else.
     func resolveError(_ locator: ModelLocator, _ model: String, revision: String = "main",
                       file: StaticString = #filePath, line: UInt = #line) async -> HubError? {
-        do {
-            let url = try await locator.resolve(model, revision: revision)
-            XCTFail("expected an error, got \(url.path)", file: file, line: line)
-        } catch let error as HubError {
-            XCTAssertFalse(error.description.contains("\n"), "description is one line", file: file, line: line)
-            return error
-        } catch {
-            XCTFail("expected a HubError, got \(error)", file: file, line: line)
-        }
-        return nil
+        await oneLineError(HubError.self, file: file, line: line) { try await locator.resolve(model, revision: revision).path }
     }
 
     /// A port on 127.0.0.1 that nothing listens on (a stub that was started and stopped).
