@@ -63,8 +63,14 @@ public enum ReportWriter {
         }
         let rows = try ScoreRows.read(request.scores)
         let alignment = try AlignmentRows.read(forScores: request.scores) ?? [:]
+        // Images `scs score --skip-unreadable` passed over (its sidecar names them) were not scored:
+        // they are left out here too, so the groups hold the images the scores were made from.
+        let skipped = (try? ScoresMeta.read(forScores: request.scores))??.skipped ?? []
+        let unscored = { (item: ImageItem) in skipped.contains { $0.hasPrefix(item.path + ": ") } }
         var groupItems: [String: [ImageItem]] = [:]
-        for g in dataset.groups { groupItems[key(g.model, g.prompt)] = g.indices.map { dataset.items[$0] } }
+        for g in dataset.groups {
+            groupItems[key(g.model, g.prompt)] = g.indices.map { dataset.items[$0] }.filter { skipped.isEmpty || !unscored($0) }
+        }
         var missing: [String] = [], countMismatch: [String] = []
         for r in rows {
             guard let items = groupItems[key(r.model, r.prompt)] else { missing.append("\(r.model)/\(r.prompt)"); continue }

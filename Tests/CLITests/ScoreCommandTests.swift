@@ -158,6 +158,13 @@ final class ScoreCommandTests: XCTestCase {
             XCTAssertTrue(r.stderr.contains(line), "\(line) in \(r.stderr)")
         }
 
+        // The report of these scores, broken images still on disk: it leaves out what score
+        // skipped (from the sidecar), so every scored group matches its images.
+        let skippedReport = try CLIRunner.run(["report", root.path, "--scores", csv, "--cache", cache,
+                                               "--out", work.appendingPathComponent("report-skipped").path])
+        XCTAssertEqual(skippedReport.status, 0, skippedReport.stderr)
+        XCTAssertTrue(skippedReport.stderr.contains("2 prompts, 6 groups"), skippedReport.stderr)
+
         // Without --skip-unreadable the broken images stop the run, as before; what the listing
         // cannot use never does.
         let strict = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv + "2", "--quiet"])
