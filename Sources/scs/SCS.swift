@@ -13,6 +13,6 @@ struct SCS: AsyncParsableCommand {
         model repeats itself more.
         """,
         version: BuildInfo.versionLine,
-        subcommands: [Score.self, Merge.self, Cache.self, Embed.self, Models.self, Bench.self, Doctor.self, Generate.self, Compare.self, Annotate.self, Report.self, FetchStudy.self]
+        subcommands: [Score.self, Merge.self, Cache.self, Embed.self, Models.self, Bench.self, Doctor.self, Generate.self, Compare.self, Annotate.self, Report.self, FetchStudy.self, Worker.self]
     )
 }

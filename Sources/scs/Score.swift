@@ -110,18 +110,13 @@ struct Score: AsyncParsableCommand {
             modelOptions.configure(embedder)
             let chosen = try Metric.parseList(metrics)
             let text = try chosen.contains(where: \.needsText) ? TextEncoders.load(modelURL, kind: embedder.kind ?? .clip) : nil
-            let result = try ScoreRun.run(dataset: data, embedder: embedder, skipUnreadable: skipUnreadable, metrics: chosen, text: text) { p in
+            let (result, alignmentPath) = try Self.scoreAndWrite(data: data, listing: listing, shard: part, model: modelOptions.name,
+                                                                 embedder: embedder, text: text, metrics: chosen,
+                                                                 skipUnreadable: skipUnreadable, out: out, json: json) { p in
                 progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
             }
             progress.finishLine()
-            try OutputFiles.writeScoresCSV(result.scores, provenance: result.provenance, metrics: result.metricColumns, to: out)
-            try ScoresMeta(model: modelOptions.name, result: result, dataset: data, listing: listing, shard: part).write(forScores: out)
-            if let json { try OutputFiles.writeJSON(result, to: json) }
-            if chosen.contains(where: \.needsText) {
-                let path = OutputFiles.alignmentPath(forScores: out)
-                try OutputFiles.writeAlignmentCSV(result.alignments, to: path)
-                if !quiet { note("wrote each image's alignment with its prompt to \(path)") }
-            }
+            if let alignmentPath, !quiet { note("wrote each image's alignment with its prompt to \(alignmentPath)") }
             if !result.textsFromFolders.isEmpty {
                 note("\(result.textsFromFolders.count) prompts were read from folder names with `_`, which may stand for a character a folder cannot hold "
                      + "(e.g. \(result.textsFromFolders[0])); give --manifest with the exact prompts for exact alignment")
@@ -131,6 +126,26 @@ struct Score: AsyncParsableCommand {
             progress.finishLine()
             throw error
         }
+    }
+
+    /// The scoring step `scs score` and `scs worker` share, once the listing is made and the model
+    /// is there: embeds and scores `data` (ScoreRun.run), writes scores.csv to `out`, its sidecar
+    /// scores.meta.json, the JSON summary when `json` is given, and scores.alignment.csv beside
+    /// `out` when an alignment metric was asked for (its path is returned). `listing` is the whole
+    /// listing when `data` is a shard of it. Prints nothing.
+    static func scoreAndWrite(data: Dataset, listing: Dataset, shard: (spec: ShardSpec, units: [ShardUnit])?, model: String,
+                              embedder: Embedder, text: (any TextEncoder)?, metrics: [Metric], skipUnreadable: Bool,
+                              out: String, json: String?,
+                              progress: ((WorkProgress) -> Void)? = nil) throws -> (result: ScoreResult, alignmentPath: String?) {
+        let result = try ScoreRun.run(dataset: data, embedder: embedder, skipUnreadable: skipUnreadable, metrics: metrics, text: text,
+                                      progress: progress)
+        try OutputFiles.writeScoresCSV(result.scores, provenance: result.provenance, metrics: result.metricColumns, to: out)
+        try ScoresMeta(model: model, result: result, dataset: data, listing: listing, shard: shard).write(forScores: out)
+        if let json { try OutputFiles.writeJSON(result, to: json) }
+        guard metrics.contains(where: \.needsText) else { return (result, nil) }
+        let path = OutputFiles.alignmentPath(forScores: out)
+        try OutputFiles.writeAlignmentCSV(result.alignments, to: path)
+        return (result, path)
     }
 
     private func report(_ r: ScoreResult, out: String, listingExclusions: [DatasetExclusion]) {
