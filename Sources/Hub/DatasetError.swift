@@ -54,8 +54,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "HF_ENDPOINT '\(value)' is not an http(s) URL such as https://huggingface.co"
         case let .httpStatus(status, url, endpoint, repo, revision, path, listing, code, message, tokenSent):
             let what = listing ? "the listing of \(path)" : path
-            let phrase = HTTPStatusText.text(status)
-            let said = "HTTP \(status)" + (phrase.isEmpty ? "" : " \(phrase)") + (message.map { ": \($0)" } ?? "")
+            let said = HTTPStatusText.line(status) + (message.map { ": \($0)" } ?? "")
             if let host = HubError.otherHost(url, endpoint) {
                 // Only the hub gets the token: a file host's refusal is not about HF_TOKEN.
                 return "the file host \(host) that \(endpoint.absoluteString) redirected to answered \(said) for \(what) of \(repo) "
@@ -93,13 +92,11 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             case .offlineSet:
                 return "HF_HUB_OFFLINE is set and \(lacking): unset HF_HUB_OFFLINE to fetch it"
             case let .unreachable(url, reason):
-                let host = (url.host ?? endpoint.absoluteString) + (url.port.map { ":\($0)" } ?? "")
-                return "no answer from \(host) (\(reason); offline?) and \(lacking): "
+                return "no answer from \(HubError.host(url)) (\(reason); offline?) and \(lacking): "
                     + "connect, or set HF_ENDPOINT to a reachable mirror"
             }
         case let .interrupted(path, url, reason):
-            let host = (url.host ?? url.absoluteString) + (url.port.map { ":\($0)" } ?? "")
-            return "\(path): the answer from \(host) broke off (\(reason)): run again, files already complete are kept"
+            return "\(path): the answer from \(HubError.host(url)) broke off (\(reason)): run again, files already complete are kept"
         case let .invalidResponse(url, reason):
             return "unexpected answer from \(HubError.display(url)): \(reason) (is HF_ENDPOINT a Hugging Face hub?)"
         case let .sizeMismatch(path, expected, actual, url):

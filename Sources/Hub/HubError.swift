@@ -56,8 +56,7 @@ public enum HubError: Error, CustomStringConvertible, Equatable {
             return "cannot download \(repo) from \(endpoint.absoluteString) (\(reason)): "
                 + Self.remedy(repo: repo, endpoint: endpoint)
         case let .httpStatus(status, url, repo, endpoint):
-            let phrase = HTTPStatusText.text(status)
-            let statusText = "HTTP \(status)" + (phrase.isEmpty ? "" : " \(phrase)")
+            let statusText = HTTPStatusText.line(status)
             if let host = Self.otherHost(url, endpoint) {
                 // The token is never sent there: a 401/403 from the file host is not about HF_TOKEN.
                 return "cannot download \(repo): the file host \(host) that \(endpoint.absoluteString) redirected to "
@@ -93,8 +92,12 @@ public enum HubError: Error, CustomStringConvertible, Equatable {
 
     /// `host[:port]` of `url` when it is not on the endpoint's origin (a CDN the hub redirected to).
     static func otherHost(_ url: URL, _ endpoint: URL) -> String? {
-        guard !HubHTTP.sameOrigin(url, endpoint) else { return nil }
-        return (url.host ?? url.absoluteString) + (url.port.map { ":\($0)" } ?? "")
+        HubHTTP.sameOrigin(url, endpoint) ? nil : host(url)
+    }
+
+    /// `host[:port]` of `url`, as an error names the server that failed.
+    static func host(_ url: URL) -> String {
+        (url.host ?? url.absoluteString) + (url.port.map { ":\($0)" } ?? "")
     }
 
     /// A URL without its query (CDN URLs carry long signatures).
@@ -108,6 +111,12 @@ public enum HubError: Error, CustomStringConvertible, Equatable {
 
 /// Reason phrases for the statuses a hub commonly answers.
 enum HTTPStatusText {
+    /// "HTTP 404 Not Found" (the phrase left out when unknown).
+    static func line(_ status: Int) -> String {
+        let phrase = text(status)
+        return "HTTP \(status)" + (phrase.isEmpty ? "" : " \(phrase)")
+    }
+
     static func text(_ status: Int) -> String {
         switch status {
         case 400: return "Bad Request"
