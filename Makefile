@@ -29,6 +29,7 @@ score:
 
 test: setup
 	$(SWIFT) test
+	SCS_BINARY=.build/debug/scs python3 -m pytest -q python/tests
 
 # The whole study on real data: a slice of the paper's data set (Hugging Face runsdata/
 # semantic-consistency-score: the first DEMO_PROMPTS prompts by name, SDXL and pixart,
