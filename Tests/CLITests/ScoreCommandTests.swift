@@ -42,8 +42,8 @@ final class ScoreCommandTests: XCTestCase {
         XCTAssertEqual(lines.first, "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,"
                        + "backbone,backbone_fingerprint,precision,preprocessing")
         XCTAssertEqual(lines.count, 4)
-        let readme = try String(contentsOf: TestPaths.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        XCTAssertTrue(readme.contains("\n    \(lines[0])\n"), "the README shows the header scs writes")
+        let readme = try String(contentsOf: TestPaths.repoRoot.appendingPathComponent("docs/score.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("\n    \(lines[0])\n"), "docs/score.md shows the header scs writes")
         // Every row says which network made it: the kind read from config.json, the fingerprint of scores.json.
         let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
         XCTAssertEqual(written["backbone"] as? String, "clip")
