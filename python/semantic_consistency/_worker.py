@@ -11,6 +11,7 @@ import atexit
 import collections
 import json
 import logging
+import os
 import subprocess
 import threading
 from typing import Any, Deque, Dict, List, Optional, Sequence, Tuple
@@ -174,12 +175,18 @@ class _WorkerDied(Exception):
 
 _pool: Dict[Tuple[str, Tuple[str, ...]], Worker] = {}
 _pool_lock = threading.Lock()
+_pool_pid = os.getpid()
 
 
 def get_worker(binary: str, args: Sequence[str]) -> Worker:
     """The session's worker for this binary and these ``scs worker`` arguments (made on first use)."""
+    global _pool_pid
     key = (binary, tuple(args))
     with _pool_lock:
+        if _pool_pid != os.getpid():
+            # A forked child (multiprocessing): the parent's workers and their pipes stay the parent's.
+            _pool.clear()
+            _pool_pid = os.getpid()
         worker = _pool.get(key)
         if worker is None:
             worker = _pool[key] = Worker(binary, args)
@@ -195,7 +202,7 @@ def workers() -> List[Worker]:
 def shutdown() -> None:
     """Ends every worker of the session (also done at exit)."""
     with _pool_lock:
-        all_workers = list(_pool.values())
+        all_workers = list(_pool.values()) if _pool_pid == os.getpid() else []
         _pool.clear()
     for worker in all_workers:
         worker.close()
