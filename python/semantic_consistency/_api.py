@@ -80,7 +80,7 @@ def _worker_args(model: str, revision: Optional[str], batch_size: Optional[int],
     if cache is None:
         args.append("--no-cache")
     elif cache is not DEFAULT_CACHE:
-        args += ["--cache", _path(cache)]  # type: ignore[arg-type]
+        args += ["--cache", _path(cache)]
     return args
 
 
@@ -239,8 +239,8 @@ def embed(images: Any, *, model: str = DEFAULT_MODEL, cache: CacheArg = DEFAULT_
                 raise SCSError(f"image {i}: a path, a PIL image or a uint8 numpy array, got {type(item).__name__}")
         out = os.path.join(scratch, "embeddings.npy")
         worker.request("embed", paths=paths, out=out)
-        array = np.load(out)
-        return array.astype(np.float32, copy=False)
+        array: "numpy.ndarray" = np.asarray(np.load(out), dtype=np.float32)
+        return array
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -309,6 +309,7 @@ def compare(scores: Any, a: Optional[str] = None, b: Optional[str] = None, *, me
         if done.returncode != 0:
             raise error_from_stderr(done.stderr, done.returncode, "scs compare")
         with open(out, encoding="utf-8") as f:
-            return _json.load(f)
+            document: Dict[str, Any] = _json.load(f)
+        return document
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -103,9 +103,11 @@ class Worker:
             what = "scs worker" + (" (starting)" if starting else f" (answering {request.get('op')})")
             raise _WorkerDied(self._died(what))
         try:
-            response = json.loads(raw)
+            response: Dict[str, Any] = json.loads(raw)
         except ValueError:
             raise SCSError(f"scs worker answered something that is not JSON: {raw[:120]!r}") from None
+        if not isinstance(response, dict):
+            raise SCSError(f"scs worker answered something that is not a JSON object: {raw[:120]!r}")
         if response.get("id") != request["id"]:
             raise SCSError(f"scs worker answered request {response.get('id')} to request {request['id']}")
         if not response.get("ok"):
