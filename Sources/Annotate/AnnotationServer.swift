@@ -233,7 +233,7 @@ public final class AnnotationServer: Sendable {
         guard let origin = request.headers[Self.origin] else { return }
         guard let normalised = ProxyPolicy.origin(of: origin), seen(request, context).origins.contains(normalised) else {
             throw HTTPError(.forbidden, message: "Cross-site request refused. Behind a reverse proxy, start the server with "
-                            + "the address annotators open, or trust the proxy's forwarded headers (see the README).")
+                            + "the address annotators open, or trust the proxy's forwarded headers (see docs/deployment.md).")
         }
     }
 
