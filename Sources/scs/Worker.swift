@@ -41,20 +41,24 @@ struct Worker: AsyncParsableCommand {
         failed request answers {"id":…,"ok":false,"error":"<the one-line message scs prints after Error:>"} \
         and the worker goes on. Nothing else is written to stdout: progress and notes go to stderr.
 
-        Requests:
+        Requests (one line each) and what their responses hold:
           {"id":1,"op":"ping"}
-              → {"id":1,"ok":true,"op":"pong"}
+              {"id":1,"ok":true,"op":"pong"}
           {"id":2,"op":"info"}
-              → model, path, kind, fingerprint, precision, preprocessing, kernels, engine, version,
-                cache, load_seconds
-          {"id":3,"op":"embed","paths":["a.jpg","b.png"],"out":"/tmp/x.npy"}
-              → writes float32 (N, D) like scs embed; "out", "shape":[N,D], "embedded",
-                "from_cache", "seconds" (the request's own time)
-          {"id":4,"op":"score","dataset":"DIR","out":"scores.csv","metrics":["scs","vendi"]}
-              ("manifest":"FILE" instead of "dataset"; optional "layout":"prompt", "json":"summary.json",
-              "skip_unreadable":true) → writes what scs score writes (scores.csv, scores.meta.json,
-              the JSON summary, scores.alignment.csv); "out", "meta", "alignment", "groups",
-              "images", "embedded", "from_cache", "excluded", "skipped", "seconds"
+              model, path, kind, fingerprint, precision, preprocessing,
+              kernels, engine, version, cache, load_seconds
+          {"id":3,"op":"embed","paths":["a.jpg","b.png"],"out":"x.npy"}
+              writes float32 (N, D) as scs embed does; "out",
+              "shape":[N,D], "embedded", "from_cache", "seconds"
+          {"id":4,"op":"score","dataset":"DIR","out":"scores.csv"}
+              optional: "manifest":"FILE" (instead of "dataset"),
+              "metrics":["scs","vendi"], "layout":"prompt",
+              "json":"summary.json", "skip_unreadable":true;
+              writes what scs score writes (scores.csv, scores.meta.json,
+              the JSON summary, scores.alignment.csv); "out", "meta",
+              "alignment", "groups", "images", "embedded", "from_cache",
+              "excluded", "skipped", "seconds"
+        "seconds" is the request's own time in the worker.
 
         The model is loaded before the first request; if it cannot be, the worker exits 1 with \
         "Error: …" on stderr and nothing on stdout. The options are those of scs score.
