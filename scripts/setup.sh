@@ -4,7 +4,8 @@
 # test drives (chromium, chromium-driver); and Slurm with munge, which the sharding test starts as
 # a single-node cluster (scripts/slurm/local-cluster.sh; no service is enabled or started here);
 # nginx, curl and openssl, which the annotation server's proxy test runs on loopback with a
-# throw-away certificate (nginx's own service is not started here).
+# throw-away certificate (nginx's own service is not started here); pytest and numpy for the
+# Python API's tests, from PyPI, when python3 lacks them.
 # Idempotent and non-interactive: a machine that has them all is left untouched.
 set -euo pipefail
 packages=(libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev libwebp-dev libsqlite3-dev chromium chromium-driver slurm-wlm munge nginx curl openssl)
@@ -12,6 +13,11 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The Python API's tests (make test runs them after swift test) need pytest and numpy in python3.
+if ! python3 -c "import pytest, numpy" 2>/dev/null; then
+  echo "setup: installing pytest and numpy for python3"
+  python3 -m pip install --quiet pytest numpy
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: system libraries present"
   exit 0
