@@ -4,6 +4,14 @@ import SCSImaging
 /// Files Python users read directly: .npy arrays, scores.csv, JSON summaries. Each is written to a
 /// temporary file beside its destination and renamed, so a reader never sees half a file.
 public enum OutputFiles {
+    /// Embeddings, one row per image in order, as float32 (N, D); returns (N, D).
+    @discardableResult
+    public static func writeEmbeddingsNpy(_ rows: [[Float]], to path: String) throws -> (rows: Int, dim: Int) {
+        let dim = rows.first?.count ?? 0
+        try writeNpy(rows.flatMap { $0 }, shape: [rows.count, dim], to: path)
+        return (rows.count, dim)
+    }
+
     /// A float32 C-order .npy array (numpy format version 1.0).
     public static func writeNpy(_ values: [Float], shape: [Int], to path: String) throws {
         precondition(shape.reduce(1, *) == values.count)

@@ -35,10 +35,8 @@ struct Embed: AsyncParsableCommand {
                 progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
             }
             progress.finishLine()
-            let rows = outcome.embeddings.compactMap { $0 }
-            let dim = rows.first?.count ?? 0
-            try OutputFiles.writeNpy(rows.flatMap { $0 }, shape: [rows.count, dim], to: out)
-            progress.message("wrote \(rows.count) x \(dim) embeddings to \(out)")
+            let (rows, dim) = try OutputFiles.writeEmbeddingsNpy(outcome.embeddings.compactMap { $0 }, to: out)
+            progress.message("wrote \(rows) x \(dim) embeddings to \(out)")
         } catch {
             progress.finishLine()
             throw error

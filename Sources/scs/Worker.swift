@@ -163,10 +163,8 @@ final class WorkerSession {
         let out = try string(request, "out", for: "embed")
         let started = Date()
         let outcome = try embedder.embed(paths: paths, skipUnreadable: false)
-        let rows = outcome.embeddings.compactMap { $0 }
-        let dim = rows.first?.count ?? 0
-        try OutputFiles.writeNpy(rows.flatMap { $0 }, shape: [rows.count, dim], to: out)
-        return ["out": out, "shape": [rows.count, dim], "embedded": outcome.embeddedCount, "from_cache": outcome.cachedCount,
+        let (rows, dim) = try OutputFiles.writeEmbeddingsNpy(outcome.embeddings.compactMap { $0 }, to: out)
+        return ["out": out, "shape": [rows, dim], "embedded": outcome.embeddedCount, "from_cache": outcome.cachedCount,
                 "seconds": Date().timeIntervalSince(started)]
     }
 
