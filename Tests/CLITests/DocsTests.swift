@@ -367,22 +367,14 @@ final class DocsTests: XCTestCase {
             return XCTFail("README.md shows no `$ scs score` example")
         }
         let block = all[start...].prefix(while: \.isCode).map { $0.text.trimmingCharacters(in: .whitespaces) }
-        let first = 0
         let work = try makeTemporaryDirectory("scs-docs")
-        let photos: [(String, String, [String])] = [
+        try PhotoStudy.make(at: work.appendingPathComponent("study"), [
             ("SDXL", "a red fox in the snow", ["chelsea.png", "coffee.png", "camera.png"]),
             ("SDXL", "a rocket at dawn", ["rocket.jpg", "astronaut.png", "hubble_deep_field.jpg"]),
             ("pixart", "a red fox in the snow", ["chelsea.png", "astronaut.png", "coffee.png"]),
             ("pixart", "a rocket at dawn", ["rocket.jpg", "camera.png", "franz-kafka.jpg"]),
-        ]
-        for (model, prompt, files) in photos {
-            let dir = work.appendingPathComponent("study/\(model)/\(prompt)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            for f in files {
-                try FileManager.default.copyItem(at: TestPaths.sharedImages.appendingPathComponent(f), to: dir.appendingPathComponent(f))
-            }
-        }
-        var i = first, ran = 0
+        ], numbered: false)
+        var i = 0, ran = 0
         while i < block.count, block[i].hasPrefix("$ scs ") {
             let shown = String(block[i].dropFirst(2))
             var expected: [String] = []

@@ -16,16 +16,7 @@ final class ScoreCommandTests: XCTestCase {
 
     /// <root>/<model>/<prompt>/<n>.jpg built from the shared photos.
     func makeDataset(_ spec: [(model: String, prompt: String, photos: [String])]) throws -> URL {
-        let root = work.appendingPathComponent("dataset")
-        for (model, prompt, photos) in spec {
-            let dir = root.appendingPathComponent(model).appendingPathComponent(prompt)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            for (i, photo) in photos.enumerated() {
-                try FileManager.default.copyItem(at: TestPaths.sharedImages.appendingPathComponent(photo),
-                                                 to: dir.appendingPathComponent("\(i + 1).\((photo as NSString).pathExtension)"))
-            }
-        }
-        return root
+        try PhotoStudy.make(at: work.appendingPathComponent("dataset"), spec)
     }
 
     func testScoreWritesCSVAndJSONAndRerunUsesCache() throws {

@@ -50,18 +50,11 @@ final class WorkerTests: XCTestCase {
     }
 
     func makeDataset() throws -> URL {
-        let root = work.appendingPathComponent("dataset")
-        for (model, prompt, photos) in [("SDXL", "a rocket", ["rocket.jpg", "astronaut.png", "hubble_deep_field.jpg"]),
-                                        ("SDXL", "a cat", ["chelsea.png", "coffee.png"]),
-                                        ("pixart", "a rocket", ["rocket.jpg", "camera.png", "franz-kafka.jpg"])] {
-            let dir = root.appendingPathComponent(model).appendingPathComponent(prompt)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            for (i, photo) in photos.enumerated() {
-                try FileManager.default.copyItem(at: TestPaths.sharedImages.appendingPathComponent(photo),
-                                                 to: dir.appendingPathComponent("\(i + 1).\((photo as NSString).pathExtension)"))
-            }
-        }
-        return root
+        try PhotoStudy.make(at: work.appendingPathComponent("dataset"), [
+            ("SDXL", "a rocket", ["rocket.jpg", "astronaut.png", "hubble_deep_field.jpg"]),
+            ("SDXL", "a cat", ["chelsea.png", "coffee.png"]),
+            ("pixart", "a rocket", ["rocket.jpg", "camera.png", "franz-kafka.jpg"]),
+        ])
     }
 
     func testPingInfoEmbedScoreAndErrorsThatKeepTheWorker() throws {
