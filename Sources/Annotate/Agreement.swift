@@ -67,26 +67,22 @@ public struct AgreementReport: Encodable, Sendable {
 }
 
 public enum Agreement {
-    /// Reads `model,prompt,...,scs,...` rows (scores.csv from `scs score`) into
-    /// [model: [prompt: value]], the value from `column` (scs, or another metric's column).
+    /// The scores of a scores.csv (`ScoresFile.read`, its rules: a group given twice is an error)
+    /// as [model: [prompt: value]], the value from `column` (scs, or another metric's column).
+    /// A missing column or value keeps this command's wording (`badScores`, naming the line).
     public static func readScores(_ path: String, column: String = "scs") throws -> [String: [String: Double]] {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw AnnotateError.badScores(path: path, line: 0, reason: "cannot read the file")
-        }
-        let rows = try CSV.parse(text, path: path)
-        guard let header = rows.first else { throw AnnotateError.badScores(path: path, line: 1, reason: "empty file") }
-        guard let m = header.firstIndex(of: "model"), let p = header.firstIndex(of: "prompt"), let s = header.firstIndex(of: column) else {
-            throw AnnotateError.badScores(path: path, line: 1, reason: "needs columns model, prompt and \(column)")
-        }
-        var scores: [String: [String: Double]] = [:]
-        for (i, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
-            guard row.count > max(m, p, s), let value = Double(row[s]), value.isFinite else {
-                throw AnnotateError.badScores(path: path, line: i + 2, reason: "missing or non-numeric \(column)")
+        do {
+            guard let metric = Metric(rawValue: column) else { throw ScoresFileError(path: path, line: 1, .missingColumn(column)) }
+            var scores: [String: [String: Double]] = [:]
+            for (row, value) in try ScoresFile.read(path).values(of: metric) { scores[row.model, default: [:]][row.prompt] = value }
+            return scores
+        } catch let e as ScoresFileError {
+            switch e.problem {
+            case .missingColumn: throw AnnotateError.badScores(path: path, line: 1, reason: "needs columns model, prompt and \(column)")
+            case .notANumber, .emptyCell: throw AnnotateError.badScores(path: path, line: e.line ?? 0, reason: "missing or non-numeric \(column)")
+            default: throw e
             }
-            scores[row[m], default: [:]][row[p]] = value
         }
-        return scores
     }
 
     /// The whole analysis. `minAnswers`: decisive (non-"can't tell") answers a prompt needs

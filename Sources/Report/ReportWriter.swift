@@ -61,13 +61,14 @@ public enum ReportWriter {
         do { dataset = try Dataset.scan(root: request.dataset) } catch let e as DatasetError {
             throw ReportError("dataset \(request.dataset): \(e)")
         }
-        let rows = try ScoreRows.read(request.scores)
+        let scores = try ScoresFile.read(request.scores)
+        let rows = try ScoreRows.rows(of: scores)
         let alignment = try AlignmentRows.read(forScores: request.scores) ?? [:]
         // Images `scs score --skip-unreadable` passed over (its sidecar names them) were not scored:
         // they are left out here too, so the groups hold the images the scores were made from.
-        let skipped = (try? ScoresMeta.read(forScores: request.scores))??.skipped ?? []
+        let skipped = scores.meta?.skipped ?? []
         let unscored = { (item: ImageItem) in skipped.contains { $0.hasPrefix(item.path + ": ") } }
-        var groupItems: [String: [ImageItem]] = [:]
+        var groupItems: [GroupKey: [ImageItem]] = [:]
         for g in dataset.groups {
             groupItems[key(g.model, g.prompt)] = g.indices.map { dataset.items[$0] }.filter { skipped.isEmpty || !unscored($0) }
         }
@@ -244,7 +245,7 @@ public enum ReportWriter {
         }
     }
 
-    static func key(_ model: String, _ prompt: String) -> String { model + "\u{0}" + prompt }
+    static func key(_ model: String, _ prompt: String) -> GroupKey { GroupKey(model: model, prompt: prompt) }
 
     static func list(_ items: [String], limit: Int = 5) -> String {
         items.prefix(limit).joined(separator: ", ") + (items.count > limit ? " and \(items.count - limit) more" : "")

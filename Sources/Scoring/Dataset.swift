@@ -232,10 +232,10 @@ public struct Dataset: Sendable {
 
     /// Groups in order: (model, prompt) → indices into `items`.
     public var groups: [(model: String, prompt: String, indices: [Int])] {
-        var order: [String: Int] = [:]
+        var order: [GroupKey: Int] = [:]
         var result: [(model: String, prompt: String, indices: [Int])] = []
         for (i, item) in items.enumerated() {
-            let key = item.model + "\u{0}" + item.prompt
+            let key = item.group
             if let g = order[key] {
                 result[g].indices.append(i)
             } else {

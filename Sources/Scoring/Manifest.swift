@@ -27,7 +27,10 @@ extension Dataset {
                 items.append(ImageItem(model: try field("model"), prompt: prompt, path: resolve(try field("path")), seed: seed, text: prompt))
             }
         } else {
-            let rows = try CSV.parse(text, path: path)
+            let rows: [[String]]
+            do { rows = try CSV.parse(text, path: path) } catch let e as CSVError {
+                throw DatasetError.badManifest(path: e.path, line: e.line, reason: e.reason)
+            }
             guard let header = rows.first else { throw DatasetError.badManifest(path: path, line: 1, reason: "empty manifest") }
             func column(_ name: String) throws -> Int {
                 guard let i = header.firstIndex(of: name) else {
@@ -49,50 +52,5 @@ extension Dataset {
             $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars)
         } }
         return Dataset(items: items)
-    }
-}
-
-/// RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF.
-public enum CSV {
-    public static func parse(_ text: String, path: String) throws -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = ""
-        var inQuotes = false
-        var line = 1
-        var chars = Array(text.unicodeScalars)[...]
-        while let c = chars.popFirst() {
-            if inQuotes {
-                if c == "\"" {
-                    if chars.first == "\"" { field.unicodeScalars.append("\""); chars.removeFirst() } else { inQuotes = false }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-            } else if c == "\"" && field.isEmpty {
-                inQuotes = true
-            } else if c == "," {
-                row.append(field); field = ""
-            } else if c == "\n" || c == "\r" {
-                if c == "\r" && chars.first == "\n" { chars.removeFirst() }
-                row.append(field); field = ""
-                rows.append(row); row = []
-                line += 1
-            } else {
-                field.unicodeScalars.append(c)
-            }
-        }
-        if inQuotes { throw DatasetError.badManifest(path: path, line: line, reason: "unterminated quoted field") }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
-        return rows
-    }
-
-    /// One CSV field, quoted when it must be.
-    public static func escape(_ field: String) -> String {
-        // isNewline: "\r\n" is one Character in Swift, equal to neither "\n" nor "\r".
-        if field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) {
-            return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return field
     }
 }

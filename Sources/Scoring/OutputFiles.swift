@@ -1,8 +1,9 @@
 import Foundation
 import SCSImaging
 
-/// Files Python users read directly: .npy arrays, scores.csv, JSON summaries. Each is written to a
-/// temporary file beside its destination and renamed, so a reader never sees half a file.
+/// Files Python users read directly: .npy arrays and JSON summaries (scores.csv is `ScoresFile`'s).
+/// Each is written to a temporary file beside its destination and renamed, so a reader never sees
+/// half a file.
 public enum OutputFiles {
     /// Embeddings, one row per image in order, as float32 (N, D); returns (N, D).
     @discardableResult
@@ -26,72 +27,6 @@ public enum OutputFiles {
         data.append(contentsOf: Array(header.utf8))
         values.withUnsafeBytes { data.append(contentsOf: $0) }
         try atomicWrite(data, to: path)
-    }
-
-    /// The score columns of scores.csv; `provenanceHeader` follows them.
-    public static let scoresHeader = "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max"
-    /// The whole header of a scores file with only the SCS columns: the scores, then which
-    /// backbone made them (`ScoreProvenance`).
-    public static let fullScoresHeader = fullScoresHeader(metrics: [])
-
-    /// The header with the columns of `metrics` (in `Metric`'s order) between the SCS columns and
-    /// the provenance.
-    public static func fullScoresHeader(metrics: [Metric]) -> String {
-        ([scoresHeader] + metricColumns(metrics).map(\.rawValue) + ScoreProvenance.columns).joined(separator: ",")
-    }
-
-    /// The extra columns a file with `metrics` has, in `Metric`'s order.
-    public static func metricColumns(_ metrics: [Metric]) -> [Metric] {
-        Metric.allCases.filter { $0 != .scs && metrics.contains($0) }
-    }
-
-    /// scores.csv: one row per group, floats with full precision (repr-style, shortest round-trip),
-    /// a column per metric of `metrics` (by default those the groups carry; a group without a
-    /// value leaves its cell empty), each row ending with the provenance.
-    public static func writeScoresCSV(_ scores: [GroupScore], provenance: ScoreProvenance, metrics: [Metric]? = nil, to path: String) throws {
-        let columns = metricColumns(metrics ?? Array(Set(scores.flatMap(\.metrics.keys))))
-        var text = fullScoresHeader(metrics: columns) + "\n"
-        let tail = provenance.fields.map(CSV.escape).joined(separator: ",")
-        for s in scores {
-            let fields = [CSV.escape(s.model), CSV.escape(s.prompt), "\(s.nImages)", "\(s.nPairs)",
-                          "\(s.scs)", "\(s.pairSD)", "\(s.pairMin)", "\(s.pairMax)"]
-                + columns.map { s.metrics[$0].map { "\($0)" } ?? "" } + [tail]
-            text += fields.joined(separator: ",") + "\n"
-        }
-        try atomicWrite(Data(text.utf8), to: path)
-    }
-
-    /// The alignment file beside a scores file: `scores.csv` → `scores.alignment.csv`.
-    public static func alignmentPath(forScores scores: String) -> String {
-        (scores.hasSuffix(".csv") ? String(scores.dropLast(4)) : scores) + ".alignment.csv"
-    }
-
-    /// The columns of scores.alignment.csv.
-    public static let alignmentHeader = "model,prompt,text,path,cosine,clipscore"
-
-    /// alignment.csv: `model,prompt,text,path,cosine,clipscore` per image (clipscore =
-    /// 100·cos), beside scores.csv when an alignment metric was asked for.
-    public static func writeAlignmentCSV(_ rows: [ImageAlignment], to path: String) throws {
-        var text = alignmentHeader + "\n"
-        for r in rows {
-            text += [r.model, r.prompt, r.text, r.path].map(CSV.escape).joined(separator: ",") + ",\(r.cosine),\(100 * r.cosine)\n"
-        }
-        try atomicWrite(Data(text.utf8), to: path)
-    }
-
-    /// Reads an alignment file back; a wrong header or a malformed row is an `OutputError` naming
-    /// the file and line.
-    public static func readAlignmentCSV(_ path: String) throws -> [ImageAlignment] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw OutputError(path: path, reason: "cannot read as UTF-8 text") }
-        let rows = try CSV.parse(text, path: path)
-        guard rows.first?.joined(separator: ",") == alignmentHeader else {
-            throw OutputError(path: path, reason: "header is not \(alignmentHeader)")
-        }
-        return try rows.dropFirst().enumerated().compactMap { n, row in
-            if row.count == 1 && row[0].isEmpty { return nil }
-            guard row.count == 6, let cosine = Double(row[4]) else { throw OutputError(path: path, reason: "line \(n + 2) is malformed") }
-            return ImageAlignment(model: row[0], prompt: row[1], text: row[2], path: row[3], cosine: cosine)
-        }
     }
 
     public static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {

@@ -33,22 +33,4 @@ public struct ScoreProvenance: Sendable, Codable, Equatable, CustomStringConvert
         guard !diffs.isEmpty else { return nil }
         return diffs.map { "\($0.0) \($0.1.0.prefix(16)) vs \($0.1.1.prefix(16))" }.joined(separator: ", ")
     }
-
-    /// The provenance of a parsed scores.csv (header, then rows): nil when the columns are absent
-    /// (a file from an older scs, or made by hand); an error naming the rows when two rows differ.
-    public static func read(header: [String], rows: [[String]], path: String) throws -> ScoreProvenance? {
-        let indices = columns.map { header.firstIndex(of: $0) }
-        guard indices.allSatisfy({ $0 != nil }) else { return nil }
-        var first: (line: Int, value: ScoreProvenance)?
-        for (n, row) in rows.enumerated() where row.count == header.count {
-            let value = ScoreProvenance(backbone: row[indices[0]!], fingerprint: row[indices[1]!],
-                                        precision: row[indices[2]!], preprocessing: row[indices[3]!])
-            guard let seen = first else { first = (n + 2, value); continue }
-            if let diff = value.difference(from: seen.value) {
-                throw OutputError(path: path, reason: "rows \(seen.line) and \(n + 2) come from different backbones (\(diff)); "
-                    + "score each backbone into its own file")
-            }
-        }
-        return first?.value
-    }
 }

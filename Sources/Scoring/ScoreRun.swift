@@ -44,7 +44,7 @@ public struct ScoreResult: Sendable, Codable {
     /// How images became pixels, name and version (the embedding cache keys it).
     public var preprocessing: String
     /// With alignment metrics: each image's cosine with its prompt's text (not in scores.json;
-    /// `OutputFiles.writeAlignmentCSV` writes them).
+    /// `ScoresFile.writeAlignments` writes them).
     public var alignments: [ImageAlignment] = []
     /// Groups whose prompt text is a folder name holding `_` (see `Dataset.promptTexts`).
     public var textsFromFolders: [String] = []
@@ -132,6 +132,6 @@ public enum ScoreRun {
                            backbone: embedder.kind?.rawValue ?? "", modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
                            kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing.versionedName,
                            alignments: alignments, textsFromFolders: aligned.isEmpty ? [] : fromFolders,
-                           metricColumns: OutputFiles.metricColumns(metrics + (embedder.kind == .dreamsim ? [.dreamsim] : [])))
+                           metricColumns: ScoresFile.metricColumns(metrics + (embedder.kind == .dreamsim ? [.dreamsim] : [])))
     }
 }

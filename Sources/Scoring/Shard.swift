@@ -128,7 +128,7 @@ public enum ShardPlacement {
 
     /// The first 8 bytes of SHA-256("model\0prompt"), big-endian.
     public static func stableKey(model: String, prompt: String) -> UInt64 {
-        let digest = SHA256.hash(data: Data((model + "\u{0}" + prompt).utf8))
+        let digest = SHA256.hash(data: Data(GroupKey(model: model, prompt: prompt).digestText.utf8))
         return digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
@@ -150,7 +150,7 @@ extension Dataset {
     /// A digest of the listing every shard must agree on: each unit's model, prompt and image count.
     public static func listingDigest(_ units: [ShardUnit]) -> String {
         var hasher = SHA256()
-        for u in units { hasher.update(data: Data("\(u.model)\u{0}\(u.prompt)\u{0}\(u.nImages)\n".utf8)) }
+        for u in units { hasher.update(data: Data("\(u.group.digestText)\u{0}\(u.nImages)\n".utf8)) }
         return Hashing.hex(hasher.finalize())
     }
 
@@ -161,10 +161,10 @@ extension Dataset {
         let placement = ShardPlacement.place(units, count: shard.count)
         let mine = units.indices.filter { placement[$0] == shard.index }.map { units[$0] }
         let groupCount = units.count - emptyGroups.count
-        var keep = Set<String>()
-        for u in mine where u.position < groupCount { keep.insert(u.model + "\u{0}" + u.prompt) }
+        var keep = Set<GroupKey>()
+        for u in mine where u.position < groupCount { keep.insert(u.group) }
         let emptyKept = Set(mine.filter { $0.position >= groupCount }.map { $0.position - groupCount })
-        let part = Dataset(items: items.filter { keep.contains($0.model + "\u{0}" + $0.prompt) }, ignored: ignored,
+        let part = Dataset(items: items.filter { keep.contains($0.group) }, ignored: ignored,
                            emptyGroups: emptyGroups.enumerated().filter { emptyKept.contains($0.offset) }.map(\.element),
                            excluded: shard.index == 0 ? excluded : [])  // named once: `scs merge` joins the shards' lists
         return (part, mine, units.count)

@@ -67,7 +67,7 @@ public enum ShardMerge {
 
         // Every group in exactly one shard.
         var owner = [String?](repeating: nil, count: first.meta.groups)
-        var position: [String: Int] = [:]
+        var position: [GroupKey: Int] = [:]
         for s in shards {
             for u in s.record.units {
                 guard u.position >= 0 && u.position < owner.count else {
@@ -77,7 +77,7 @@ public enum ShardMerge {
                     throw ShardError.merge("group \(u.model)/\(u.prompt) is in two shards: \(other) and \(s.path)")
                 }
                 owner[u.position] = s.path
-                position[u.model + "\u{0}" + u.prompt] = u.position
+                position[u.group] = u.position
             }
         }
         if let hole = owner.firstIndex(where: { $0 == nil }) {
@@ -86,9 +86,8 @@ public enum ShardMerge {
 
         var rows: [(position: Int, score: GroupScore)] = []
         for s in shards {
-            for score in try readScores(s.path) {
-                let key = score.model + "\u{0}" + score.prompt
-                guard let p = position[key], owner[p] == s.path else {
+            for score in try ScoresFile.read(s.path).groupScores() {
+                guard let p = position[score.group], owner[p] == s.path else {
                     throw ShardError.merge("\(s.path): row \(score.model)/\(score.prompt) is not one of this shard's groups")
                 }
                 rows.append((p, score))
@@ -98,7 +97,7 @@ public enum ShardMerge {
         for (a, b) in zip(rows, rows.dropFirst()) where a.position == b.position {
             throw ShardError.merge("\(owner[a.position] ?? ""): group \(a.score.model)/\(a.score.prompt) has two rows")
         }
-        let keyed = { (e: ExcludedGroup) in position[e.model + "\u{0}" + e.prompt] ?? Int.max }
+        let keyed = { (e: ExcludedGroup) in position[e.group] ?? Int.max }
         var meta = first.meta
         meta.shard = nil
         meta.excluded = shards.flatMap(\.meta.excluded).sorted { keyed($0) < keyed($1) }
@@ -106,68 +105,28 @@ public enum ShardMerge {
         return Merged(scores: rows.map(\.score), meta: meta)
     }
 
-    /// The shards' alignment files (`OutputFiles.alignmentPath`) joined in the merged groups'
+    /// The shards' alignment files (`ScoresFile.alignmentPath`) joined in the merged groups'
     /// order, each group's rows as its shard wrote them; nil when no shard has one, an error when
     /// only some do.
     public static func mergeAlignments(scoreFiles: [String], order: [GroupScore]) throws -> [ImageAlignment]? {
-        let paths = scoreFiles.map(OutputFiles.alignmentPath)
+        let paths = scoreFiles.map(ScoresFile.alignmentPath)
         let present = paths.filter { FileManager.default.fileExists(atPath: $0) }
         if present.isEmpty { return nil }
         guard present.count == paths.count else {
             throw ShardError.merge("\(paths.first { !present.contains($0) }!): missing, while other shards have their alignment file")
         }
-        var position: [String: Int] = [:]
-        for (i, s) in order.enumerated() { position[s.model + "\u{0}" + s.prompt] = i }
+        var position: [GroupKey: Int] = [:]
+        for (i, s) in order.enumerated() { position[s.group] = i }
         var rows: [(position: Int, row: ImageAlignment)] = []
         for path in paths {
-            do {
-                for row in try OutputFiles.readAlignmentCSV(path) {
-                    guard let p = position[row.model + "\u{0}" + row.prompt] else {
-                        throw ShardError.merge("\(path): \(row.model)/\(row.prompt) is not a merged group")
-                    }
-                    rows.append((p, row))
+            for row in try ScoresFile.readAlignments(path) {
+                guard let p = position[row.group] else {
+                    throw ShardError.merge("\(path): \(row.model)/\(row.prompt) is not a merged group")
                 }
-            } catch let error as OutputError {
-                throw ShardError.merge(error.description)
+                rows.append((p, row))
             }
         }
         // A stable sort: within a group, the shard's own order.
         return rows.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element.row)
-    }
-
-    /// A scores.csv as scs writes it, each field checked.
-    public static func readScores(_ path: String) throws -> [GroupScore] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ShardError.merge("\(path): cannot read as UTF-8 text")
-        }
-        let rows = try CSV.parse(text, path: path)
-        let fixed = OutputFiles.scoresHeader.split(separator: ",").count
-        let names = rows.first ?? []
-        let metrics = names.count > fixed ? names[fixed...].prefix { $0 != ScoreProvenance.columns[0] }.compactMap(Metric.init) : []
-        guard names.joined(separator: ",") == OutputFiles.fullScoresHeader(metrics: metrics) else {
-            throw ShardError.merge("\(path):1: header is not \(OutputFiles.fullScoresHeader) with metric columns before the provenance")
-        }
-        let width = rows[0].count
-        var scores: [GroupScore] = []
-        for (n, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
-            let line = n + 2
-            guard row.count == width else { throw ShardError.merge("\(path):\(line): \(row.count) fields, expected \(width)") }
-            func int(_ i: Int, _ name: String) throws -> Int {
-                guard let v = Int(row[i]), v >= 0 else { throw ShardError.merge("\(path):\(line): \(name) \"\(row[i].prefix(30))\" is not a count") }
-                return v
-            }
-            func real(_ i: Int, _ name: String) throws -> Double {
-                guard let v = Double(row[i]), v.isFinite else { throw ShardError.merge("\(path):\(line): \(name) \"\(row[i].prefix(30))\" is not a number") }
-                return v
-            }
-            scores.append(GroupScore(model: row[0], prompt: row[1], nImages: try int(2, "n_images"), nPairs: try int(3, "n_pairs"),
-                                     scs: try real(4, "scs"), pairSD: try real(5, "pair_sd"),
-                                     pairMin: try real(6, "pair_min"), pairMax: try real(7, "pair_max"),
-                                     // An empty cell: the group has no value for that metric.
-                                     metrics: Dictionary(uniqueKeysWithValues: try metrics.enumerated().compactMap { i, m in
-                                         row[fixed + i].isEmpty ? nil : (m, try real(fixed + i, m.rawValue))
-                                     })))
-        }
-        return scores
     }
 }

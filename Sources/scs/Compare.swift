@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SCSReport
 import SCSScoring
 import SCSStats
 
@@ -75,80 +76,50 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let table = try CompareInput.scores(at: scores, column: metric)
-        if metric != "scs" { print("metric: \(metric)") }
+        let metric = Metric(rawValue: self.metric)!
         let document: JSONValue
-        if let a, let b {
-            document = try compareTwo(table, a, b)
-        } else {
-            let chosen = models.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? table.models
-            // Two models are a paired comparison by prompt, whichever way they were named.
-            document = chosen.count == 2 && chosen[0] != chosen[1]
-                ? try compareTwo(table, chosen[0], chosen[1]) : try compareMany(table, chosen)
+        do {
+            let table = try CompareInput.scores(at: scores, metric: metric)
+            if metric != .scs { print("metric: \(metric.rawValue)") }
+            if let a, let b {
+                document = try compareTwo(table, a, b, metric)
+            } else {
+                let chosen = models.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? table.models
+                // Two models are a paired comparison by prompt, whichever way they were named.
+                document = chosen.count == 2 && chosen[0] != chosen[1]
+                    ? try compareTwo(table, chosen[0], chosen[1], metric) : try compareMany(table, chosen, metric)
+            }
+        } catch let e as ScoresFileError {
+            guard e.problem == .missingColumn(metric.rawValue) else { throw e }
+            throw ComparisonError("\(e.path): no \"\(metric.rawValue)\" column (score with --metrics \(metric.rawValue) to add it)")
+        } catch let e as ComparisonSetupError {
+            throw ComparisonError(Self.wording(e))
         }
         if let json { try OutputFiles.atomicWrite(Data((document.serialized() + "\n").utf8), to: json) }
     }
 
-    /// How the compared column reads: lower Vendi and DreamSim values are the more consistent ones;
-    /// CLIPScore measures alignment, not consistency.
-    var reading: ScoreReading {
-        guard let m = Metric(rawValue: metric), m != .scs else { return .scs }
-        return m.needsText ? ScoreReading(unit: m.rawValue, quality: "aligned with its prompts", noun: "alignment", higherIsBetter: true)
-            : ScoreReading(unit: m.rawValue, quality: "consistent", noun: "consistency", higherIsBetter: m.higherIsConsistent)
-    }
-
-    private func compareTwo(_ table: ScoreTable, _ a: String, _ b: String) throws -> JSONValue {
-        try table.require(a)
-        try table.require(b)
-        var nameA = labelA ?? a, nameB = labelB ?? b
-        let pairing: Pairing
-        if let pairsA, let pairsB {
-            pairing = Pairing.byLines(table, a: a, b: b, listA: try CompareInput.lines(at: pairsA),
-                                      listB: try CompareInput.lines(at: pairsB), keepMismatched: keepMismatched)
-            if a == b && labelA == nil && labelB == nil { (nameA, nameB) = (Self.listName(a, pairsA), Self.listName(b, pairsB)) }
-        } else if let pairs {
-            let file = try CompareInput.pairs(at: pairs)
-            // Row 1 is the header: row i of the pairs is row i + 2 of the file.
-            pairing = Pairing.byLines(table, a: a, b: b, listA: file.a, listB: file.b, keepMismatched: keepMismatched,
-                                      lineNumber: { $0 + 2 })
-            if a == b && labelA == nil && labelB == nil { (nameA, nameB) = ("\(a) (\(file.names.0))", "\(b) (\(file.names.1))") }
-        } else {
-            guard a != b else {
-                throw ComparisonError("--a and --b are both \(a): give --pairs-a/--pairs-b or --pairs to say which prompts pair")
-            }
-            pairing = Pairing.byPrompt(table, a: a, b: b)
-        }
-        CompareReport.pairing(pairing, a: nameA, b: nameB, jsonPath: json)
-        guard !pairing.pairs.isEmpty else { throw ComparisonError("no prompt pairs \(nameA) with \(nameB): nothing to compare") }
-        var comparison = PairedComparison(a: nameA, b: nameB, x: pairing.pairs.map(\.scoreA), y: pairing.pairs.map(\.scoreB),
-                                          resamples: bootstrap, seed: seed)
-        comparison.reading = reading
+    private func compareTwo(_ table: ScoreTable, _ a: String, _ b: String, _ metric: Metric) throws -> JSONValue {
+        let pairing: PromptPairing = if let pairsA, let pairsB { .lists(a: pairsA, b: pairsB) } else if let pairs { .pairsFile(pairs) } else { .byPrompt }
+        let sides = try ScoreComparison.pair(table, a: a, b: b, by: pairing, labelA: labelA, labelB: labelB, keepMismatched: keepMismatched)
+        CompareReport.pairing(sides.pairing, a: sides.nameA, b: sides.nameB, jsonPath: json)
+        let (comparison, document) = try ScoreComparison.compare(sides, metric: metric, resamples: bootstrap, seed: seed)
         CompareReport.two(comparison)
-        var document = comparison.json(pairing: pairing.json)
-        if case .object(var fields) = document {
-            fields.insert(("model_a", .string(a)), at: 2)
-            fields.insert(("model_b", .string(b)), at: 3)
-            fields.insert(("metric", .string(metric)), at: 4)
-            document = .object(fields)
-        }
         return document
     }
 
-    private func compareMany(_ table: ScoreTable, _ chosen: [String]) throws -> JSONValue {
-        guard chosen.count >= 2 else {
-            throw ComparisonError("need at least 2 models to compare, found \(chosen.count) (\(chosen.joined(separator: ", ")))")
-        }
-        for m in chosen { try table.require(m) }
-        guard Set(chosen).count == chosen.count else { throw ComparisonError("--models names a model twice") }
-        let multi = MultiComparison(table: table, models: chosen, resamples: bootstrap, seed: seed, reading: reading)
+    private func compareMany(_ table: ScoreTable, _ chosen: [String], _ metric: Metric) throws -> JSONValue {
+        let (multi, document) = try ScoreComparison.compare(table, models: chosen, metric: metric, resamples: bootstrap, seed: seed)
         CompareReport.many(multi)
-        guard case .object(var fields) = multi.json else { return multi.json }
-        fields.insert(("metric", .string(metric)), at: 0)
-        return .object(fields)
+        return document
     }
 
-    /// "SDXL (prompts_monet_lora)": the model and the list's file name.
-    static func listName(_ model: String, _ path: String) -> String {
-        "\(model) (\(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent))"
+    /// The library's reasons in this command's flags.
+    static func wording(_ e: ComparisonSetupError) -> String {
+        switch e {
+        case .sameModelUnpaired(let model): return "--a and --b are both \(model): give --pairs-a/--pairs-b or --pairs to say which prompts pair"
+        case .modelNamedTwice: return "--models names a model twice"
+        case .differentBackbones: return e.description + ", or rescore both with the same --model"
+        case .tooFewModels: return e.description
+        }
     }
 }

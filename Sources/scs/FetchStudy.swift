@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SCSHub
+import SCSReport
 
 /// `make demo`'s and `make reproduce`'s first step: a slice of the paper's data set, into the cache.
 struct FetchStudy: AsyncParsableCommand {

@@ -47,11 +47,8 @@ struct Merge: ParsableCommand {
             return
         }
         let merged = try ShardMerge.merge(scoreFiles: inputs)
-        try OutputFiles.writeScoresCSV(merged.scores, provenance: merged.meta.provenance,
-                                       metrics: merged.meta.metrics?.compactMap(Metric.init), to: out)
-        try merged.meta.write(forScores: out)
         let alignments = try ShardMerge.mergeAlignments(scoreFiles: inputs, order: merged.scores)
-        if let alignments { try OutputFiles.writeAlignmentCSV(alignments, to: OutputFiles.alignmentPath(forScores: out)) }
+        try ScoresFile.write(merged.scores, meta: merged.meta, alignments: alignments, to: out)
         let models = ModelSummary.summarize(merged.scores)
         if let json {
             try OutputFiles.writeJSON(MergedSummary(scores: merged.scores, models: models, meta: merged.meta), to: json)

@@ -139,13 +139,11 @@ struct Score: AsyncParsableCommand {
                               progress: ((WorkProgress) -> Void)? = nil) throws -> (result: ScoreResult, alignmentPath: String?) {
         let result = try ScoreRun.run(dataset: data, embedder: embedder, skipUnreadable: skipUnreadable, metrics: metrics, text: text,
                                       progress: progress)
-        try OutputFiles.writeScoresCSV(result.scores, provenance: result.provenance, metrics: result.metricColumns, to: out)
-        try ScoresMeta(model: model, result: result, dataset: data, listing: listing, shard: shard).write(forScores: out)
+        let meta = ScoresMeta(model: model, result: result, dataset: data, listing: listing, shard: shard)
+        let alignments = metrics.contains(where: \.needsText) ? result.alignments : nil
+        let alignmentPath = try ScoresFile.write(result.scores, meta: meta, alignments: alignments, to: out)
         if let json { try OutputFiles.writeJSON(result, to: json) }
-        guard metrics.contains(where: \.needsText) else { return (result, nil) }
-        let path = OutputFiles.alignmentPath(forScores: out)
-        try OutputFiles.writeAlignmentCSV(result.alignments, to: path)
-        return (result, path)
+        return (result, alignmentPath)
     }
 
     private func report(_ r: ScoreResult, out: String, listingExclusions: [DatasetExclusion]) {
@@ -159,13 +157,13 @@ struct Score: AsyncParsableCommand {
             for e in listingExclusions { note("  \(e)") }
         }
         let listed = Set(listingExclusions.map(\.description))
-        let listedGroups = Set(listingExclusions.compactMap { e in e.prompt.map { (e.model ?? "") + "\u{0}" + $0 } })
+        let listedGroups = Set(listingExclusions.compactMap { e in e.prompt.map { GroupKey(model: e.model ?? "", prompt: $0) } })
         let unreadable = r.skipped.filter { !listed.contains($0) }
         if !unreadable.isEmpty {
             note("skipped \(unreadable.count) unreadable images:")
             for s in unreadable { note("  \(s)") }
         }
-        let groups = r.excluded.filter { !listedGroups.contains($0.model + "\u{0}" + $0.prompt) }
+        let groups = r.excluded.filter { !listedGroups.contains($0.group) }
         if !groups.isEmpty {
             note("left out \(groups.count) groups without 2 readable images:")
             for e in groups { note("  \(e.model)/\(e.prompt): \(e.reason) (\(e.nImages))") }

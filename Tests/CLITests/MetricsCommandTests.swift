@@ -44,7 +44,7 @@ final class MetricsCommandTests: XCTestCase {
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[0], "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,vendi,vendi_inf,clipscore,clipscore_max,"
                        + "clipscore_hessel,backbone,backbone_fingerprint,precision,preprocessing")
-        let rows = try ShardMerge.readScores(csv)
+        let rows = try ScoresFile.read(csv).groupScores()
         XCTAssertEqual(rows.count, 8)
         let same = try XCTUnwrap(rows.first { $0.model == "A" && $0.prompt == "an astronaut on the moon" })  // seeds 4, 8, 12: one photo three times
         XCTAssertEqual(same.metrics[.vendi]!, 1, accuracy: 1e-9)
@@ -124,9 +124,9 @@ final class MetricsCommandTests: XCTestCase {
         let m = try CLIRunner.run(["merge"] + shards + ["--out", merged])
         XCTAssertEqual(m.status, 0, m.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: merged)), try Data(contentsOf: URL(fileURLWithPath: whole)))
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: OutputFiles.alignmentPath(forScores: merged))),
-                       try Data(contentsOf: URL(fileURLWithPath: OutputFiles.alignmentPath(forScores: whole))))
-        try FileManager.default.removeItem(atPath: OutputFiles.alignmentPath(forScores: shards[1]))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: ScoresFile.alignmentPath(forScores: merged))),
+                       try Data(contentsOf: URL(fileURLWithPath: ScoresFile.alignmentPath(forScores: whole))))
+        try FileManager.default.removeItem(atPath: ScoresFile.alignmentPath(forScores: shards[1]))
         let partial = try CLIRunner.run(["merge"] + shards + ["--out", work.appendingPathComponent("m2.csv").path])
         XCTAssertNotEqual(partial.status, 0)
         XCTAssertTrue(partial.stderr.contains("s1.alignment.csv: missing"), partial.stderr)

@@ -84,7 +84,7 @@ final class InputFuzzTests: XCTestCase {
     func testScoresFilesAndSidecars() throws {
         check(try Fuzz.run("scores", seeds: [scoresSeed()], iterations: Fuzz.iterations(fallback: Self.shortRun), name: "scores.csv") { url, _ in
             var first: Error?
-            for read in [{ _ = try ShardMerge.readScores(url.path) }, { _ = try ScoreRows.read(url.path) },
+            for read in [{ _ = try ScoresFile.read(url.path).groupScores() }, { _ = try ScoreRows.read(url.path) },
                          { _ = try CompareInput.scores(at: [url.path]) }] as [() throws -> Void] {
                 do { try naming(url, read) } catch { first = first ?? error }
             }

@@ -32,16 +32,16 @@ public struct ScoreTable: Sendable {
     /// number is an error (`source` names the row in messages, e.g. "line 7").
     public init(_ rows: [PromptScore], source: (Int) -> String = { "row \($0 + 1)" }) throws {
         var models: [String] = [], prompts: [String: [String]] = [:], scores: [String: [String: Double]] = [:]
-        var seen: [String: Int] = [:]
+        // Where each (model, prompt) was first given, by model then prompt.
+        var seen: [String: [String: Int]] = [:]
         for (i, row) in rows.enumerated() {
             guard row.score.isFinite else {
                 throw ComparisonError("\(source(i)): the score of \(row.model) / \(row.prompt) is \(row.score), not a number")
             }
-            let key = row.model + "\u{0}" + row.prompt
-            if let first = seen[key] {
+            if let first = seen[row.model]?[row.prompt] {
                 throw ComparisonError("\(source(i)): \(row.model) / \(row.prompt) is scored twice (also \(source(first)))")
             }
-            seen[key] = i
+            seen[row.model, default: [:]][row.prompt] = i
             if scores[row.model] == nil { models.append(row.model) }
             prompts[row.model, default: []].append(row.prompt)
             scores[row.model, default: [:]][row.prompt] = row.score

@@ -74,25 +74,25 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
     }
 
     /// Reads the sidecar of `csv`; nil when there is none (scores from an older scs or by hand).
+    /// `ScoresFile.read` reads it with the scores; merge reads it alone, before any scores.
     public static func read(forScores csv: String) throws -> ScoresMeta? {
         let path = path(forScores: csv)
+        func fail(_ reason: String) -> ScoresFileError { ScoresFileError(path: path, .sidecar(reason)) }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw OutputError(path: path, reason: "cannot read")
-        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read") }
         do {
             let meta = try JSONDecoder().decode(ScoresMeta.self, from: data)
-            guard meta.format == format else { throw OutputError(path: path, reason: "format \(meta.format), expected \(format)") }
+            guard meta.format == format else { throw fail("format \(meta.format), expected \(format)") }
             return meta
-        } catch let error as OutputError {
+        } catch let error as ScoresFileError {
             throw error
         } catch let DecodingError.keyNotFound(key, _) {
-            throw OutputError(path: path, reason: "missing field \(key.stringValue)")
+            throw fail("missing field \(key.stringValue)")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw OutputError(path: path, reason: "field \(field) has the wrong type")
+            throw fail("field \(field) has the wrong type")
         } catch {
-            throw OutputError(path: path, reason: "not a scores sidecar (JSON): \(error.localizedDescription)")
+            throw fail("not a scores sidecar (JSON): \(error.localizedDescription)")
         }
     }
 }
