@@ -129,6 +129,12 @@ size_t scs_packed_bytes(int n, int k, scs_format format) {
     return p.bytes;
 }
 
+void scs_packed_borrow(int n, int k, scs_format format, const void *data, scs_packed *out) {
+    describe(n, k, format, out);
+    out->data = (void *)data;
+    out->bytes = 0;   // not owned
+}
+
 // B(kk, j) is read as src[kk * sk + j * sj]: [N,K] row-major has sk = 1, sj = ldw; [K,N] the reverse.
 static void pack_strided(const float *src, size_t sk, size_t sj, scs_packed *p) {
     int nr = p->nr, n = p->n, k = p->k, kp = p->kp;

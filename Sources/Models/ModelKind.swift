@@ -92,14 +92,20 @@ public enum ImageEncoders {
     /// Loads the model at `url` (a folder or a checkpoint file) as the kind its files say, packed
     /// for this CPU in `precision`.
     /// `kind`, when the caller has read it already (`Embedder.kind`), saves reading the files twice.
-    public static func load(_ url: URL, kind: ModelKind? = nil, precision: Precision = .fp32) throws -> any ImageEncoder {
+    /// With `packedCache`, matrices packed by an earlier load are mapped from disk, and the file
+    /// is written when anything had to be packed (its `outcome` says which happened).
+    public static func load(_ url: URL, kind: ModelKind? = nil, precision: Precision = .fp32,
+                            packedCache: PackedWeightCache? = nil) throws -> any ImageEncoder {
+        let model: any ImageEncoder
         switch try kind ?? ModelKind.detect(at: url) {
-        case .clip: return try CLIPVisionModel(directory: url, precision: precision)
-        case .dinov2: return try DINOv2Model(directory: url, precision: precision)
-        case .siglip: return try SigLIPVisionModel(directory: url, precision: precision)
-        case .dino: return try DINOModel(file: url, precision: precision)
-        case .dreamsim: return try DreamSimModel(folder: url, precision: precision)
+        case .clip: model = try CLIPVisionModel(directory: url, precision: precision, packedCache: packedCache)
+        case .dinov2: model = try DINOv2Model(directory: url, precision: precision, packedCache: packedCache)
+        case .siglip: model = try SigLIPVisionModel(directory: url, precision: precision, packedCache: packedCache)
+        case .dino: model = try DINOModel(file: url, precision: precision, packedCache: packedCache)
+        case .dreamsim: model = try DreamSimModel(folder: url, precision: precision, packedCache: packedCache)
         }
+        packedCache?.finish()
+        return model
     }
 }
 

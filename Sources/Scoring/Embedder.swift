@@ -77,11 +77,28 @@ public final class Embedder {
 
     private var loadedModel: (any ImageEncoder)?
 
+    /// Whether the weights packed for the engine are kept on disk beside the embedding cache
+    /// (`packed/`, one file per model, precision and kernel path) and mapped on the next load.
+    /// Only with a cache.
+    public var keepsPackedWeights = true
+
+    /// The packed-weights cache of the last load (its `outcome`: mapped or written), if any.
+    public private(set) var packedWeights: PackedWeightCache?
+
+    /// Where packed weights are kept for the embedding cache at `cachePath`.
+    public static func packedWeightsFolder(cachePath: String) -> URL {
+        URL(fileURLWithPath: cachePath).deletingLastPathComponent().appendingPathComponent("packed")
+    }
+
     /// The network, loaded on first use.
     public func model() throws -> any ImageEncoder {
         if let loadedModel { return loadedModel }
         guard let modelDirectory else { throw EmbedderError.noModel(fingerprint: fingerprint, cache: cache?.path ?? "") }
-        let model = try ImageEncoders.load(modelDirectory, kind: kind, precision: precision)
+        packedWeights = keepsPackedWeights ? cache.map {
+            PackedWeightCache(folder: Self.packedWeightsFolder(cachePath: $0.path), fingerprint: fingerprint, precision: precision,
+                              engineVersion: Self.engineVersion)
+        } : nil
+        let model = try ImageEncoders.load(modelDirectory, kind: kind, precision: precision, packedCache: packedWeights)
         loadedModel = model
         return model
     }

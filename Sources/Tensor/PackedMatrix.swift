@@ -8,11 +8,18 @@ public final class PackedMatrix: @unchecked Sendable {
     public var outFeatures: Int { Int(packed.pointee.n) }
     public var inFeatures: Int { Int(packed.pointee.k) }
     public let precision: Precision
+    /// What keeps borrowed panel memory alive (a mapped cache file); nil when the panels are ours.
+    private let owner: AnyObject?
+
+    /// Bumped whenever the panel layout `scs_pack_nk` writes changes, so that panels stored on
+    /// disk by an older scs are never read as this one's.
+    public static let layoutVersion = 1
 
     /// Packs `weight` (`[N, K]` row-major). Fails only when memory runs out or the CPU lacks
     /// the precision.
     public init(weight: UnsafePointer<Float>, outFeatures n: Int, inFeatures k: Int, precision: Precision = .fp32) throws {
         self.precision = precision
+        owner = nil
         var p = scs_packed()
         guard scs_pack_nk(weight, Int32(n), Int32(k), k, precision.format, &p) == 0 else {
             throw TensorError.cannotPack(rows: n, columns: k, precision: precision)
@@ -31,8 +38,43 @@ public final class PackedMatrix: @unchecked Sendable {
         try self.init(weight: joined, outFeatures: parts.count * n, inFeatures: k, precision: precision)
     }
 
+    /// Panels packed earlier (on this CPU path, in this layout version) and kept in memory that
+    /// `owner` keeps alive, e.g. a memory-mapped cache file: nothing is copied. Nil when `panels`
+    /// is not 64-byte aligned or does not hold exactly the bytes this shape packs into.
+    public init?(borrowing panels: UnsafeRawPointer, byteCount: Int, outFeatures n: Int, inFeatures k: Int,
+                 precision: Precision, owner: AnyObject) {
+        guard Int(bitPattern: panels) % 64 == 0, byteCount == Self.byteCount(outFeatures: n, inFeatures: k, precision: precision)
+        else { return nil }
+        var p = scs_packed()
+        scs_packed_borrow(Int32(n), Int32(k), precision.format, panels, &p)
+        self.precision = precision
+        self.owner = owner
+        packed = UnsafeMutablePointer<scs_packed>.allocate(capacity: 1)
+        packed.initialize(to: p)
+    }
+
+    /// The bytes the panels of an `[N, K]` weight take on the current kernel path.
+    public static func byteCount(outFeatures n: Int, inFeatures k: Int, precision: Precision) -> Int {
+        scs_packed_bytes(Int32(n), Int32(k), precision.format)
+    }
+
+    /// The panels as bytes (to store them); valid while this matrix lives.
+    public var panels: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: packed.pointee.data,
+                               count: Self.byteCount(outFeatures: outFeatures, inFeatures: inFeatures, precision: precision))
+    }
+
+    /// The kernel path the panels were laid out for.
+    public var kernelPath: KernelPath {
+        switch packed.pointee.path {
+        case SCS_PATH_AVX512: return .avx512
+        case SCS_PATH_AVX2: return .avx2
+        default: return .generic
+        }
+    }
+
     deinit {
-        scs_packed_free(packed)
+        if owner == nil { scs_packed_free(packed) }
         packed.deallocate()
     }
 }

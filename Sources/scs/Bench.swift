@@ -22,6 +22,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "With --precision other than fp32: compare with fp32 on these groups, image i in group i mod N (scripts/bench/make_images.py makes image i from photo i mod 7).")
     var groups = 7
 
+    @Flag(help: "Also time loading the model: packing its weights, then mapping them from a packed-weights file (written to a temporary folder and removed).")
+    var load = false
+
     @OptionGroup var modelOptions: ModelOptions
 
     func run() async throws {
@@ -33,6 +36,7 @@ struct Bench: AsyncParsableCommand {
         let count = images ?? files.count
         let paths = (0..<count).map { files[$0 % files.count] }
         let directory = try await modelOptions.resolve(progress: progress)
+        let loadFigures = load ? try Self.timeLoading(directory, precision: modelOptions.precision) : [:]
         let model = try ImageEncoders.load(directory, precision: modelOptions.precision)
         var pipeline = EmbeddingPipeline(model: model, batchSize: modelOptions.batchSize, preprocessing: modelOptions.preprocess)
         if let t = modelOptions.threads { pipeline.workers = t }
@@ -87,8 +91,41 @@ struct Bench: AsyncParsableCommand {
                 "kind": model.kind.rawValue, "architecture": model.summary,
             ]
             figures.merge(accuracy) { $1 }
+            figures.merge(loadFigures) { $1 }
             try OutputFiles.writeJSON(figures, to: json)
         }
+    }
+
+    /// Loading timed three ways, each the best of three: packing every matrix (no packed-weights
+    /// cache), packing and writing the file (a first load), and mapping the file (every later load).
+    static func timeLoading(_ directory: URL, precision: Precision) throws -> [String: String] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scs-bench-packed-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func best(_ body: () throws -> Void) rethrows -> Double {
+            var fastest = Double.infinity
+            for _ in 0..<3 {
+                let start = Date()
+                try body()
+                fastest = min(fastest, Date().timeIntervalSince(start))
+            }
+            return fastest
+        }
+        let packing = try best { _ = try ImageEncoders.load(directory, precision: precision) }
+        let writing = try best {
+            try? FileManager.default.removeItem(at: folder)
+            _ = try ImageEncoders.load(directory, precision: precision, packedCache: PackedWeightCache(
+                folder: folder, fingerprint: "bench", precision: precision, engineVersion: Embedder.engineVersion))
+        }
+        var bytes = 0
+        let mapping = try best {
+            let cache = PackedWeightCache(folder: folder, fingerprint: "bench", precision: precision, engineVersion: Embedder.engineVersion)
+            _ = try ImageEncoders.load(directory, precision: precision, packedCache: cache)
+            bytes = (try? FileManager.default.attributesOfItem(atPath: cache.path)[.size] as? Int) ?? 0
+        }
+        say(String(format: "scs: load: packing %.3f s, packing and writing the packed-weights file %.3f s, mapping it %.3f s (%.0f MB): %.0fx faster",
+                   packing, writing, mapping, Double(bytes) / 1e6, packing / mapping))
+        return ["load_packing_seconds": "\(packing)", "load_writing_seconds": "\(writing)", "load_mapped_seconds": "\(mapping)",
+                "packed_weights_bytes": "\(bytes)"]
     }
 
     /// The embeddings of `paths`, in order.

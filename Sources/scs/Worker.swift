@@ -20,7 +20,9 @@ import SCSTensor
 /// Requests (`op`):
 /// - `{"op": "ping"}` → `{"ok": true, "op": "pong"}`
 /// - `{"op": "info"}` → model (as given), path, kind, fingerprint, precision, preprocessing,
-///   kernels, engine, version, cache (null without one), load_seconds
+///   kernels, engine, version, cache (null without one), load_seconds, packed_weights ("mapped"
+///   from an earlier load's packed-weights file, "written" when this load packed and stored them,
+///   "unwritten" when storing failed, null without a cache)
 /// - `{"op": "embed", "paths": [...], "out": "x.npy"}` → writes float32 (N, D) as `scs embed`
 ///   does; `{"out", "shape": [N, D], "embedded", "from_cache", "seconds"}`
 /// - `{"op": "score", "dataset": DIR | "manifest": FILE, "layout": "model-prompt"|"prompt",
@@ -46,7 +48,8 @@ struct Worker: AsyncParsableCommand {
               {"id":1,"ok":true,"op":"pong"}
           {"id":2,"op":"info"}
               model, path, kind, fingerprint, precision, preprocessing,
-              kernels, engine, version, cache, load_seconds
+              kernels, engine, version, cache, load_seconds,
+              packed_weights ("mapped", "written", "unwritten" or null)
           {"id":3,"op":"embed","paths":["a.jpg","b.png"],"out":"x.npy"}
               writes float32 (N, D) as scs embed does; "out",
               "shape":[N,D], "embedded", "from_cache", "seconds"
@@ -155,6 +158,7 @@ final class WorkerSession {
             "precision": embedder.precision.rawValue, "preprocessing": embedder.preprocessing.versionedName,
             "kernels": KernelPath.current.rawValue, "engine": Embedder.engineVersion, "version": BuildInfo.version,
             "cache": embedder.cache?.path ?? NSNull(), "load_seconds": loadSeconds,
+            "packed_weights": embedder.packedWeights?.outcome.rawValue ?? NSNull(),
         ]
     }
 

@@ -36,6 +36,34 @@ final class EmbedderTests: XCTestCase {
         XCTAssertEqual(again.embeddings.reversed().map { $0! }, outcome.embeddings.map { $0! })
     }
 
+    /// The weights packed for the engine go beside the embedding cache on the first load and are
+    /// mapped on the next, keyed by the fingerprint; without a cache, or when asked not to, nothing
+    /// is written.
+    func testPackedWeightsAreKeptBesideTheCacheAndMappedOnTheNextLoad() throws {
+        let dir = try makeTemporaryDirectory()
+        let cachePath = dir.appendingPathComponent("cache.sqlite").path
+        let first = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: cachePath))
+        _ = try first.model()
+        let written = try XCTUnwrap(first.packedWeights)
+        XCTAssertEqual(written.outcome, .written)
+        XCTAssertEqual(URL(fileURLWithPath: written.path).deletingLastPathComponent().path,
+                       Embedder.packedWeightsFolder(cachePath: cachePath).path)
+        XCTAssertTrue(URL(fileURLWithPath: written.path).lastPathComponent.hasPrefix(String(first.fingerprint.prefix(32))))
+
+        let second = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: cachePath))
+        _ = try second.model()
+        XCTAssertEqual(second.packedWeights?.outcome, .mapped)
+
+        let off = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: dir.appendingPathComponent("other.sqlite").path))
+        off.keepsPackedWeights = false
+        _ = try off.model()
+        XCTAssertNil(off.packedWeights)
+        let none = try Embedder(modelDirectory: tiny, cache: nil)
+        _ = try none.model()
+        XCTAssertNil(none.packedWeights)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: Embedder.packedWeightsFolder(cachePath: cachePath).path).count, 1)
+    }
+
     func testUnreadableFilesStopOrAreSkipped() throws {
         let dir = try makeTemporaryDirectory()
         let good = dir.appendingPathComponent("good.jpg"), bad = dir.appendingPathComponent("bad.png")

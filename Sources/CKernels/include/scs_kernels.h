@@ -71,6 +71,10 @@ size_t scs_packed_bytes(int n, int k, scs_format format);
 void scs_pack_nk_into(const float *w, int n, int k, size_t ldw, scs_format format, void *buffer, scs_packed *out);
 void scs_pack_kn_into(const float *b, int k, int n, size_t ldb, scs_format format, void *buffer, scs_packed *out);
 void scs_packed_free(scs_packed *p);
+/// Describes panels that `scs_pack_nk` wrote earlier, on this path, and that live in memory the
+/// caller owns (a memory-mapped cache file): `data` must be 64-byte aligned and hold
+/// scs_packed_bytes(n, k, format) bytes. The result is not owned (scs_packed_free leaves it).
+void scs_packed_borrow(int n, int k, scs_format format, const void *data, scs_packed *out);
 
 /// Scratch floats scs_gemm needs for M rows (the packed left operand of one K block).
 size_t scs_gemm_scratch_floats(int m);

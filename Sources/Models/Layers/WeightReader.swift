@@ -4,13 +4,21 @@ import SCSTensor
 /// vectors copied into an arena the model keeps, matrices packed for the GEMM kernels (and
 /// released from the source as soon as they are packed). Every read checks the shape; a missing
 /// or mis-shaped tensor is an error that names it and the file.
+///
+/// With a `PackedWeightCache`, matrices stored by an earlier load are mapped instead of packed
+/// (their tensors are then never read from the source), and the ones packed now are recorded.
 struct WeightReader {
     let source: any TensorSource
     let arena: VectorArena
+    private let cache: PackedWeightCache?
+    /// This reader's namespace in the cache (one per weights file).
+    private let section: String
 
-    init(_ source: any TensorSource, arena: VectorArena = VectorArena()) {
+    init(_ source: any TensorSource, arena: VectorArena = VectorArena(), cache: PackedWeightCache? = nil) {
         self.source = source
         self.arena = arena
+        self.cache = cache
+        section = cache?.section() ?? ""
     }
 
     /// The tensor as floats, valid until released.
@@ -23,16 +31,34 @@ struct WeightReader {
 
     /// An `nn.Linear` weight `[n, k]` (or a conv weight of `shape`, flattened to `[n, k]`), packed.
     func packed(_ name: String, _ n: Int, _ k: Int, shape: [Int]? = nil, _ precision: Precision) throws -> PackedMatrix {
-        let matrix = try PackedMatrix(weight: try raw(name, shape ?? [n, k]), outFeatures: n, inFeatures: k, precision: precision)
-        source.release(name)
-        return matrix
+        try throughCache(name, n, k, precision) {
+            let matrix = try PackedMatrix(weight: try raw(name, shape ?? [n, k]), outFeatures: n, inFeatures: k, precision: precision)
+            source.release(name)
+            return matrix
+        }
     }
 
     /// Several `[n, k]` weights stacked into one `[parts·n, k]` product (q, k and v).
     func stacked(_ names: [String], _ n: Int, _ k: Int, _ precision: Precision) throws -> PackedMatrix {
-        let matrix = try PackedMatrix(stacking: try names.map { try raw($0, [n, k]) }, outFeatures: n, inFeatures: k,
-                                      precision: precision)
-        names.forEach(source.release)
+        try throughCache(names.joined(separator: "+"), names.count * n, k, precision) {
+            let matrix = try PackedMatrix(stacking: try names.map { try raw($0, [n, k]) }, outFeatures: n, inFeatures: k,
+                                          precision: precision)
+            names.forEach(source.release)
+            return matrix
+        }
+    }
+
+    /// A matrix computed from the weights rather than read (e.g. a product of two), under `name`.
+    func computed(_ name: String, _ n: Int, _ k: Int, _ precision: Precision, _ pack: () throws -> PackedMatrix) throws -> PackedMatrix {
+        try throughCache(name, n, k, precision, pack)
+    }
+
+    private func throughCache(_ name: String, _ n: Int, _ k: Int, _ precision: Precision,
+                              _ pack: () throws -> PackedMatrix) throws -> PackedMatrix {
+        guard let cache else { return try pack() }
+        if let mapped = cache.cached(section + name, n: n, k: k, precision: precision) { return mapped }
+        let matrix = try pack()
+        cache.record(section + name, matrix)
         return matrix
     }
 

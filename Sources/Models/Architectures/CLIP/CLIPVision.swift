@@ -25,7 +25,8 @@ public final class CLIPVisionModel: ImageEncoder, @unchecked Sendable {
     /// `model.safetensors`), or a checkpoint file in OpenAI's layout: a PyTorch file (`.pt`,
     /// `.pth`, `.bin`: torch.save or TorchScript, read without running its pickles) or an
     /// open_clip `.safetensors`.
-    public init(directory: URL, precision: Precision = .fp32) throws {
+    /// `packedCache`, when given, maps the matrices an earlier load packed, and records the rest.
+    public init(directory: URL, precision: Precision = .fp32, packedCache: PackedWeightCache? = nil) throws {
         self.directory = directory
         self.precision = precision
         if let reason = precision.unsupportedReason { throw WeightsError.unsupportedPrecision(reason) }
@@ -36,11 +37,11 @@ public final class CLIPVisionModel: ImageEncoder, @unchecked Sendable {
             let sidecar = directory.deletingLastPathComponent().appendingPathComponent("open_clip_config.json")
             let layout = try OpenAICLIPTensors(base: source, openCLIPConfig: FileManager.default.fileExists(atPath: sidecar.path) ? sidecar : nil)
             config = layout.config
-            weights = try CLIPVisionWeights(file: layout, config: config, precision: precision)
+            weights = try CLIPVisionWeights(file: layout, config: config, precision: precision, cache: packedCache)
         } else {
             config = try CLIPVisionConfig.load(from: directory.appendingPathComponent("config.json"))
             let file = try FolderWeights.open(directory)
-            weights = try CLIPVisionWeights(file: file, config: config, precision: precision)
+            weights = try CLIPVisionWeights(file: file, config: config, precision: precision, cache: packedCache)
         }
         let c = config
         pool = WorkspacePool(Workspace.Layout(tokens: c.tokens, width: c.hiddenSize, heads: c.heads, mlpWidth: c.intermediateSize,

@@ -18,8 +18,8 @@ struct CLIPVisionWeights: @unchecked Sendable {
 
     /// `precision` applies to the transformer layers' products; the patch embedding and the final
     /// projection (about 5% of the work) stay in fp32.
-    init(file: any TensorSource, config c: CLIPVisionConfig, precision: Precision) throws {
-        let read = WeightReader(file)
+    init(file: any TensorSource, config c: CLIPVisionConfig, precision: Precision, cache: PackedWeightCache? = nil) throws {
+        let read = WeightReader(file, cache: cache)
         vectors = read.arena
         let d = c.hiddenSize, i = c.intermediateSize, p = c.patchSize, eps = c.layerNormEps
         guard let activation = Activation(rawValue: c.activation) else {

@@ -12,13 +12,14 @@ public final class DINOModel: ImageEncoder, @unchecked Sendable {
     private let tower: TimmViT
     private let pool: WorkspacePool
 
-    public init(file: URL, precision: Precision = .fp32) throws {
+    /// `packedCache`, when given, maps the matrices an earlier load packed, and records the rest.
+    public init(file: URL, precision: Precision = .fp32, packedCache: PackedWeightCache? = nil) throws {
         self.file = file
         self.precision = precision
         if let reason = precision.unsupportedReason { throw WeightsError.unsupportedPrecision(reason) }
         let source = try TorchCheckpoint(path: file.path)
         let prefix = source.prefix(before: "patch_embed.proj.weight") ?? ""
-        tower = try TimmViT(source, prefix: prefix, eps: 1e-6, activation: .gelu, precision: precision)
+        tower = try TimmViT(source, prefix: prefix, eps: 1e-6, activation: .gelu, precision: precision, cache: packedCache)
         pool = WorkspacePool(tower.config.layout)
     }
 

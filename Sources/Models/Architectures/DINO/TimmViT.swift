@@ -33,7 +33,7 @@ struct TimmViT: @unchecked Sendable {
     /// Reads the tower whose names start with `prefix`. Heads are D/64 (every DINO and CLIP ViT-S/B/L);
     /// `eps` and `activation` are not in the tensors (DINO: 1e-6, GELU).
     init(_ file: any TensorSource & TensorShapes, prefix v: String, eps: Float, activation: Activation,
-         precision: Precision) throws {
+         precision: Precision, cache: PackedWeightCache? = nil) throws {
         func shape(_ name: String) throws -> [Int] {
             guard let s = file.shape(of: v + name) else { throw WeightsError.missingTensor(path: file.path, name: v + name) }
             return s
@@ -50,7 +50,7 @@ struct TimmViT: @unchecked Sendable {
             throw WeightsError.badConfig(path: file.path, reason: "the tensors under \(v.isEmpty ? "the top" : v) do not make a ViT")
         }
         config = c
-        let read = WeightReader(file)
+        let read = WeightReader(file, cache: cache)
         vectors = read.arena
         let i = c.mlpHidden
         patch = try read.packed(v + "patch_embed.proj.weight", d, 3 * p * p, shape: [d, 3, p, p], .fp32)

@@ -14,8 +14,8 @@ struct DINOv2Weights: @unchecked Sendable {
     let finalNorm: LayerNormWeights
     private let vectors: VectorArena
 
-    init(file: any TensorSource & TensorShapes, config c: DINOv2Config, precision: Precision) throws {
-        let read = WeightReader(file)
+    init(file: any TensorSource & TensorShapes, config c: DINOv2Config, precision: Precision, cache: PackedWeightCache? = nil) throws {
+        let read = WeightReader(file, cache: cache)
         vectors = read.arena
         let d = c.hiddenSize, p = c.patchSize, eps = c.layerNormEps, hidden = c.mlpHidden
         guard let activation = Activation(rawValue: c.activation) else {

@@ -26,7 +26,8 @@ struct DreamSimBranch: @unchecked Sendable {
     let projection: PackedMatrix?
     var width: Int { projection?.outFeatures ?? tower.config.width }
 
-    init(kind: Kind, root: URL, adapter: (file: any TensorSource & TensorShapes, scaling: Float), index: Int, precision: Precision) throws {
+    init(kind: Kind, root: URL, adapter: (file: any TensorSource & TensorShapes, scaling: Float), index: Int, precision: Precision,
+         cache: PackedWeightCache?) throws {
         self.kind = kind
         let path = root.appendingPathComponent(kind.weightsFile).path
         guard FileManager.default.fileExists(atPath: path) else {
@@ -43,14 +44,14 @@ struct DreamSimBranch: @unchecked Sendable {
         }
         let merged = LoRAMerged(base: base, adapterFile: adapter.file, adapters: adapters, scaling: adapter.scaling)
         if case .dino = kind {
-            tower = try TimmViT(merged, prefix: prefix, eps: 1e-6, activation: .gelu, precision: precision)
+            tower = try TimmViT(merged, prefix: prefix, eps: 1e-6, activation: .gelu, precision: precision, cache: cache)
             projection = nil
         } else {
             // CLIP as DINO: every LayerNorm's eps set to 1e-5, QuickGELU for OpenAI's CLIP.
             if case .clip = kind {
-                tower = try TimmViT(merged, prefix: prefix, eps: 1e-5, activation: .quickGELU, precision: precision)
+                tower = try TimmViT(merged, prefix: prefix, eps: 1e-5, activation: .quickGELU, precision: precision, cache: cache)
             } else {
-                tower = try TimmViT(merged, prefix: prefix, eps: 1e-5, activation: .gelu, precision: precision)
+                tower = try TimmViT(merged, prefix: prefix, eps: 1e-5, activation: .gelu, precision: precision, cache: cache)
             }
             let d = tower.config.width
             guard let shape = base.shape(of: prefix + "proj"), shape.count == 2, shape[0] == d else {
@@ -79,7 +80,8 @@ public final class DreamSimModel: ImageEncoder, @unchecked Sendable {
     public let embeddingWidth: Int
 
     /// `folder`: DreamSim's cache folder (or the variant's adapter folder inside it).
-    public init(folder: URL, precision: Precision = .fp32) throws {
+    /// `packedCache`, when given, maps the matrices an earlier load packed, and records the rest.
+    public init(folder: URL, precision: Precision = .fp32, packedCache: PackedWeightCache? = nil) throws {
         self.precision = precision
         if let reason = precision.unsupportedReason { throw WeightsError.unsupportedPrecision(reason) }
         guard let (root, variant) = DreamSimVariant.find(in: folder) else {
@@ -102,7 +104,7 @@ public final class DreamSimModel: ImageEncoder, @unchecked Sendable {
             ? try SafetensorsFile(path: safetensors.path)
             : try TorchCheckpoint(path: adapterFolder.appendingPathComponent("adapter_model.bin").path)
         branches = try variant.branches.enumerated().map { i, kind in
-            try DreamSimBranch(kind: kind, root: root, adapter: (adapterFile, scaling), index: i, precision: precision)
+            try DreamSimBranch(kind: kind, root: root, adapter: (adapterFile, scaling), index: i, precision: precision, cache: packedCache)
         }
         let layout = branches[0].tower.config.layout
         guard branches.allSatisfy({ $0.tower.config.layout.tokens == layout.tokens && $0.tower.config.width == layout.width

@@ -17,13 +17,14 @@ public final class SigLIPVisionModel: ImageEncoder, @unchecked Sendable {
     private let pool: WorkspacePool
 
     /// Loads a transformers folder (config.json + model.safetensors).
-    public init(directory: URL, precision: Precision = .fp32) throws {
+    /// `packedCache`, when given, maps the matrices an earlier load packed, and records the rest.
+    public init(directory: URL, precision: Precision = .fp32, packedCache: PackedWeightCache? = nil) throws {
         self.directory = directory
         self.precision = precision
         if let reason = precision.unsupportedReason { throw WeightsError.unsupportedPrecision(reason) }
         config = try SigLIPVisionConfig.load(from: directory.appendingPathComponent("config.json"))
         let file = try FolderWeights.open(directory)
-        weights = try SigLIPVisionWeights(file: file, config: config, precision: precision)
+        weights = try SigLIPVisionWeights(file: file, config: config, precision: precision, cache: packedCache)
         let c = config
         pool = WorkspacePool(Workspace.Layout(tokens: c.tokens, width: c.hiddenSize, heads: c.heads, mlpWidth: c.intermediateSize,
                                               patches: c.tokens, patchLength: 3 * c.patchSize * c.patchSize))

@@ -20,8 +20,8 @@ struct SigLIPVisionWeights: @unchecked Sendable {
     let activation: Activation
     private let vectors: VectorArena
 
-    init(file: any TensorSource & TensorShapes, config c: SigLIPVisionConfig, precision: Precision) throws {
-        let read = WeightReader(file)
+    init(file: any TensorSource & TensorShapes, config c: SigLIPVisionConfig, precision: Precision, cache: PackedWeightCache? = nil) throws {
+        let read = WeightReader(file, cache: cache)
         vectors = read.arena
         let d = c.hiddenSize, i = c.intermediateSize, p = c.patchSize, eps = c.layerNormEps
         guard let activation = Activation(rawValue: c.activation) else {
@@ -51,7 +51,9 @@ struct SigLIPVisionWeights: @unchecked Sendable {
         headQuery = UnsafePointer(query)
         // The head stays in fp32 whatever the precision (like CLIP's projection): one query, a few
         // percent of the work, and in bf16 it moved embeddings ten times more than all the layers.
-        headKV = try PackedMatrix(weight: inProj + d * d, outFeatures: 2 * d, inFeatures: d, precision: .fp32)
+        headKV = try read.computed(h + "attention.in_proj_weight[d:]", 2 * d, d, .fp32) {
+            try PackedMatrix(weight: inProj + d * d, outFeatures: 2 * d, inFeatures: d, precision: .fp32)
+        }
         headKVBias = read.arena.copy(inBias + d, count: 2 * d)
         file.release(h + "attention.in_proj_weight")
         headOut = try read.packed(h + "attention.out_proj.weight", d, d, .fp32)
