@@ -95,7 +95,9 @@ def model_info(model: str = DEFAULT_MODEL, *, revision: Optional[str] = None, pr
                threads: Optional[int] = None, max_pixels: Optional[int] = None) -> Dict[str, Any]:
     """Loads ``model`` in this session's worker (if it is not loaded yet) and describes it:
     ``kind`` (clip, dinov2, siglip, dino, dreamsim), ``fingerprint``, ``precision``,
-    ``preprocessing``, ``kernels``, ``load_seconds``, ``path``, ``cache``, ``version``."""
+    ``preprocessing``, ``kernels``, ``load_seconds``, ``path``, ``cache``, ``version``, and
+    ``packed_weights``: ``"mapped"`` when the weights came from the packed-weights file an earlier
+    load wrote beside the cache, ``"written"`` when this load wrote it, None without a cache."""
     worker = _worker_for(model, revision=revision, batch_size=batch_size, threads=threads, precision=precision,
                          preprocess=preprocess, cache=cache, max_pixels=max_pixels)
     return worker.ensure_started()

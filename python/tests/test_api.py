@@ -133,6 +133,14 @@ def test_embed_paths_equals_scs_embed(scs_bin: str, tiny_model: str, study: Path
     assert np.array_equal(got, expected)
     # Through a cache, and one path alone.
     assert np.array_equal(sc.embed(paths, model=tiny_model, cache=tmp_path / "c.sqlite"), expected)
+    # The worker wrote the packed weights beside that cache; a new worker maps them, and computes
+    # the same bits (a new cache file, so that nothing comes from the embedding cache).
+    first = _api._worker_for(tiny_model, cache=tmp_path / "c.sqlite")
+    assert first.info["packed_weights"] == "written"
+    first.close()
+    assert sorted(p.suffix for p in (tmp_path / "packed").iterdir()) == [".scspack"]
+    assert np.array_equal(sc.embed(paths, model=tiny_model, cache=tmp_path / "d.sqlite"), expected)
+    assert _api._worker_for(tiny_model, cache=tmp_path / "d.sqlite").info["packed_weights"] == "mapped"
     assert np.array_equal(sc.embed(Path(paths[0]), model=tiny_model, cache=None), expected[:1])
 
 
