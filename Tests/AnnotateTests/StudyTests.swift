@@ -295,5 +295,17 @@ final class StudyTests: XCTestCase {
             XCTAssertEqual($0 as? AnnotateError, .badScores(path: bad.path, line: 2, reason: "missing or non-numeric scs"))
         }
     }
+
+    /// A group given twice was overwritten by the later row; like every reader of scores.csv,
+    /// agreement now refuses it, naming both lines.
+    func testAGroupScoredTwiceIsRefused() throws {
+        fixture = try StudyFixture.make(prompts: ["p"], images: 1)
+        let twice = fixture.root.appendingPathComponent("twice.csv")
+        try "model,prompt,scs\nSDXL,p,70\npixart,p,60\nSDXL,p,50\n".write(to: twice, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Agreement.readScores(twice.path)) {
+            XCTAssertEqual($0 as? ScoresFileError,
+                           ScoresFileError(path: twice.path, line: 4, .scoredTwice(GroupKey(model: "SDXL", prompt: "p"), firstLine: 2)))
+        }
+    }
 }
 

@@ -7,12 +7,6 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     public let line: Int
     public let reason: String
 
-    public init(path: String, line: Int, reason: String) {
-        self.path = path
-        self.line = line
-        self.reason = reason
-    }
-
     public var description: String { "\(path):\(line): \(reason)" }
 }
 

@@ -6,10 +6,7 @@ public struct GroupKey: Hashable, Sendable, CustomStringConvertible {
     public var model: String
     public var prompt: String
 
-    public init(model: String, prompt: String) {
-        self.model = model
-        self.prompt = prompt
-    }
+    public init(model: String, prompt: String) { (self.model, self.prompt) = (model, prompt) }
 
     /// "model/prompt", as messages name a group.
     public var description: String { "\(model)/\(prompt)" }
