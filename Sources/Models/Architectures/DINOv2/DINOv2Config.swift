@@ -3,17 +3,14 @@ import Foundation
 /// The shape of a DINOv2 backbone, from transformers' `Dinov2Config` / `Dinov2WithRegistersConfig`
 /// (config.json, `model_type` dinov2 or dinov2_with_registers). Absent fields take transformers'
 /// defaults (ViT-B/14 trained at 518 px).
-public struct DINOv2Config: Sendable, Equatable {
-    public var hiddenSize = 768
-    public var layers = 12
-    public var heads = 12
+public struct DINOv2Config: TransformerConfig {
+    /// The MLP width is `mlpHidden`, derived from `mlp_ratio`: DINOv2 has no `intermediate_size`.
+    public var shape = TransformerShape(width: 768, mlpWidth: 3072, layers: 12, heads: 12, layerNormEps: 1e-6, activation: "gelu")
     public var mlpRatio = 4.0
     /// The resolution the position embeddings were trained at (`image_size`); inputs of another
     /// size get them interpolated.
     public var trainedImageSize = 518
     public var patchSize = 14
-    public var layerNormEps: Float = 1e-6
-    public var activation = "gelu"
     public var swiGLU = false
     public var qkvBias = true
     /// Register tokens (0 for plain DINOv2).
@@ -28,34 +25,31 @@ public struct DINOv2Config: Sendable, Equatable {
     public var tokens: Int { 1 + registers + patchesPerSide * patchesPerSide }
     public var trainedPatchesPerSide: Int { trainedImageSize / patchSize }
     /// The MLP width: `int(D · mlp_ratio)`; for SwiGLU two thirds of it, rounded up to a multiple of 8.
-    public var mlpHidden: Int {
-        let plain = Int(Double(hiddenSize) * mlpRatio)
+    public var mlpHidden: Int { shape.mlpWidth }
+
+    static func mlpWidth(width: Int, ratio: Double, swiGLU: Bool) -> Int {
+        let plain = Int(Double(width) * ratio)
         return swiGLU ? (Int(Double(plain) * 2 / 3) + 7) / 8 * 8 : plain
     }
 
     public init() {}
 
-    public static func load(from url: URL) throws -> DINOv2Config {
-        let root = try ConfigJSON.read(url), path = url.path
-        var c = DINOv2Config()
-        c.hiddenSize = try ConfigJSON.int(root, "hidden_size", c.hiddenSize, path: path)
-        c.layers = try ConfigJSON.int(root, "num_hidden_layers", c.layers, path: path)
-        c.heads = try ConfigJSON.int(root, "num_attention_heads", c.heads, path: path)
-        c.mlpRatio = try ConfigJSON.double(root, "mlp_ratio", c.mlpRatio, path: path)
-        c.trainedImageSize = try ConfigJSON.int(root, "image_size", c.trainedImageSize, path: path)
-        c.patchSize = try ConfigJSON.int(root, "patch_size", c.patchSize, path: path)
-        c.layerNormEps = Float(try ConfigJSON.double(root, "layer_norm_eps", Double(c.layerNormEps), path: path))
-        c.activation = root["hidden_act"] as? String ?? c.activation
-        c.swiGLU = root["use_swiglu_ffn"] as? Bool ?? false
-        c.qkvBias = root["qkv_bias"] as? Bool ?? true
-        c.registers = root["model_type"] as? String == "dinov2_with_registers"
-            ? try ConfigJSON.int(root, "num_register_tokens", 4, path: path) : 0
-        guard c.hiddenSize % c.heads == 0 else {
-            throw WeightsError.badConfig(path: path, reason: "hidden_size \(c.hiddenSize) is not divisible by num_attention_heads \(c.heads)")
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let root = try decoder.container(keyedBy: ConfigKey.self)
+        let ratio = try root.positiveNumber("mlp_ratio", default: mlpRatio)
+        let swiGLU = try root.flag("use_swiglu_ffn", default: swiGLU)
+        shape = try TransformerShape(from: root, defaults: shape) { Self.mlpWidth(width: $0, ratio: ratio, swiGLU: swiGLU) }
+        (mlpRatio, self.swiGLU) = (ratio, swiGLU)
+        trainedImageSize = try root.integer("image_size", default: trainedImageSize)
+        patchSize = try root.integer("patch_size", default: patchSize)
+        qkvBias = try root.flag("qkv_bias", default: qkvBias)
+        if try root.text("model_type", default: "dinov2") == "dinov2_with_registers" {
+            registers = try root.integer("num_register_tokens", default: 4)
         }
-        guard c.mlpRatio > 0, c.imageSize % c.patchSize == 0, c.trainedImageSize % c.patchSize == 0 else {
-            throw WeightsError.badConfig(path: path, reason: "mlp_ratio must be positive and image_size a multiple of patch_size")
+        guard mlpHidden > 0 else { throw root.invalid("mlp_ratio", "\(ratio) leaves no MLP for hidden_size \(hiddenSize)") }
+        guard imageSize % patchSize == 0, trainedImageSize % patchSize == 0 else {
+            throw root.invalid("patch_size", "image_size \(trainedImageSize) and the \(imageSize) px input must be multiples of patch_size \(patchSize)")
         }
-        return c
     }
 }
