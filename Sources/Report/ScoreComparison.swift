@@ -34,7 +34,7 @@ public enum ComparisonSetupError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Comparing scores: two models paired prompt by prompt, or several with a Friedman test over
-/// all. What `scs compare` computes, without its printing; the JSON is what `--json` writes.
+/// all. What `scs compare` computes, without its printing, and the JSON it writes.
 public enum ScoreComparison {
     /// Two sides once their prompts are paired, before any statistic.
     public struct PairedSides: Sendable {
