@@ -16,7 +16,11 @@ public struct TestResult: Sendable, Equatable {
     public let notComputable: String?
     /// A caveat to print beside the result.
     public let note: String?
+}
 
+// The initialisers live in an extension so that the struct keeps Swift's memberwise one
+// (internal), which they call.
+extension TestResult {
     public init(test: String, statistic: Double, pvalue: Double, method: String? = nil,
                 extra: [String: Double] = [:], note: String? = nil) {
         // A NaN out of the arithmetic is a case the caller did not foresee: say so rather than
@@ -32,17 +36,6 @@ public struct TestResult: Sendable, Equatable {
     /// A test that could not be computed, with the reason in plain words.
     public init(test: String, reason: String) {
         self.init(test: test, statistic: nil, pvalue: nil, method: nil, extra: [:], notComputable: reason, note: nil)
-    }
-
-    private init(test: String, statistic: Double?, pvalue: Double?, method: String?, extra: [String: Double],
-                 notComputable: String?, note: String?) {
-        self.test = test
-        self.statistic = statistic
-        self.pvalue = pvalue
-        self.method = method
-        self.extra = extra
-        self.notComputable = notComputable
-        self.note = note
     }
 
     /// Whether there is a statistic and a p-value.

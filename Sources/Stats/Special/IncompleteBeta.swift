@@ -60,44 +60,32 @@ public enum IncompleteBeta {
 
     /// The first continued fraction (Cephes' `incbcf`).
     private static func continuedFraction1(_ a: Double, _ b: Double, _ x: Double) -> Double {
-        var k1 = a, k2 = a + b, k3 = a, k4 = a + 1, k5 = 1.0, k6 = b - 1, k7 = a + 1, k8 = a + 2
-        var pkm2 = 0.0, qkm2 = 1.0, pkm1 = 1.0, qkm1 = 1.0
-        var answer = 1.0, r = 1.0
-        for _ in 0..<300 {
-            var xk = -(x * k1 * k2) / (k3 * k4)
-            var pk = pkm1 + pkm2 * xk, qk = qkm1 + qkm2 * xk
-            pkm2 = pkm1; pkm1 = pk; qkm2 = qkm1; qkm1 = qk
-            xk = (x * k5 * k6) / (k7 * k8)
-            pk = pkm1 + pkm2 * xk; qk = qkm1 + qkm2 * xk
-            pkm2 = pkm1; pkm1 = pk; qkm2 = qkm1; qkm1 = qk
-            if qk != 0 { r = pk / qk }
-            let t: Double
-            if r != 0 { t = abs((answer - r) / r); answer = r } else { t = 1 }
-            if t < 3 * epsilon { break }
-            k1 += 1; k2 += 1; k3 += 2; k4 += 2; k5 += 1; k6 -= 1; k7 += 2; k8 += 2
-            rescale(&pkm2, &pkm1, &qkm2, &qkm1, pk, qk)
-        }
-        return answer
+        continuedFraction(x, k: [a, a + b, a, a + 1, 1, b - 1, a + 1, a + 2], step: [1, 1, 2, 2, 1, -1, 2, 2])
     }
 
     /// The second continued fraction, in z = x / (1 − x) (Cephes' `incbd`).
     private static func continuedFraction2(_ a: Double, _ b: Double, _ x: Double) -> Double {
-        var k1 = a, k2 = b - 1, k3 = a, k4 = a + 1, k5 = 1.0, k6 = a + b, k7 = a + 1, k8 = a + 2
+        continuedFraction(x / (1 - x), k: [a, b - 1, a, a + 1, 1, a + b, a + 1, a + 2], step: [1, -1, 2, 2, 1, 1, 2, 2])
+    }
+
+    /// The recurrence both of Cephes' fractions evaluate, two terms a step: they differ only in
+    /// the variable and in the coefficients k1…k8, where each starts and how it moves per step.
+    private static func continuedFraction(_ x: Double, k start: SIMD8<Double>, step: SIMD8<Double>) -> Double {
+        var k = start
         var pkm2 = 0.0, qkm2 = 1.0, pkm1 = 1.0, qkm1 = 1.0
-        let z = x / (1 - x)
         var answer = 1.0, r = 1.0
         for _ in 0..<300 {
-            var xk = -(z * k1 * k2) / (k3 * k4)
+            var xk = -(x * k[0] * k[1]) / (k[2] * k[3])
             var pk = pkm1 + pkm2 * xk, qk = qkm1 + qkm2 * xk
             pkm2 = pkm1; pkm1 = pk; qkm2 = qkm1; qkm1 = qk
-            xk = (z * k5 * k6) / (k7 * k8)
+            xk = (x * k[4] * k[5]) / (k[6] * k[7])
             pk = pkm1 + pkm2 * xk; qk = qkm1 + qkm2 * xk
             pkm2 = pkm1; pkm1 = pk; qkm2 = qkm1; qkm1 = qk
             if qk != 0 { r = pk / qk }
             let t: Double
             if r != 0 { t = abs((answer - r) / r); answer = r } else { t = 1 }
             if t < 3 * epsilon { break }
-            k1 += 1; k2 -= 1; k3 += 2; k4 += 2; k5 += 1; k6 += 1; k7 += 2; k8 += 2
+            k += step
             rescale(&pkm2, &pkm1, &qkm2, &qkm1, pk, qk)
         }
         return answer
