@@ -118,7 +118,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["SCSImaging", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SCSImaging", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ImagingTests", dependencies: ["SCSImaging", "TestSupport"], path: "Tests/ImagingTests"),

@@ -8,10 +8,9 @@ import SCSGenerate
 ///
 /// Step for faults: "txt2img". `ignoreSeed` makes it draw with another seed, as a server that
 /// drops the field would.
-public final class A1111Stub: @unchecked Sendable {
+public final class A1111Stub: ServiceStub, @unchecked Sendable {
     public let server: StubServer
     public let faults = FaultQueue()
-    public var url: URL { server.url }
     private let lock = NSLock()
     private var _ignoreSeed = false
     public var ignoreSeed: Bool {
@@ -29,22 +28,11 @@ public final class A1111Stub: @unchecked Sendable {
         "send_images": .boolean, "save_images": .boolean, "denoising_strength": .number(),
     ], required: [], refusesUnknown: false)
 
-    private init(server: StubServer) { self.server = server }
-
-    public static func start() async throws -> A1111Stub {
-        let box = WeakBox<A1111Stub>()
-        let server = try await StubServer.start { request in
-            guard let stub = box.value else { return StubResponse(status: 503) }
-            return stub.handle(request)
-        }
-        let stub = A1111Stub(server: server)
-        box.value = stub
-        return stub
-    }
+    public init(server: StubServer) { self.server = server }
 
     public var bodies: [JSONValue] { server.log.filter { $0.path == "/sdapi/v1/txt2img" }.compactMap(\.json) }
 
-    func handle(_ r: StubRequest) -> StubResponse {
+    public func handle(_ r: StubRequest) -> StubResponse {
         guard r.method == "POST", r.path == "/sdapi/v1/txt2img" else { return .json(404, ["detail": "Not Found"]) }
         let fault = faults.next("txt2img")
         switch fault {

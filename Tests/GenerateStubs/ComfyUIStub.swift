@@ -8,10 +8,9 @@ import SCSGenerate
 /// the PNG. `failSeeds` makes a job end in an execution error.
 ///
 /// Steps for faults: "prompt", "history", "view".
-public final class ComfyUIStub: @unchecked Sendable {
+public final class ComfyUIStub: ServiceStub, @unchecked Sendable {
     public let server: StubServer
     public let faults = FaultQueue()
-    public var url: URL { server.url }
     private let lock = NSLock()
     private var jobs: [String: (seed: Int64, polls: Int)] = [:]
     private var counter = 0
@@ -41,23 +40,12 @@ public final class ComfyUIStub: @unchecked Sendable {
         "SaveImage": Schema(fields: ["filename_prefix": .string], required: ["filename_prefix"], refusesUnknown: false),
     ]
 
-    private init(server: StubServer) { self.server = server }
-
-    public static func start() async throws -> ComfyUIStub {
-        let box = WeakBox<ComfyUIStub>()
-        let server = try await StubServer.start { request in
-            guard let stub = box.value else { return StubResponse(status: 503) }
-            return stub.handle(request)
-        }
-        let stub = ComfyUIStub(server: server)
-        box.value = stub
-        return stub
-    }
+    public init(server: StubServer) { self.server = server }
 
     /// The workflows queued, in order.
     public var queued: [JSONValue] { server.log.filter { $0.path == "/prompt" }.compactMap { $0.json?["prompt"] } }
 
-    func handle(_ r: StubRequest) -> StubResponse {
+    public func handle(_ r: StubRequest) -> StubResponse {
         if r.method == "POST" && r.path == "/prompt" { return queue(r) }
         if r.method == "GET" && r.path.hasPrefix("/history/") { return history(String(r.path.dropFirst("/history/".count))) }
         if r.method == "GET" && r.path == "/view" { return view(r) }

@@ -7,12 +7,11 @@ import SCSGenerate
 /// with `{"created", "data": [{"b64_json", "revised_prompt"}]}`.
 ///
 /// Step for faults: "generate".
-public final class OpenAIStub: @unchecked Sendable {
+public final class OpenAIStub: ServiceStub, @unchecked Sendable {
     public static let key = "sk-stub-proj-0123456789ABCDEFsecret"
 
     public let server: StubServer
     public let faults = FaultQueue()
-    public var url: URL { server.url }
     private let lock = NSLock()
     private var counter = 0
 
@@ -24,18 +23,7 @@ public final class OpenAIStub: @unchecked Sendable {
     static let known: Set<String> = ["model", "prompt", "n", "size", "quality", "style", "response_format", "user",
                                      "background", "moderation", "output_format", "output_compression"]
 
-    private init(server: StubServer) { self.server = server }
-
-    public static func start() async throws -> OpenAIStub {
-        let box = WeakBox<OpenAIStub>()
-        let server = try await StubServer.start { request in
-            guard let stub = box.value else { return StubResponse(status: 503) }
-            return stub.handle(request)
-        }
-        let stub = OpenAIStub(server: server)
-        box.value = stub
-        return stub
-    }
+    public init(server: StubServer) { self.server = server }
 
     public var bodies: [JSONValue] { server.log.filter { $0.path == "/v1/images/generations" }.compactMap(\.json) }
 
@@ -45,7 +33,7 @@ public final class OpenAIStub: @unchecked Sendable {
                                  "code": code.map { .string($0) } ?? .null]], headers: headers)
     }
 
-    func handle(_ r: StubRequest) -> StubResponse {
+    public func handle(_ r: StubRequest) -> StubResponse {
         guard r.method == "POST", r.path == "/v1/images/generations" else { return Self.error(404, "Invalid URL (\(r.method) \(r.path))") }
         guard let auth = r.authorization, auth.hasPrefix("Bearer ") else {
             return Self.error(401, "You didn't provide an API key.")

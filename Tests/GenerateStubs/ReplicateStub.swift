@@ -9,12 +9,11 @@ import SCSGenerate
 /// URL under `/files/`, which serves a real PNG.
 ///
 /// Steps for faults: "create", "poll", "download".
-public final class ReplicateStub: @unchecked Sendable {
+public final class ReplicateStub: ServiceStub, @unchecked Sendable {
     public static let token = "r8_stubTOKEN_0123456789abcdefSECRET"
 
     public let server: StubServer
     public let faults = FaultQueue()
-    public var url: URL { server.url }
 
     private let lock = NSLock()
     private var predictions: [String: (seed: Int64, polls: Int, failed: Bool)] = [:]
@@ -63,25 +62,14 @@ public final class ReplicateStub: @unchecked Sendable {
         ]
     }()
 
-    private init(server: StubServer) { self.server = server }
-
-    public static func start() async throws -> ReplicateStub {
-        let box = WeakBox<ReplicateStub>()
-        let server = try await StubServer.start { request in
-            guard let stub = box.value else { return StubResponse(status: 503) }
-            return stub.handle(request)
-        }
-        let stub = ReplicateStub(server: server)
-        box.value = stub
-        return stub
-    }
+    public init(server: StubServer) { self.server = server }
 
     /// Bodies of the create requests, in order.
     public var created: [JSONValue] {
         server.log.filter { $0.method == "POST" && $0.path == "/v1/predictions" }.compactMap(\.json)
     }
 
-    func handle(_ r: StubRequest) -> StubResponse {
+    public func handle(_ r: StubRequest) -> StubResponse {
         if r.path.hasPrefix("/files/") { return download(r) }
         guard r.authorization == "Bearer \(Self.token)" else {
             return .json(401, ["title": "Unauthenticated", "detail": "You did not pass a valid authentication token", "status": 401])
@@ -180,11 +168,6 @@ public final class ReplicateStub: @unchecked Sendable {
         let png = StubImages.png(forSeed: seed)
         return .bytes(fault == .truncatedImage ? StubImages.truncated(png) : png, type: "image/png")
     }
-}
-
-/// A weak reference the server's handler can hold before the stub object exists.
-final class WeakBox<T: AnyObject>: @unchecked Sendable {
-    weak var value: T?
 }
 
 extension JSONValue {

@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 import SCSGenerate
+import TestSupport
 
 /// A request as a stub server saw it.
 public struct StubRequest: Sendable {
@@ -62,8 +62,9 @@ public enum Fault: Sendable, Equatable {
 
 /// An HTTP server on 127.0.0.1 (a free port) that logs every request and lets a handler answer.
 public final class StubServer: @unchecked Sendable {
-    public let port: Int
-    public var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    private let server: LocalHTTPServer
+    public var port: Int { server.port }
+    public var url: URL { server.url }
 
     private let lock = NSLock()
     private var _log: [StubRequest] = []
@@ -71,7 +72,6 @@ public final class StubServer: @unchecked Sendable {
     private var _maxInFlight = 0
     private var stopping = false
     private var _delay: Double = 0
-    private var task: Task<Void, Error>?
     private let handler: @Sendable (StubRequest) async -> StubResponse
 
     /// Every request so far, in arrival order.
@@ -84,42 +84,27 @@ public final class StubServer: @unchecked Sendable {
         set { lock.withLock { _delay = newValue } }
     }
 
-    private init(port: Int, handler: @escaping @Sendable (StubRequest) async -> StubResponse) {
-        self.port = port
+    private init(server: LocalHTTPServer, handler: @escaping @Sendable (StubRequest) async -> StubResponse) {
+        self.server = server
         self.handler = handler
     }
 
     /// Starts a server; `handler` sees each request after it is logged.
     public static func start(handler: @escaping @Sendable (StubRequest) async -> StubResponse) async throws -> StubServer {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let box = Box()
-        var logger = Logger(label: "generate-stub")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: Responder(box: box),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let task = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
-        let server = StubServer(port: port, handler: handler)
-        server.task = task
-        box.server = server
-        return server
+        let server = try await LocalHTTPServer.start(label: "generate-stub")
+        let stub = StubServer(server: server, handler: handler)
+        server.answer(with: stub) { try await $0.respond(to: $1) }
+        return stub
     }
 
     public func stop() async {
         lock.withLock { stopping = true }
-        task?.cancel()
-        _ = try? await task?.value
-        task = nil
+        await server.stop()
     }
 
     public func clearLog() { lock.withLock { _log.removeAll() } }
 
-    fileprivate func respond(to request: Request) async throws -> Response {
+    private func respond(to request: Request) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 64 << 20)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
@@ -146,20 +131,6 @@ public final class StubServer: @unchecked Sendable {
         for (name, value) in answer.headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         fields[.contentLength] = String(answer.body.count)
         return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
-    }
-}
-
-private final class Box: @unchecked Sendable {
-    weak var server: StubServer?
-}
-
-private struct Responder: HTTPResponder {
-    typealias Context = BasicRequestContext
-    let box: Box
-
-    func respond(to request: Request, context: Context) async throws -> Response {
-        guard let server = box.server else { return Response(status: .serviceUnavailable) }
-        return try await server.respond(to: request)
     }
 }
 

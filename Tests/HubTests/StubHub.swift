@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 @testable import SCSHub
 import TestSupport
@@ -40,14 +39,14 @@ final class StubHub: @unchecked Sendable {
         var cdnFailWith: Int?
     }
 
-    let port: Int
+    private let server: LocalHTTPServer
+    var port: Int { server.port }
     private let lock = NSLock()
     private var _behaviour: Behaviour
     private var _log: [Logged] = []
     private var droppedOnce = false
-    private var task: Task<Void, Error>?
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    var url: URL { server.url }
     var log: [Logged] { lock.withLock { _log } }
     var behaviour: Behaviour {
         get { lock.withLock { _behaviour } }
@@ -67,36 +66,19 @@ final class StubHub: @unchecked Sendable {
         return files
     }
 
-    private init(port: Int, behaviour: Behaviour) {
-        self.port = port
+    private init(server: LocalHTTPServer, behaviour: Behaviour) {
+        self.server = server
         self._behaviour = behaviour
     }
 
     static func start(_ behaviour: Behaviour) async throws -> StubHub {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let box = ResponderBox()
-        var logger = Logger(label: "stub-hub")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: StubResponder(box: box),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let task = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
-        let hub = StubHub(port: port, behaviour: behaviour)
-        hub.task = task
-        box.hub = hub
+        let server = try await LocalHTTPServer.start(label: "stub-hub")
+        let hub = StubHub(server: server, behaviour: behaviour)
+        server.answer(with: hub) { try await $0.respond(to: $1) }
         return hub
     }
 
-    func stop() async {
-        task?.cancel()
-        _ = try? await task?.value
-        task = nil
-    }
+    func stop() async { await server.stop() }
 
     // MARK: Answers
 
@@ -192,18 +174,4 @@ final class StubHub: @unchecked Sendable {
 
     /// A git-style opaque ETag (any stable hex string does for the client).
     static func gitEtag(_ data: Data) -> String { String(sha256(data).prefix(40)) }
-}
-
-private final class ResponderBox: @unchecked Sendable {
-    weak var hub: StubHub?
-}
-
-private struct StubResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
-    let box: ResponderBox
-
-    func respond(to request: Request, context: Context) async throws -> Response {
-        guard let hub = box.hub else { return Response(status: .serviceUnavailable) }
-        return try await hub.respond(to: request)
-    }
 }
