@@ -11,12 +11,7 @@ import SCSGenerate
 public final class A1111Stub: ServiceStub, @unchecked Sendable {
     public let server: StubServer
     public let faults = FaultQueue()
-    private let lock = NSLock()
-    private var _ignoreSeed = false
-    public var ignoreSeed: Bool {
-        get { lock.withLock { _ignoreSeed } }
-        set { lock.withLock { _ignoreSeed = newValue } }
-    }
+    @Locked public var ignoreSeed = false
 
     public static let samplers = ["Euler", "Euler a", "LMS", "Heun", "DPM2", "DPM++ 2M", "DPM++ SDE", "DDIM", "UniPC"]
 

@@ -14,16 +14,8 @@ public final class ComfyUIStub: ServiceStub, @unchecked Sendable {
     private let lock = NSLock()
     private var jobs: [String: (seed: Int64, polls: Int)] = [:]
     private var counter = 0
-    private var _pollsBeforeDone = 1
-    private var _failSeeds: Set<Int64> = []
-    public var pollsBeforeDone: Int {
-        get { lock.withLock { _pollsBeforeDone } }
-        set { lock.withLock { _pollsBeforeDone = newValue } }
-    }
-    public var failSeeds: Set<Int64> {
-        get { lock.withLock { _failSeeds } }
-        set { lock.withLock { _failSeeds = newValue } }
-    }
+    @Locked public var pollsBeforeDone = 1
+    @Locked public var failSeeds: Set<Int64> = []
 
     public static let samplers = ["euler", "euler_ancestral", "heun", "dpm_2", "dpmpp_2m", "dpmpp_sde", "ddim", "uni_pc"]
 

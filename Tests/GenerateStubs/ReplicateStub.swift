@@ -18,24 +18,12 @@ public final class ReplicateStub: ServiceStub, @unchecked Sendable {
     private let lock = NSLock()
     private var predictions: [String: (seed: Int64, polls: Int, failed: Bool)] = [:]
     private var counter = 0
-    private var _syncCompletes = true
-    private var _pollsBeforeDone = 1
-    private var _failSeeds: Set<Int64> = []
 
     /// Whether `Prefer: wait` gets the finished prediction (else "starting", to be polled).
-    public var syncCompletes: Bool {
-        get { lock.withLock { _syncCompletes } }
-        set { lock.withLock { _syncCompletes = newValue } }
-    }
-    public var pollsBeforeDone: Int {
-        get { lock.withLock { _pollsBeforeDone } }
-        set { lock.withLock { _pollsBeforeDone = newValue } }
-    }
+    @Locked public var syncCompletes = true
+    @Locked public var pollsBeforeDone = 1
     /// Seeds whose prediction fails (as NSFW-flagged ones do).
-    public var failSeeds: Set<Int64> {
-        get { lock.withLock { _failSeeds } }
-        set { lock.withLock { _failSeeds = newValue } }
-    }
+    @Locked public var failSeeds: Set<Int64> = []
 
     /// Input schemas of the paper's versions (from their OpenAPI schemas on Replicate).
     public static let schemas: [String: Schema] = {
@@ -122,8 +110,8 @@ public final class ReplicateStub: ServiceStub, @unchecked Sendable {
         let (id, sync) = lock.withLock { () -> (String, Bool) in
             counter += 1
             let id = String(format: "stubpred%04d", counter)
-            predictions[id] = (seed, 0, _failSeeds.contains(seed))
-            return (id, _syncCompletes && r.headers["prefer"]?.hasPrefix("wait") == true)
+            predictions[id] = (seed, 0, failSeeds.contains(seed))
+            return (id, syncCompletes && r.headers["prefer"]?.hasPrefix("wait") == true)
         }
         return .json(201, prediction(id, status: sync ? finalStatus(id) : "starting"))
     }
@@ -138,7 +126,7 @@ public final class ReplicateStub: ServiceStub, @unchecked Sendable {
             guard var p = predictions[id] else { return nil }
             p.polls += 1
             predictions[id] = p
-            if p.polls <= _pollsBeforeDone { return "processing" }
+            if p.polls <= pollsBeforeDone { return "processing" }
             return p.failed ? "failed" : "succeeded"
         }
         guard let status else { return .json(404, ["detail": "Not found.", "status": 404]) }

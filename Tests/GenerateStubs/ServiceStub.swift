@@ -29,3 +29,17 @@ extension ServiceStub {
 final class WeakBox<T: AnyObject>: @unchecked Sendable {
     weak var value: T?
 }
+
+/// A setting the tests change while the server's tasks read it.
+@propertyWrapper
+public final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    public init(wrappedValue: Value) { value = wrappedValue }
+
+    public var wrappedValue: Value {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}
