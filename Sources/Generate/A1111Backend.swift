@@ -30,7 +30,7 @@ struct A1111Backend: ImageBackend {
             "n_iter": 1,
         ]
         for key in ["prompt", "seed"] where s.extra[key] != nil {
-            throw GenerateError.invalidOption("--extra cannot set \(key): it comes from the prompts and seeds")
+            throw GenerateError.setting(.reservedExtraKey(key, backend: .a1111))
         }
         body.merge(s.extra) { $1 }
         self.body = body

@@ -152,14 +152,16 @@ extension ImageBackend {
 /// (all but the token, whose absence `--dry-run` reports instead of failing).
 func makeBackend(_ config: BackendConfiguration) throws -> any ImageBackend {
     let s = config.settings
-    if let w = s.width, !(1...16384).contains(w) { throw GenerateError.invalidOption("--width must be between 1 and 16384") }
-    if let h = s.height, !(1...16384).contains(h) { throw GenerateError.invalidOption("--height must be between 1 and 16384") }
-    if let n = s.steps, !(1...10000).contains(n) { throw GenerateError.invalidOption("--steps must be between 1 and 10000") }
-    if let g = s.guidance, !g.isFinite { throw GenerateError.invalidOption("--guidance must be a number") }
-    if config.preset != nil && config.kind != .replicate { throw GenerateError.invalidOption("--preset is for --backend replicate") }
-    if config.workflow != nil && config.kind != .comfyui { throw GenerateError.invalidOption("--workflow is for --backend comfyui") }
+    for (setting, value, range) in [(GenerationSetting.width, s.width, 1...16384), (.height, s.height, 1...16384), (.steps, s.steps, 1...10000)] {
+        if let value, !range.contains(value) {
+            throw GenerateError.setting(.outOfRange(setting, value: Int64(value), range: Int64(range.lowerBound)...Int64(range.upperBound)))
+        }
+    }
+    if let g = s.guidance, !g.isFinite { throw GenerateError.setting(.notANumber(.guidance)) }
+    if config.preset != nil && config.kind != .replicate { throw GenerateError.setting(.onlyFor([.preset], backend: .replicate)) }
+    if config.workflow != nil && config.kind != .comfyui { throw GenerateError.setting(.onlyFor([.workflow], backend: .comfyui)) }
     if (config.replicateModel != nil || config.replicateVersion != nil) && config.kind != .replicate {
-        throw GenerateError.invalidOption("--replicate-model and --replicate-version are for --backend replicate")
+        throw GenerateError.setting(.onlyFor([.replicateModel, .replicateVersion], backend: .replicate))
     }
     switch config.kind {
     case .replicate: return try ReplicateBackend(config)

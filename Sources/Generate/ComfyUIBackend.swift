@@ -21,7 +21,7 @@ struct ComfyUIBackend: ImageBackend {
 
     init(_ config: BackendConfiguration) throws {
         guard let workflow = config.workflow else {
-            throw GenerateError.invalidOption("--backend comfyui needs --workflow FILE (a workflow saved in API format, with {{prompt}} and {{seed}} placeholders)")
+            throw GenerateError.setting(.backendNeeds(.comfyui, oneOf: [.workflow]))
         }
         base = config.url
         self.workflow = workflow
@@ -36,27 +36,24 @@ struct ComfyUIBackend: ImageBackend {
             "sampler": .string(s.sampler ?? "euler"),
         ]
         // An option the workflow has no place for would be silently ignored: refuse it.
-        let given: [(String, String, Bool)] = [
-            ("negative_prompt", "--negative-prompt", s.negativePrompt != nil), ("width", "--width", s.width != nil),
-            ("height", "--height", s.height != nil), ("steps", "--steps", s.steps != nil),
-            ("guidance", "--guidance", s.guidance != nil), ("sampler", "--sampler", s.sampler != nil),
+        let given: [(String, GenerationSetting, Bool)] = [
+            ("negative_prompt", .negativePrompt, s.negativePrompt != nil), ("width", .width, s.width != nil),
+            ("height", .height, s.height != nil), ("steps", .steps, s.steps != nil),
+            ("guidance", .guidance, s.guidance != nil), ("sampler", .sampler, s.sampler != nil),
         ]
-        for (name, option, isGiven) in given where isGiven && !workflow.placeholders.contains(name) {
-            throw GenerateError.workflow(path: workflow.path, reason: "\(option) is given but the workflow has no {{\(name)}} placeholder")
+        for (name, setting, isGiven) in given where isGiven && !workflow.placeholders.contains(name) {
+            throw GenerateError.setting(.noPlaceholder(workflow: workflow.path, setting: setting, placeholder: name))
         }
         for key in s.extra.keys.sorted() {
-            if ComfyWorkflow.requiredNames.contains(key) {
-                throw GenerateError.invalidOption("--extra cannot set \(key): it comes from the prompts and seeds")
-            }
+            if ComfyWorkflow.requiredNames.contains(key) { throw GenerateError.setting(.reservedExtraKey(key, backend: .comfyui)) }
             guard workflow.placeholders.contains(key) else {
-                throw GenerateError.workflow(path: workflow.path, reason: "--extra sets \"\(key)\" but the workflow has no {{\(key)}} placeholder")
+                throw GenerateError.setting(.noPlaceholder(workflow: workflow.path, setting: .extra, placeholder: key))
             }
         }
         values.merge(s.extra) { $1 }
         let unknown = workflow.placeholders.subtracting(ComfyWorkflow.builtInNames).subtracting(s.extra.keys)
         if !unknown.isEmpty {
-            throw GenerateError.workflow(path: workflow.path, reason: "unknown placeholder " + unknown.sorted().map { "{{\($0)}}" }.joined(separator: ", ")
-                                         + " (known: " + ComfyWorkflow.builtInNames.sorted().joined(separator: ", ") + ", or a key of --extra)")
+            throw GenerateError.setting(.unknownPlaceholders(workflow: workflow.path, unknown.sorted()))
         }
         fixedValues = values.filter { workflow.placeholders.contains($0.key) }
         pollInterval = config.pollInterval

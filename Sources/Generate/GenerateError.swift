@@ -21,15 +21,16 @@ public struct PromptRef: Sendable, Equatable, CustomStringConvertible {
 public enum GenerateError: Error, Sendable, Equatable, CustomStringConvertible {
     // MARK: Found before any request is sent
 
-    /// A prompts, seeds, workflow or `--extra` file cannot be read or is empty.
+    /// A prompts, seeds, workflow or extra-input file cannot be read or is empty.
     case inputFile(path: String, reason: String)
     /// One line of an input file is unusable (a seed that is not an integer, an empty prompt…).
     case badLine(path: String, line: Int, reason: String)
     /// Two prompts would share one folder: their images would mix.
     case folderCollision(folder: String, first: PromptRef, second: PromptRef)
-    /// `--model-name` cannot be a folder name.
-    case invalidModelName(String, reason: String)
-    /// Options that contradict each other or the backend.
+    /// A setting out of range, for another backend, missing…: `SettingProblem` says which
+    /// setting and value, so that a caller can name the setting its own way.
+    case setting(SettingProblem)
+    /// Inputs that contradict each other (the same seed twice, no seeds…).
     case invalidOption(String)
     /// The backend needs a token that is neither in the environment nor in the `.env` file.
     case missingSecret(name: String, backend: String, envFile: String)
@@ -71,8 +72,8 @@ public enum GenerateError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .folderCollision(folder, first, second):
             return "prompts \(first) and \(second) both map to the folder \"\(folder)\" "
                 + "(folder names compare without case, as on macOS and Windows); reword one of them"
-        case let .invalidModelName(name, reason):
-            return "--model-name \"\(name)\" cannot be a folder name: \(reason)"
+        case let .setting(problem):
+            return problem.description
         case let .invalidOption(text):
             return text
         case let .missingSecret(name, backend, envFile):

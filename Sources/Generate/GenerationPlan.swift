@@ -26,7 +26,7 @@ public struct GenerationPlan: Sendable {
     public private(set) var shard: (index: Int, count: Int)?
 
     public init(modelName: String, prompts: [PromptRef], seeds: [Int64], promptsSource: String = "prompts") throws {
-        if let problem = PromptFolder.problem(with: modelName) { throw GenerateError.invalidModelName(modelName, reason: problem) }
+        if let problem = PromptFolder.problem(with: modelName) { throw GenerateError.setting(.notAFolderName(.modelName, value: modelName, reason: problem)) }
         guard !prompts.isEmpty else { throw GenerateError.inputFile(path: promptsSource, reason: "no prompts") }
         guard !seeds.isEmpty else { throw GenerateError.invalidOption("no seeds to generate") }
         var seen: [String: PromptRef] = [:]
@@ -99,7 +99,7 @@ public struct GenerationPlan: Sendable {
         }
         if prompts.isEmpty { throw GenerateError.inputFile(path: path, reason: "no prompts (the file has no non-blank line)") }
         if let limit, prompts.count < limit {
-            throw GenerateError.invalidOption("--limit \(limit) but \(path) has only \(prompts.count) prompts")
+            throw GenerateError.setting(.pastFile(.limit, value: limit, path: path, available: prompts.count))
         }
         return prompts
     }
@@ -123,16 +123,16 @@ public struct GenerationPlan: Sendable {
         }
         if seeds.isEmpty { throw GenerateError.inputFile(path: path, reason: "no seeds") }
         if let count, seeds.count < count {
-            throw GenerateError.invalidOption("--n \(count) but \(path) has only \(seeds.count) seeds")
+            throw GenerateError.setting(.pastFile(.count, value: count, path: path, available: seeds.count))
         }
         return seeds
     }
 
     /// `count` consecutive seeds from `base`.
     public static func seeds(count: Int, base: Int64) throws -> [Int64] {
-        guard count >= 1 else { throw GenerateError.invalidOption("--n must be at least 1") }
+        guard count >= 1 else { throw GenerateError.setting(.tooSmall(.count, value: count, least: 1)) }
         guard base >= 0, base <= Int64.max - Int64(count) else {
-            throw GenerateError.invalidOption("--seed-base must be between 0 and \(Int64.max - Int64(count))")
+            throw GenerateError.setting(.outOfRange(.seedBase, value: base, range: 0...(Int64.max - Int64(count))))
         }
         return (0..<Int64(count)).map { base + $0 }
     }

@@ -74,9 +74,9 @@ public final class GenerationRun: @unchecked Sendable {
     public var summary: GenerationSummary { lock.withLock { _summary } }
 
     public init(plan: GenerationPlan, backend configuration: BackendConfiguration, options: GenerationOptions) throws {
-        guard options.concurrency >= 1 else { throw GenerateError.invalidOption("--concurrency must be at least 1") }
-        guard options.timeout > 0 else { throw GenerateError.invalidOption("--timeout must be positive") }
-        guard options.retry.retries >= 0 else { throw GenerateError.invalidOption("--retries must be 0 or more") }
+        guard options.concurrency >= 1 else { throw GenerateError.setting(.tooSmall(.concurrency, value: options.concurrency, least: 1)) }
+        guard options.timeout > 0 else { throw GenerateError.setting(.notPositive(.timeout, value: options.timeout)) }
+        guard options.retry.retries >= 0 else { throw GenerateError.setting(.tooSmall(.retries, value: options.retry.retries, least: 0)) }
         var configuration = configuration
         // Replicate holds a `Prefer: wait` request open that long: it must end before our timeout
         // does, or every create request would time out and be sent again.

@@ -28,7 +28,7 @@ public enum ManifestMerge {
         for path in paths {
             let name = URL(fileURLWithPath: path).lastPathComponent
             guard let s = shard(ofFileName: name) else {
-                throw GenerateError.inputFile(path: path, reason: "not a shard manifest (manifest.shard-K-of-N.jsonl, written by scs generate --shard K/N)")
+                throw GenerateError.inputFile(path: path, reason: "not a shard manifest (manifest.shard-K-of-N.jsonl, as a sharded scs generate writes them)")
             }
             if let count, count != s.count {
                 throw GenerateError.inputFile(path: path, reason: "a shard of \(s.count), but \(byIndex.values.first ?? "") is a shard of \(count)")

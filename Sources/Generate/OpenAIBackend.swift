@@ -18,13 +18,10 @@ struct OpenAIBackend: ImageBackend {
     init(_ config: BackendConfiguration) throws {
         base = config.url
         let s = config.settings
-        let unsupported = [("--steps", s.steps != nil), ("--guidance", s.guidance != nil), ("--sampler", s.sampler != nil),
-                           ("--negative-prompt", s.negativePrompt != nil)].filter(\.1).map(\.0)
-        if !unsupported.isEmpty {
-            throw GenerateError.invalidOption("the openai backend has no " + unsupported.joined(separator: ", ")
-                                              + " (OpenAI's image API takes a prompt, a size and a few model options: use --extra)")
-        }
-        if s.extra["prompt"] != nil { throw GenerateError.invalidOption("--extra cannot set prompt: it comes from the prompts") }
+        let unsupported = [(GenerationSetting.steps, s.steps != nil), (.guidance, s.guidance != nil), (.sampler, s.sampler != nil),
+                           (.negativePrompt, s.negativePrompt != nil)].filter(\.1).map(\.0)
+        if !unsupported.isEmpty { throw GenerateError.setting(.unsupported(unsupported, backend: .openai)) }
+        if s.extra["prompt"] != nil { throw GenerateError.setting(.reservedExtraKey("prompt", backend: .openai)) }
         var body: [String: JSONValue] = [
             "model": .string(config.openAIModel),
             "n": 1,

@@ -34,16 +34,16 @@ struct ReplicateBackend: ImageBackend {
         }
         if let v = config.replicateVersion { version = v }
         if let model, model.split(separator: "/").count != 2 || model.hasPrefix("/") || model.hasSuffix("/") {
-            throw GenerateError.invalidOption("--replicate-model must look like owner/name or owner/name:version, not \"\(model)\"")
+            throw GenerateError.setting(.malformed(.replicateModel, value: model, expected: "owner/name or owner/name:version"))
         }
         if let version, version.count != 64 || !version.allSatisfy(\.isHexDigit) {
             throw GenerateError.invalidOption("a Replicate version id is 64 hexadecimal digits, not \"\(version)\"")
         }
         if model == nil && version == nil {
-            throw GenerateError.invalidOption("give --preset (\(ReplicatePreset.all.map(\.name).joined(separator: ", "))) or --replicate-model owner/name[:version]")
+            throw GenerateError.setting(.backendNeeds(.replicate, oneOf: [.preset, .replicateModel]))
         }
         guard (1...60).contains(config.replicateWait) else {
-            throw GenerateError.invalidOption("--replicate-wait must be between 1 and 60 seconds")
+            throw GenerateError.setting(.outOfRange(.replicateWait, value: Int64(config.replicateWait), range: 1...60, unit: "seconds"))
         }
         self.model = model
         self.version = version
@@ -56,7 +56,7 @@ struct ReplicateBackend: ImageBackend {
         if let neg = s.negativePrompt { input["negative_prompt"] = .string(neg) }
         if let sampler = s.sampler { input["scheduler"] = .string(sampler) }
         for key in ["prompt", "seed"] where s.extra[key] != nil {
-            throw GenerateError.invalidOption("--extra cannot set \(key): it comes from the prompts and seeds")
+            throw GenerateError.setting(.reservedExtraKey(key, backend: .replicate))
         }
         input.merge(s.extra) { $1 }
         self.input = input

@@ -68,7 +68,8 @@ final class OpenAIBackendTests: GenerateTestCase {
     func testOptionsOpenAIDoesNotHaveAreRefusedBeforeAnyRequest() throws {
         XCTAssertThrowsError(try GenerationRun(plan: try plan(["a"], seeds: [1]), backend: openai(settings: GenerationSettings(steps: 20, guidance: 7.5)),
                                                options: options())) { error in
-            XCTAssertTrue("\(error)".contains("--steps, --guidance"), "\(error)")
+            XCTAssertEqual(error as? GenerateError, .setting(.unsupported([.steps, .guidance], backend: .openai)))
+            XCTAssertTrue("\(error)".contains("has no steps, guidance"), "\(error)")
         }
         XCTAssertEqual(stub.server.log.count, 0)
     }
