@@ -3,7 +3,7 @@ import Foundation
 
 /// One share of a run split N ways: shard `index` (0-based) of `count`.
 ///
-/// `scs score --shard K/N` and `scs generate --shard K/N` take it; `--shard auto` reads it from
+/// `scs score` and `scs generate` take it as K/N or read it from
 /// the job engine (a Slurm job array, a Kubernetes Indexed Job), so one job script serves every
 /// task. Indices are 0-based like `SLURM_ARRAY_TASK_ID` of `--array=0-(N-1)` and Kubernetes'
 /// `JOB_COMPLETION_INDEX`.
@@ -27,7 +27,7 @@ public struct ShardSpec: Sendable, Hashable, Codable, CustomStringConvertible {
     public static func parse(_ text: String) throws -> ShardSpec {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]) else {
-            throw ShardError.invalid("--shard \(text): expected K/N (e.g. 0/8), or auto")
+            throw ShardError.malformed(text)
         }
         return try ShardSpec(index: k, count: n)
     }
@@ -47,38 +47,90 @@ public struct ShardSpec: Sendable, Hashable, Codable, CustomStringConvertible {
         if let task = try integer("SLURM_ARRAY_TASK_ID") {
             if let shards {
                 guard task < shards else {
-                    throw ShardError.invalid("SLURM_ARRAY_TASK_ID=\(task) but --shards \(shards): submit the array as --array=0-\(shards - 1)")
+                    throw ShardError.taskBeyondShards(task: task, shards: shards)
                 }
                 return try ShardSpec(index: task, count: shards)
             }
             guard let count = try integer("SLURM_ARRAY_TASK_COUNT") else {
-                throw ShardError.invalid("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not: give --shards N")
+                throw ShardError.needsShardCount(.slurmWithoutCount)
             }
             if let step = try integer("SLURM_ARRAY_TASK_STEP"), step != 1 {
-                throw ShardError.invalid("the job array steps by \(step) (SLURM_ARRAY_TASK_STEP): give --shards N")
+                throw ShardError.needsShardCount(.slurmStep(step))
             }
             return try ShardSpec(index: task - (try integer("SLURM_ARRAY_TASK_MIN") ?? 0), count: count)
         }
         if let index = try integer("JOB_COMPLETION_INDEX") {
             guard let shards else {
-                throw ShardError.invalid("JOB_COMPLETION_INDEX is set: give --shards N, the Job's completions")
+                throw ShardError.needsShardCount(.kubernetes)
             }
             return try ShardSpec(index: index, count: shards)
         }
-        throw ShardError.invalid("--shard auto: neither SLURM_ARRAY_TASK_ID (a Slurm job array) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set")
+        throw ShardError.noJobEngine
     }
 }
 
 /// Why a shard cannot run or shards cannot be merged; one line naming the shard or file.
+///
+/// The cases about how the shard was asked for carry the values, not a command line's names for
+/// them: `describe(_:)` words them as a caller's interface does (`scs` names its flags).
 public enum ShardError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A shard count or index out of range.
     case invalid(String)
+    /// A shard given as text that is not K/N.
+    case malformed(String)
+    /// A Slurm array task numbered past the shard count given.
+    case taskBeyondShards(task: Int, shards: Int)
+    /// The job engine's environment does not say how many shards there are.
+    case needsShardCount(ShardCountGap)
+    /// An automatic shard outside a Slurm job array and a Kubernetes Indexed Job.
+    case noJobEngine
     case merge(String)
 
-    public var description: String {
+    /// Why the shard count must be given.
+    public enum ShardCountGap: Equatable, Sendable {
+        case slurmWithoutCount, slurmStep(Int), kubernetes
+    }
+
+    public var description: String { describe(.plain) }
+
+    /// One line, naming the shard, the shard count and the job array as `wording` does.
+    public func describe(_ wording: ShardWording) -> String {
         switch self {
         case .invalid(let text), .merge(let text): return text
+        case .malformed(let text): return "\(wording.shard(text)): expected K/N (e.g. 0/8), or auto"
+        case let .taskBeyondShards(task, shards):
+            return "SLURM_ARRAY_TASK_ID=\(task) but \(wording.shards(shards)): submit the array as \(wording.array(shards))"
+        case .needsShardCount(.slurmWithoutCount):
+            return "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not: give \(wording.shards(nil))"
+        case .needsShardCount(.slurmStep(let step)):
+            return "the job array steps by \(step) (SLURM_ARRAY_TASK_STEP): give \(wording.shards(nil))"
+        case .needsShardCount(.kubernetes):
+            return "JOB_COMPLETION_INDEX is set: give \(wording.shards(nil)), the Job's completions"
+        case .noJobEngine:
+            return "\(wording.shard("auto")): neither SLURM_ARRAY_TASK_ID (a Slurm job array) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set"
         }
     }
+}
+
+/// How a `ShardError` names the shard asked for, the shard count and a Slurm job array.
+public struct ShardWording: Sendable {
+    /// The shard as given, plainly (shard `auto`) or as the command line writes it (`--shard auto`).
+    public var shard: @Sendable (String) -> String
+    /// The shard count, or (nil) how to give it: `8 shards`, `the number of shards`.
+    public var shards: @Sendable (Int?) -> String
+    /// A job array of that many tasks, numbered as shards are.
+    public var array: @Sendable (Int) -> String
+
+    public init(shard: @escaping @Sendable (String) -> String, shards: @escaping @Sendable (Int?) -> String,
+                array: @escaping @Sendable (Int) -> String) {
+        self.shard = shard
+        self.shards = shards
+        self.array = array
+    }
+
+    /// Plain words, for `description`.
+    public static let plain = ShardWording(shard: { "shard \"\($0)\"" }, shards: { $0.map { "\($0) shards" } ?? "the number of shards" },
+                                           array: { "tasks numbered 0 to \($0 - 1)" })
 }
 
 /// One unit of work to place on a shard: a (model, prompt) group with its image count.

@@ -31,7 +31,8 @@ final class ShardTests: XCTestCase {
         }
         XCTAssertEqual(try ShardSpec.fromEnvironment(["JOB_COMPLETION_INDEX": "5"], shards: 6), try ShardSpec(index: 5, count: 6))
         XCTAssertThrowsError(try ShardSpec.fromEnvironment(["JOB_COMPLETION_INDEX": "5"])) {
-            XCTAssertTrue("\($0)".contains("--shards"), "\($0)")
+            XCTAssertEqual($0 as? ShardError, .needsShardCount(.kubernetes))
+            XCTAssertTrue("\($0)".contains("give the number of shards"), "\($0)")
         }
         XCTAssertThrowsError(try ShardSpec.fromEnvironment([:])) {
             XCTAssertTrue("\($0)".contains("SLURM_ARRAY_TASK_ID") && "\($0)".contains("JOB_COMPLETION_INDEX"), "\($0)")
