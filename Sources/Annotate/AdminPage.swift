@@ -24,7 +24,7 @@ enum AdminPage {
         <table id="progress">
         <thead><tr><th>annotator</th><th class="num">answered</th><th class="num">of</th><th></th><th>last answer (UTC)</th></tr></thead>
         <tbody>
-        \(rows.isEmpty ? "<tr><td colspan=\"5\">Nobody invited yet: <code>scs annotate invite STUDY.db --name NAME</code></td></tr>" : rows)
+        \(rows.isEmpty ? "<tr><td colspan=\"5\">Nobody invited yet: invite annotators with <code>scs annotate invite</code> (see its help)</td></tr>" : rows)
         </tbody></table>
         <p><a id="export" href="/admin/\(adminToken)/export.csv">Download all answers (CSV)</a></p>
         </main></body></html>

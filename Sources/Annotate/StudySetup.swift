@@ -36,7 +36,7 @@ public enum StudySetup {
     /// ignored, as the paper's file has 108 lines for 100 prompts.
     public static func create(at path: String, dataset root: String, config: StudyConfig,
                               promptsFile: String? = nil, sidesFile: String? = nil) throws -> (Study, Summary) {
-        guard config.imagesPerSide >= 1 else { throw AnnotateError.invalid("--images-per-side must be at least 1") }
+        guard config.imagesPerSide >= 1 else { throw AnnotateError.invalid("images per side must be at least 1, not \(config.imagesPerSide)") }
         guard config.modelA != config.modelB else { throw AnnotateError.invalid("give two different models") }
         let dataset = try Dataset.scan(root: root, allowEmptyGroups: true)
         let listingExclusions = dataset.excluded

@@ -5,7 +5,7 @@ import Foundation
 /// Every `description` is a single line; the network-related cases also say what to download by hand
 /// and where to put it.
 public enum HubError: Error, CustomStringConvertible, Equatable {
-    /// The `--model` argument is neither an existing folder nor a valid repo id (`org/name`).
+    /// The model asked for is neither an existing folder nor a valid repo id (`org/name`).
     case invalidModelArgument(String, reason: String)
     /// The revision (branch, tag or commit) is not a safe name.
     case invalidRevision(String, reason: String)
@@ -30,7 +30,12 @@ public enum HubError: Error, CustomStringConvertible, Equatable {
     case fileSystem(path: String, reason: String)
 
     /// One line: what failed, with paths, URLs and statuses, and what to do about it.
-    public var description: String {
+    public var description: String { describe(usingFolder: "load the model from that folder") }
+
+    /// One line, where `usingFolder` says how to use a folder of files downloaded by hand (the
+    /// command line names its flag).
+    public func describe(usingFolder: String) -> String {
+        let remedy = { (repo: String, endpoint: URL) in Self.remedy(repo: repo, endpoint: endpoint, usingFolder: usingFolder) }
         switch self {
         case let .invalidModelArgument(argument, reason):
             return "'\(argument)' is neither an existing model folder nor a Hugging Face repo id like "
@@ -46,29 +51,27 @@ public enum HubError: Error, CustomStringConvertible, Equatable {
         case let .offline(repo, revision, cache, endpoint):
             let rev = revision == "main" ? "" : " (revision \(revision))"
             return "HF_HUB_OFFLINE is set and \(repo)\(rev) is not in the Hugging Face cache at \(cache.path): "
-                + Self.remedy(repo: repo, endpoint: endpoint, alternative: "or unset HF_HUB_OFFLINE")
+                + Self.remedy(repo: repo, endpoint: endpoint, usingFolder: usingFolder, alternative: "or unset HF_HUB_OFFLINE")
         case let .unreachable(repo, url, endpoint, reason):
             if let host = Self.otherHost(url, endpoint) {
                 // The hub answered with a redirect; the file host it named did not answer.
                 return "cannot download \(repo): the file host \(host) that \(endpoint.absoluteString) redirected to "
-                    + "could not be reached (\(reason)) for \(Self.display(url)): " + Self.remedy(repo: repo, endpoint: endpoint)
+                    + "could not be reached (\(reason)) for \(Self.display(url)): " + remedy(repo, endpoint)
             }
-            return "cannot download \(repo) from \(endpoint.absoluteString) (\(reason)): "
-                + Self.remedy(repo: repo, endpoint: endpoint)
+            return "cannot download \(repo) from \(endpoint.absoluteString) (\(reason)): " + remedy(repo, endpoint)
         case let .httpStatus(status, url, repo, endpoint):
             let statusText = HTTPStatusText.line(status)
             if let host = Self.otherHost(url, endpoint) {
                 // The token is never sent there: a 401/403 from the file host is not about HF_TOKEN.
                 return "cannot download \(repo): the file host \(host) that \(endpoint.absoluteString) redirected to "
-                    + "answered \(statusText) for \(Self.display(url)): " + Self.remedy(repo: repo, endpoint: endpoint)
+                    + "answered \(statusText) for \(Self.display(url)): " + remedy(repo, endpoint)
             }
             var hint = ""
             if status == 401 || status == 403 {
                 hint = "; if the repo is private or gated, set HF_TOKEN"
             }
             return "cannot download \(repo) from \(endpoint.absoluteString) (\(statusText)"
-                + " for \(Self.display(url))\(hint)): "
-                + Self.remedy(repo: repo, endpoint: endpoint)
+                + " for \(Self.display(url))\(hint)): " + remedy(repo, endpoint)
         case let .invalidResponse(url, reason):
             return "unexpected answer from \(Self.display(url)): \(reason)"
         case let .sizeMismatch(file, expected, actual):
@@ -83,11 +86,11 @@ public enum HubError: Error, CustomStringConvertible, Equatable {
     }
 
     /// What to download by hand, and where to put it.
-    static func remedy(repo: String, endpoint: URL,
+    static func remedy(repo: String, endpoint: URL, usingFolder: String,
                        alternative: String = "or set HF_ENDPOINT to a reachable mirror") -> String {
         let files = ModelLocator.requiredFiles.joined(separator: " and ")
         let page = endpoint.appendingPathComponent(repo).absoluteString
-        return "download \(files) from \(page) into a folder and pass --model FOLDER, \(alternative)"
+        return "download \(files) from \(page) into a folder and \(usingFolder), \(alternative)"
     }
 
     /// `host[:port]` of `url` when it is not on the endpoint's origin (a CDN the hub redirected to).

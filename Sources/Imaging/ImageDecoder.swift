@@ -44,7 +44,7 @@ public enum ImageDecoder {
         do {
             return try decodeNative(bytes)
         } catch let error as ImageDecodingError {
-            throw ImageFileError(path: path, reason: error.description)
+            throw ImageFileError(path: path, cause: error)
         }
     }
 

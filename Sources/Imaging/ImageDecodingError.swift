@@ -12,7 +12,10 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
     /// The header declares more pixels than `ImageLimits.maxPixels`.
     case tooLarge(ImageFormat, width: Int, height: Int, limit: Int)
 
-    public var description: String {
+    public var description: String { describe(raisingLimit: "raising ImageLimits.maxPixels allows it") }
+
+    /// One line; `raisingLimit` says how to allow a larger image (the command line names its flag).
+    public func describe(raisingLimit: String) -> String {
         switch self {
         case .empty: return "empty file"
         case .unrecognizedFormat: return "not a JPEG, PNG or WebP image"
@@ -22,7 +25,7 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
             let pixels = width.multipliedReportingOverflow(by: height)
             let count = pixels.overflow ? "more than \(Int.max)" : "\(pixels.partialValue)"
             return "\(format.rawValue.uppercased()) of \(width)x\(height) = \(count) pixels, over the limit of \(limit) "
-                + "(a possible decompression bomb, as Pillow calls it; --max-pixels raises the limit)"
+                + "(a possible decompression bomb, as Pillow calls it; \(raisingLimit))"
         }
     }
 }
@@ -31,10 +34,19 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
 public struct ImageFileError: Error, Sendable, CustomStringConvertible {
     public let path: String
     public let reason: String
+    /// The decoder's error, when that is the reason: a caller may word it its own way.
+    public let cause: ImageDecodingError?
 
     public init(path: String, reason: String) {
         self.path = path
         self.reason = reason
+        cause = nil
+    }
+
+    public init(path: String, cause: ImageDecodingError) {
+        self.path = path
+        reason = cause.description
+        self.cause = cause
     }
 
     public var description: String { "\(path): \(reason)" }

@@ -187,13 +187,20 @@ public enum EmbedderError: Error, Equatable, CustomStringConvertible {
     case notCached(missing: Int, example: String, fingerprint: String, cache: String)
     case noModel(fingerprint: String, cache: String)
 
-    public var description: String {
+    /// What is missing, without the remedy (a caller's interface words that its own way).
+    public var fact: String {
         switch self {
         case let .notCached(missing, example, fingerprint, cache):
-            return "\(missing) images (e.g. \(example)) are not in \(cache) for model \(fingerprint.prefix(12))…: "
-                + "pass --model with the model that made the scores (and --cache if it was another cache)"
+            return "\(missing) images (e.g. \(example)) are not in \(cache) for model \(fingerprint.prefix(12))…"
         case let .noModel(fingerprint, cache):
-            return "model \(fingerprint.prefix(12))… is known only from \(cache): pass --model to load it"
+            return "model \(fingerprint.prefix(12))… is known only from \(cache)"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notCached: return fact + ": load the model that made the scores (and open the cache it used, if another)"
+        case .noModel: return fact + ": load the model to embed with it"
         }
     }
 }

@@ -40,7 +40,7 @@ public struct EffectSizes: Sendable {
             percentileCI = Bootstrap.percentileInterval(distribution, level: level)
             bcaCI = Bootstrap.bcaInterval(d, distribution, level: level)
         } else {
-            let reason = resamples > 0 ? "needs at least 2 pairs" : "no resamples (--bootstrap 0)"
+            let reason = resamples > 0 ? "needs at least 2 pairs" : "no resamples (a bootstrap of 0)"
             percentileCI = Bootstrap.Interval(reason: reason)
             bcaCI = Bootstrap.Interval(reason: reason)
         }

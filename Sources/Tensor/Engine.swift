@@ -14,9 +14,13 @@ public enum Precision: String, Sendable, CaseIterable {
     public var isSupported: Bool { scs_format_supported(format) != 0 }
 
     /// Why not, in one line, where it is not supported.
-    public var unsupportedReason: String? {
+    public var unsupportedReason: String? { unsupportedReason(naming: { "precision \($0.rawValue)" }) }
+
+    /// Why not, naming precisions as `naming` does (the command line names its flag).
+    public func unsupportedReason(naming: (Precision) -> String) -> String? {
         if isSupported { return nil }
-        return "--precision \(rawValue) needs a CPU with AVX512-BF16 (Intel Cooper Lake or Sapphire Rapids and later, AMD Zen 4 and later); this one (\(CPU.brand)) lacks it: use --precision fp32"
+        return "\(naming(self)) needs a CPU with AVX512-BF16 (Intel Cooper Lake or Sapphire Rapids and later, AMD Zen 4 and later); "
+            + "this one (\(CPU.brand)) lacks it: use \(naming(.fp32))"
     }
 }
 

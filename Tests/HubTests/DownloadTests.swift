@@ -176,7 +176,7 @@ final class DownloadTests: HubTestCase {
         XCTAssertEqual(error?.description,
                        "cannot download test-org/missing from \(hub.url.absoluteString) (HTTP 404 Not Found for \(url.absoluteString)): "
                        + "download config.json and model.safetensors from \(hub.url.absoluteString)/test-org/missing "
-                       + "into a folder and pass --model FOLDER, or set HF_ENDPOINT to a reachable mirror")
+                       + "into a folder and load the model from that folder, or set HF_ENDPOINT to a reachable mirror")
     }
 
     func testServerErrorCarriesStatusAndURL() async throws {
@@ -197,7 +197,7 @@ final class DownloadTests: HubTestCase {
         XCTAssertEqual(error?.description,
                        "cannot download test-org/tiny-clip from http://127.0.0.1:\(port) (connection refused): "
                        + "download config.json and model.safetensors from http://127.0.0.1:\(port)/test-org/tiny-clip "
-                       + "into a folder and pass --model FOLDER, or set HF_ENDPOINT to a reachable mirror")
+                       + "into a folder and load the model from that folder, or set HF_ENDPOINT to a reachable mirror")
     }
 
     /// A failure after the hub's redirect names the CDN's host, not the hub's, and does not blame HF_TOKEN.
@@ -211,7 +211,7 @@ final class DownloadTests: HubTestCase {
                        "cannot download \(repo): the file host localhost:\(hub.port) that \(hub.url.absoluteString) redirected to answered "
                        + "HTTP 403 Forbidden for http://localhost:\(hub.port)/cdn/\(StubHub.sha256(try StubHub.fixtureFiles()["model.safetensors"]!)): "
                        + "download config.json and model.safetensors from \(hub.url.absoluteString)/\(repo) "
-                       + "into a folder and pass --model FOLDER, or set HF_ENDPOINT to a reachable mirror")
+                       + "into a folder and load the model from that folder, or set HF_ENDPOINT to a reachable mirror")
 
         // A CDN that does not answer at all (nothing listens on 127.0.0.2).
         var behaviour = hub.behaviour
@@ -235,7 +235,7 @@ final class DownloadTests: HubTestCase {
         XCTAssertEqual(error?.description,
                        "HF_HUB_OFFLINE is set and test-org/tiny-clip is not in the Hugging Face cache at \(cacheDir.path): "
                        + "download config.json and model.safetensors from \(hub.url.absoluteString)/test-org/tiny-clip "
-                       + "into a folder and pass --model FOLDER, or unset HF_HUB_OFFLINE")
+                       + "into a folder and load the model from that folder, or unset HF_HUB_OFFLINE")
         XCTAssertTrue(hub.log.isEmpty)
     }
 }

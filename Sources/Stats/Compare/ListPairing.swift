@@ -74,7 +74,7 @@ extension Pairing {
                 let expected = "\"\(substitution.a)\" → \"\(substitution.b)\""
                 issues.append(PairingIssue(line: line, kind: .mismatch, promptA: textA, promptB: textB,
                                            message: "line \(line): \"\(textA)\" and \"\(textB)\" differ in more than \(expected) (\(hints.joined(separator: "; ")))"
-                                               + (included ? "; kept (--keep-mismatched)" : "; left out"),
+                                               + (included ? "; kept (mismatches kept, as asked)" : "; left out"),
                                            included: included))
             }
             guard included, let sa = table.score(a, pa), let sb = table.score(b, pb) else { continue }
