@@ -125,11 +125,7 @@ struct Generate: AsyncParsableCommand {
     @Flag(help: "Print the plan (requests, folders, the first request) and send nothing.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Make only shard K of N (0-based) of the images, or auto: from the job engine's environment.", valueName: "K/N|auto"))
-    var shard: String?
-
-    @Option(help: ArgumentHelp("With --shard auto: the number of shards (a Kubernetes Job's completions; a Slurm array's size).", valueName: "N"))
-    var shards: Int?
+    @OptionGroup var sharding: ShardOptions<Generate>
 
     @Flag(help: "No progress output.")
     var quiet = false
@@ -152,8 +148,6 @@ struct Generate: AsyncParsableCommand {
         if let preset, ReplicatePreset.named(preset) == nil {
             throw ValidationError("unknown --preset \(preset); known: \(ReplicatePreset.all.map(\.name).joined(separator: ", "))")
         }
-        if shards != nil && shard != "auto" { throw ValidationError("--shards N goes with --shard auto") }
-        if let shard, shard != "auto" { _ = try ShardSpec.parse(shard) }
         if preset == nil && modelName == nil { throw ValidationError("give --model-name (the model's folder under --out)") }
         if let url, URL(string: url)?.host == nil || !["http", "https"].contains(URL(string: url)?.scheme?.lowercased() ?? "") {
             throw ValidationError("--url must be an http(s) URL, not \(url)")
@@ -168,8 +162,7 @@ struct Generate: AsyncParsableCommand {
             ?? GenerationPlan.seeds(count: count!, base: seedBase!)
         var plan = try GenerationPlan(modelName: modelName ?? presetValue!.modelName, prompts: promptList, seeds: seedList,
                                       promptsSource: prompts)
-        if let shard {
-            let spec = shard == "auto" ? try ShardSpec.fromEnvironment(shards: shards) : try ShardSpec.parse(shard)
+        if let spec = try sharding.spec() {
             let all = plan.jobs.count
             plan = try plan.shard(index: spec.index, count: spec.count)
             progress.message("shard \(spec): \(plan.jobs.count) of \(all) images, recorded in \(plan.manifestName)")
@@ -314,4 +307,9 @@ private final class Interrupts: @unchecked Sendable {
         }
         if interrupted { task.cancel() }
     }
+}
+
+extension Generate: ShardedCommand {
+    static let shardHelp = "Make only shard K of N (0-based) of the images, or auto: from the job engine's environment."
+    static let shardsHelp = "With --shard auto: the number of shards (a Kubernetes Job's completions; a Slurm array's size)."
 }

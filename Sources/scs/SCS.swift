@@ -15,4 +15,20 @@ struct SCS: AsyncParsableCommand {
         version: BuildInfo.versionLine,
         subcommands: [Score.self, Merge.self, Cache.self, Embed.self, Models.self, Bench.self, Doctor.self, Generate.self, Compare.self, Annotate.self, Report.self, FetchStudy.self, Worker.self]
     )
+
+    /// swift-argument-parser's own `main`, but errors from the libraries are worded with the
+    /// command line's flags first (`ErrorWording`). Parse errors, `ExitCode`, `CleanExit` and
+    /// `ValidationError` pass through untouched, so exit codes stay as docs/exit-codes.md says.
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: ErrorWording.worded(error))
+        }
+    }
 }

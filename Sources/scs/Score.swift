@@ -62,11 +62,7 @@ struct Score: AsyncParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("Score only shard K of N (0-based), or auto: from the job engine's environment.", valueName: "K/N|auto"))
-    var shard: String?
-
-    @Option(help: ArgumentHelp("With --shard auto: the number of shards (a Kubernetes Job's completions; a Slurm array's size when only some tasks are rerun).", valueName: "N"))
-    var shards: Int?
+    @OptionGroup var sharding: ShardOptions<Score>
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var cacheOptions: CacheOptions
@@ -74,8 +70,6 @@ struct Score: AsyncParsableCommand {
 
     func validate() throws {
         if (dataset == nil) == (manifest == nil) { throw ValidationError("give a dataset folder or --manifest FILE, not both") }
-        if shards != nil && shard != "auto" { throw ValidationError("--shards N goes with --shard auto") }
-        if let shard, shard != "auto" { _ = try ShardSpec.parse(shard) }
         do { _ = try Metric.parseList(metrics) } catch { throw ValidationError("--metrics: \(error)") }
     }
 
@@ -87,8 +81,7 @@ struct Score: AsyncParsableCommand {
                 ?? Dataset.scan(root: dataset!, layout: layout, allowEmptyGroups: skipUnreadable)
             var data = listing
             var part: (spec: ShardSpec, units: [ShardUnit])?
-            if let shard {
-                let spec = shard == "auto" ? try ShardSpec.fromEnvironment(shards: shards) : try ShardSpec.parse(shard)
+            if let spec = try sharding.spec() {
                 let cut = listing.shard(spec)
                 data = cut.dataset
                 part = (spec, cut.units)
@@ -170,4 +163,9 @@ struct Score: AsyncParsableCommand {
         }
         printModelSummary(r.models)
     }
+}
+
+extension Score: ShardedCommand {
+    static let shardHelp = "Score only shard K of N (0-based), or auto: from the job engine's environment."
+    static let shardsHelp = "With --shard auto: the number of shards (a Kubernetes Job's completions; a Slurm array's size when only some tasks are rerun)."
 }

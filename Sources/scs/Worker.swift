@@ -128,7 +128,7 @@ final class WorkerSession {
             fields = try handle(request)
             fields["ok"] = true
         } catch {
-            fields = ["ok": false, "error": Self.oneLine(Worker.message(for: error))]
+            fields = ["ok": false, "error": Self.oneLine(Worker.message(for: ErrorWording.worded(error)))]
         }
         fields["id"] = id
         let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]))

@@ -35,7 +35,7 @@ struct ModelOptions: ParsableArguments {
     func validate() throws {
         guard batchSize >= 1 && batchSize <= 256 else { throw ValidationError("--batch-size must be between 1 and 256") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let reason = precision.unsupportedReason { throw ValidationError(reason) }
+        if let reason = precision.unsupportedReason(naming: ErrorWording.precision) { throw ValidationError(reason) }
     }
 
     /// Applies the batch size, threads, precision and preprocessing to an embedder with a model.
@@ -62,49 +62,5 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// Where embeddings are cached.
-struct CacheOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The embedding cache (SQLite).", valueName: "path"))
-    var cache: String?
-
-    @Flag(help: "Neither read nor write the embedding cache.")
-    var noCache = false
-
-    func open() throws -> EmbeddingCache? {
-        if noCache { return nil }
-        return try EmbeddingCache(path: cache ?? EmbeddingCache.defaultPath())
-    }
-}
-
-extension DatasetLayout: ExpressibleByArgument {}
 extension Precision: ExpressibleByArgument {}
 extension ImagePreprocessor.Pipeline: ExpressibleByArgument {}
-
-/// Writes a line to stdout.
-func say(_ text: String) { print(text) }
-
-/// Writes a line to stderr.
-func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
-
-/// The per-model summary `scs score` and `scs merge` print: prompts, mean, median, sd.
-func printModelSummary(_ models: [ModelSummary]) {
-    let width = max(5, models.map(\.model.count).max() ?? 5)
-    say("model".padding(toLength: width, withPad: " ", startingAt: 0) + "  prompts     mean   median       sd")
-    for m in models {
-        say(m.model.padding(toLength: width, withPad: " ", startingAt: 0)
-            + String(format: "  %7d  %7.2f  %7.2f  %7.2f", m.prompts, m.mean, m.median, m.sd))
-    }
-}
-
-/// How large an image may be.
-struct ImageOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Refuse images of more pixels than this, before decoding them (default: \(ImageLimits.defaultMaxPixels), where Pillow raises DecompressionBombError).", valueName: "n"))
-    var maxPixels: Int = ImageLimits.defaultMaxPixels
-
-    func validate() throws {
-        if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1") }
-    }
-
-    /// Sets the process-wide limit, as Pillow's `Image.MAX_IMAGE_PIXELS` is.
-    func apply() { ImageLimits.maxPixels = maxPixels }
-}
