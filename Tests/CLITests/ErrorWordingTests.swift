@@ -59,6 +59,23 @@ final class ErrorWordingTests: XCTestCase {
         XCTAssertTrue(usage.stderr.contains("Usage: scs score"), usage.stderr)
     }
 
+    /// The hub's and the decoder's remedies name `--model` and `--max-pixels`.
+    func testModelAndPixelLimitAreNamedByTheirFlags() throws {
+        let folder = work.appendingPathComponent("ds/m/p")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let png = folder.appendingPathComponent("a.png")
+        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("decode/png-rgb8-97x61.png"), to: png)
+        let offline = try CLIRunner.run(["score", work.appendingPathComponent("ds").path, "--model", "nobody/nothing", "--no-cache", "--quiet"],
+                                        environment: ["HF_HUB_OFFLINE": "1", "HF_HOME": work.appendingPathComponent("hf").path])
+        assertError(offline, "HF_HUB_OFFLINE is set and nobody/nothing is not in the Hugging Face cache")
+        XCTAssertTrue(offline.stderr.contains("into a folder and pass --model FOLDER, or unset HF_HUB_OFFLINE\n"), offline.stderr)
+        let tiny = TestPaths.fixtures.appendingPathComponent("models/tiny-b32").path
+        let bomb = try CLIRunner.run(["score", work.appendingPathComponent("ds").path, "--model", tiny, "--no-cache", "--quiet", "--max-pixels", "10",
+                                      "--out", work.appendingPathComponent("scores.csv").path])
+        assertError(bomb, "\(png.path): PNG of 97x61 = 5917 pixels, over the limit of 10 "
+                    + "(a possible decompression bomb, as Pillow calls it; --max-pixels raises the limit)\n")
+    }
+
     /// Files whose flag-naming messages are still to move to the command line (owned by the
     /// scores.csv refactoring); remove an entry once its file names no flag.
     static let pending: Set<String> = [
