@@ -122,6 +122,8 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ImagingTests", dependencies: ["SCSImaging", "TestSupport"], path: "Tests/ImagingTests"),
+        // The GEMM and elementwise kernels against their definitions (no model involved).
+        .testTarget(name: "TensorTests", dependencies: ["SCSTensor"], path: "Tests/TensorTests"),
         .testTarget(name: "ModelTests", dependencies: ["SCSModels", "SCSImaging", "SCSTensor", "TestSupport"], path: "Tests/ModelTests"),
         .testTarget(
             name: "HubTests",
