@@ -64,6 +64,8 @@ let package = Package(
         .target(
             name: "SCSHub",
             dependencies: [
+                // SCSModels: the published models' names and files (DreamSim's variants).
+                "SCSModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

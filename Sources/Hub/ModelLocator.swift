@@ -1,9 +1,10 @@
 import Foundation
 import Logging
 
-/// Finds a CLIP model folder (`config.json` + `model.safetensors`, maybe `preprocessor_config.json`) for a
-/// `--model` argument: an existing folder, or a Hugging Face repo id looked up in the local huggingface_hub
-/// cache and downloaded into it when missing.
+/// The one place a model's name becomes a local path: an existing folder or checkpoint file, a
+/// published name (`dreamsim:…`, `dino:…`: `PublishedModels`), or a Hugging Face repo id (or a
+/// checkpoint file inside a repo) looked up in the local huggingface_hub cache and downloaded into
+/// it when missing.
 ///
 /// Honours huggingface_hub's environment: `HF_HUB_CACHE`, `HF_HOME`, `XDG_CACHE_HOME`, `HF_ENDPOINT`,
 /// `HF_TOKEN`, `HF_HUB_OFFLINE`, `HF_HUB_ETAG_TIMEOUT`, `HF_HUB_DOWNLOAD_TIMEOUT`.
@@ -21,11 +22,14 @@ public struct ModelLocator: Sendable {
                                 "vocab.json", "merges.txt", "spiece.model"]
 
     let settings: HubSettings
+    /// For the published models' cache folder and mirrors (`SCS_CACHE_DIR`, `SCS_DREAMSIM_RELEASES`, …).
+    let environment: [String: String]
     private let logger = Logger(label: "scs.hub")
 
     /// Reads the huggingface_hub settings from `environment`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         settings = HubSettings(environment: environment)
+        self.environment = environment
     }
 
     /// The huggingface_hub cache: `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `$XDG_CACHE_HOME/huggingface/hub`,
@@ -38,7 +42,8 @@ public struct ModelLocator: Sendable {
     /// Returns a directory with config.json and model.safetensors.
     ///
     /// - Parameters:
-    ///   - model: a folder path, or a repo id such as `openai/clip-vit-base-patch32`.
+    ///   - model: a folder or file path, a published name such as `dreamsim:ensemble`, or a repo id
+    ///     such as `openai/clip-vit-base-patch32`.
     ///   - revision: branch, tag or commit of the repo (ignored for a folder).
     ///   - progress: called while downloading with the bytes done, the file's size when known, and its name.
     /// - Returns: the folder itself, or the repo's snapshot folder in the cache.
@@ -46,6 +51,7 @@ public struct ModelLocator: Sendable {
     public func resolve(_ model: String, revision: String = "main",
                         progress: (@Sendable (_ done: Int64, _ total: Int64?, _ file: String) -> Void)? = nil)
         async throws -> URL {
+        if let published = try await PublishedModels.resolve(model, environment: environment, progress: progress) { return published }
         if let folder = try localFolder(model) { return folder }
         // A checkpoint file inside a repo: org/name/path/file.pt (HPSv2's xswu/HPSv2/HPS_v2_compressed.pt).
         let parts = model.split(separator: "/", omittingEmptySubsequences: false).map(String.init)

@@ -50,11 +50,6 @@ struct ModelOptions: ParsableArguments {
     /// The model folder: local, from the Hugging Face cache, or downloaded into it; DreamSim and
     /// DINO (`dreamsim:VARIANT`, `dino:NAME`) from scs's cache or their authors' releases.
     func resolve(progress: ProgressBar) async throws -> URL {
-        if let published = try await PublishedModels.resolve(name, progress: { done, total, file in
-            progress.update(label: "downloading \(file)", done: Int(done >> 20), total: Int((total ?? done) >> 20), unit: "MiB")
-        }) {
-            return published
-        }
         let locator = ModelLocator()
         return try await locator.resolve(name, revision: revision) { done, total, file in
             progress.update(label: "downloading \(file)", done: Int(done >> 20), total: Int((total ?? done) >> 20), unit: "MiB")

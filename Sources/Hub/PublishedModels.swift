@@ -1,5 +1,4 @@
 import Foundation
-import SCSHub
 import SCSModels
 
 /// Models published outside the Hugging Face hub, named on the command line by kind and variant:
@@ -24,8 +23,7 @@ public enum PublishedModels {
 
     /// The scs cache folder's `models` subfolder.
     public static func root(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        URL(fileURLWithPath: EmbeddingCache.defaultPath(environment: environment)).deletingLastPathComponent()
-            .appendingPathComponent("models", isDirectory: true)
+        URL(fileURLWithPath: SCSCacheFolder.path(environment: environment)).appendingPathComponent("models", isDirectory: true)
     }
 
     /// Whether `name` is one of these names (`kind:variant`); nothing is checked on disk.
