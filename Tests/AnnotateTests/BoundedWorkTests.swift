@@ -1,5 +1,6 @@
 import Foundation
 @testable import SCSAnnotate
+import TestSupport
 import XCTest
 
 /// Whatever requests arrive, the server's work stays bounded: one decode per image at a time,

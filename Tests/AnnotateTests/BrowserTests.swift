@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import SCSAnnotate
+import TestSupport
 import XCTest
 
 /// An annotator in a real headless Chromium (driven over WebDriver by chromedriver) opens their

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SCSAnnotate
 import SCSScoring
+import TestSupport
 import XCTest
 
 /// The admin page's CSV download is the same spreadsheet-safe text as `scs annotate export`.

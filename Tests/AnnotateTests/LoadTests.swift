@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import SCSAnnotate
+import TestSupport
 import XCTest
 
 /// Many annotators at once on loopback: every answer kept, none twice, none lost.

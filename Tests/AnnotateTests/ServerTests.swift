@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 @testable import SCSAnnotate
 import SCSImaging
+import TestSupport
 import XCTest
 
 /// Every route over real HTTP on loopback: auth, bad input, CSRF, idempotent submit, resume,
