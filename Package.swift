@@ -163,7 +163,7 @@ let package = Package(
             dependencies: ["scs", "SCSModels", "SCSImaging", "SCSReport", "SCSScoring", "SCSGenerate", "GenerateStubs", "TestSupport"],
             path: "Tests/FuzzTests"
         ),
-        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSModels", "SCSHub", "SCSGenerate", "GenerateStubs", "TestSupport",
+        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSModels", "SCSHub", "SCSGenerate", "SCSAnnotate", "GenerateStubs", "TestSupport",
                                                   .product(name: "GRDB", package: "GRDB.swift"),
                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/CLITests"),
     ],

@@ -4,7 +4,7 @@ import TestSupport
 import XCTest
 
 /// `scs annotate init | invite | export | agreement` as a user runs them (the built binary).
-final class CommandTests: XCTestCase {
+final class AnnotateCommandTests: XCTestCase {
     func testInitInviteExportAgreement() async throws {
         guard FileManager.default.isExecutableFile(atPath: CLIRunner.binary.path) else {
             throw XCTSkip("the scs binary is not built (swift build)")
