@@ -73,12 +73,7 @@ actor Thumbnails {
     }
 
     static func make(path: String, maxSide: Int) throws -> [UInt8] {
-        let image = try ImageDecoder.decode(fileAt: path)
-        let scale = Double(maxSide) / Double(max(image.width, image.height))
-        guard scale < 1 else { return try JPEGEncoder.encode(image, quality: 85) }
-        let width = max(1, Int((Double(image.width) * scale).rounded()))
-        let height = max(1, Int((Double(image.height) * scale).rounded()))
-        return try JPEGEncoder.encode(BicubicResize.resize(image, width: width, height: height), quality: 85)
+        try Thumbnail.jpeg(fileAt: path, maxSide: maxSide)
     }
 }
 

@@ -6,12 +6,7 @@ import SCSImaging
 /// 60 images opens fast. Made in parallel, one file per image.
 enum ThumbnailWriter {
     static func make(path: String, maxSide: Int) throws -> [UInt8] {
-        let image = try ImageDecoder.decode(fileAt: path)
-        let scale = Double(maxSide) / Double(max(image.width, image.height))
-        guard scale < 1 else { return try JPEGEncoder.encode(image, quality: 85) }
-        let width = max(1, Int((Double(image.width) * scale).rounded()))
-        let height = max(1, Int((Double(image.height) * scale).rounded()))
-        return try JPEGEncoder.encode(BicubicResize.resize(image, width: width, height: height), quality: 85)
+        try Thumbnail.jpeg(fileAt: path, maxSide: maxSide)
     }
 
     /// Writes `jobs` (source image, destination file); the first failure, naming the image, is
