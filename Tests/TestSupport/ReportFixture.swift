@@ -1,23 +1,22 @@
 import Foundation
-import TestSupport
-import XCTest
 
 /// A small scored study made from the shared photos: three models, three prompts (one with an
 /// apostrophe), 2–4 images each, scored with the tiny model into a private cache and compared.
-/// Built once per test process; tests copy nothing and write their reports into fresh folders.
-final class ReportFixture: @unchecked Sendable {
-    let root: URL
-    var dataset: URL { root.appendingPathComponent("study") }
-    var scores: URL { root.appendingPathComponent("scores.csv") }
-    var cache: URL { root.appendingPathComponent("cache.sqlite") }
-    var compare: URL { root.appendingPathComponent("compare.json") }
-    var compareAll: URL { root.appendingPathComponent("compare-all.json") }
-    static let model = TestPaths.fixtures.appendingPathComponent("models/tiny-b32").path
+/// Here, not in ReportTests, because the report command tests (CLITests) and the browser tests
+/// (ReportTests) both use it. Built once per test process; tests copy nothing and write their reports into fresh folders.
+public final class ReportFixture: @unchecked Sendable {
+    public let root: URL
+    public var dataset: URL { root.appendingPathComponent("study") }
+    public var scores: URL { root.appendingPathComponent("scores.csv") }
+    public var cache: URL { root.appendingPathComponent("cache.sqlite") }
+    public var compare: URL { root.appendingPathComponent("compare.json") }
+    public var compareAll: URL { root.appendingPathComponent("compare-all.json") }
+    public static let model = TestPaths.fixtures.appendingPathComponent("models/tiny-b32").path
 
     nonisolated(unsafe) private static var shared: ReportFixture?
     private static let lock = NSLock()
 
-    static func get() throws -> ReportFixture {
+    public static func get() throws -> ReportFixture {
         lock.lock(); defer { lock.unlock() }
         if let shared { return shared }
         let f = try ReportFixture()
@@ -25,7 +24,7 @@ final class ReportFixture: @unchecked Sendable {
         return f
     }
 
-    static let layout: [(model: String, prompt: String, photos: [String])] = [
+    public static let layout: [(model: String, prompt: String, photos: [String])] = [
         ("SDXL", "a cat", ["chelsea.png", "coffee.png", "camera.png", "rocket.jpg"]),
         ("SDXL", "a rocket", ["rocket.jpg", "hubble_deep_field.jpg", "astronaut.png"]),
         ("SDXL", "a man's portrait", ["franz-kafka.jpg", "camera.png", "astronaut.png", "chelsea.png"]),
@@ -54,14 +53,14 @@ final class ReportFixture: @unchecked Sendable {
     }
 
     @discardableResult
-    static func check(_ args: [String]) throws -> CLIResult {
+    public static func check(_ args: [String]) throws -> CLIResult {
         let r = try CLIRunner.run(args)
         guard r.status == 0 else { throw NSError(domain: "scs \(args.joined(separator: " "))", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
         return r
     }
 
     /// `scs report` on this study into `out`, with extra arguments.
-    func report(out: URL, scores: URL? = nil, compare: [URL]? = nil, dataset: URL? = nil) throws -> CLIResult {
+    public func report(out: URL, scores: URL? = nil, compare: [URL]? = nil, dataset: URL? = nil) throws -> CLIResult {
         var args = ["report", (dataset ?? self.dataset).path, "--scores", (scores ?? self.scores).path, "--out", out.path,
                     "--model", Self.model, "--cache", cache.path, "--quiet"]
         for c in compare ?? [self.compare, compareAll] { args += ["--compare", c.path] }
