@@ -3,6 +3,7 @@ import SCSScoring
 import TestSupport
 import XCTest
 
+/// `scs report` as a user runs it (the built binary), on the shared scored study of ReportFixture.
 final class ReportCommandTests: XCTestCase {
     func testWritesASelfContainedReportFromTheCacheWithoutInference() throws {
         let f = try ReportFixture.get()
