@@ -26,6 +26,13 @@ public struct ImagePreprocessor: Sendable, Equatable {
 
         /// The name and version score files and the cache record.
         public var versionedName: String { "\(rawValue)-v\(self == .clip ? ImagePreprocessor.version : 1)" }
+
+        /// The pipeline a file records as `name`; nil for one this scs does not compute (another
+        /// version's).
+        public init?(versionedName name: String) {
+            guard let pipeline = Self.allCases.first(where: { $0.versionedName == name }) else { return nil }
+            self = pipeline
+        }
         /// The cache's integer key for it.
         public var cacheKey: Int {
             switch self {
@@ -155,5 +162,23 @@ public struct ImagePreprocessor: Sendable, Equatable {
         var out = [Float](repeating: 0, count: elementCount)
         out.withUnsafeMutableBufferPointer { preprocess(image, into: $0.baseAddress!) }
         return out
+    }
+}
+
+/// Files record a pipeline by its versioned name ("clip-v2"): numbers made by another version
+/// are not this one's, so reading one is an error rather than a silent match.
+extension ImagePreprocessor.Pipeline: Codable {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let pipeline = Self(versionedName: name) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "preprocessing \(name), which this scs does not compute")
+        }
+        self = pipeline
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(versionedName)
     }
 }

@@ -15,23 +15,26 @@ public struct WorkProgress: Sendable {
 /// of their bytes, cached embeddings are reused, the rest go through the network and into the
 /// cache batch by batch. The model is loaded only when something is missing from the cache.
 public final class Embedder {
-    /// The model's folder; nil for an embedder that only reads the cache (`cachedOnly`).
+    /// The model's folder; nil for an embedder that only reads the cache (`reproducing:`).
     public let modelDirectory: URL?
     public let cache: EmbeddingCache?
     public let fingerprint: String
-    public var workers = ProcessInfo.processInfo.activeProcessorCount
-    public var batchSize = 8
+    /// How the network runs; given at construction and never changed (see `EmbeddingSetup`).
+    public let setup: EmbeddingSetup
+    public var workers: Int { setup.workers }
+    public var batchSize: Int { setup.batchSize }
     /// The format of the network's products; part of the cache key.
-    public var precision: Precision = .fp32
+    public var precision: Precision { setup.precision }
 
-    /// The model's architecture, read from its files (nil for a cache-only embedder).
+    /// The model's architecture, read from its files (for an embedder reproducing a score file,
+    /// from its sidecar; nil when the sidecar predates backbones).
     public let kind: ModelKind?
 
     /// Whose preprocessing: `clip.load`'s (resize in the image's own mode, crop, then RGB; see
-    /// ImagePreprocessor and ModeResize) or the transformers image processor's. Defaults to the
-    /// model kind's own (`ModelKind.defaultPipeline`). Part of the cache key; score files record
-    /// its name and version.
-    public var preprocessing: ImagePreprocessor.Pipeline = .clip
+    /// ImagePreprocessor and ModeResize) or the transformers image processor's: the setup's, else
+    /// the model kind's own (`ModelKind.defaultPipeline`). Part of the cache key; score files
+    /// record its name and version.
+    public let preprocessing: ImagePreprocessor.Pipeline
 
     /// The cache's key for this model's embeddings: the weights' fingerprint, the precision and
     /// the engine's arithmetic (`engineVersion`), so a cached embedding is always the one a fresh
@@ -55,32 +58,29 @@ public final class Embedder {
         public var cachedCount: Int
     }
 
-    public init(modelDirectory: URL, cache: EmbeddingCache?) throws {
+    public init(modelDirectory: URL, cache: EmbeddingCache?, setup: EmbeddingSetup = EmbeddingSetup()) throws {
         self.modelDirectory = modelDirectory
         self.cache = cache
+        self.setup = setup
         let kind = try ModelKind.detect(at: modelDirectory)
         self.kind = kind
-        preprocessing = kind.defaultPipeline
+        preprocessing = setup.pipeline ?? kind.defaultPipeline
         fingerprint = try ModelFingerprint.compute(directory: modelDirectory, cache: cache)
     }
 
-    /// An embedder for a model known only by its fingerprint (from a score file's sidecar): it
-    /// finds that model's embeddings in the cache and cannot compute new ones; a miss is an
-    /// `EmbedderError.notCached`.
-    public init(cachedOnly fingerprint: String, precision: Precision, cache: EmbeddingCache) {
+    /// An embedder for the model that made a score file, known only by its sidecar: it finds
+    /// that model's embeddings in the cache (same fingerprint, precision and preprocessing) and
+    /// cannot compute new ones; a miss is an `EmbedderError.notCached`.
+    public init(reproducing meta: ScoresMeta, cache: EmbeddingCache) {
         modelDirectory = nil
-        kind = nil
+        kind = meta.backbone
         self.cache = cache
-        self.fingerprint = fingerprint
-        self.precision = precision
+        fingerprint = meta.modelFingerprint
+        setup = EmbeddingSetup(precision: meta.precision, pipeline: meta.preprocessing)
+        preprocessing = meta.preprocessing
     }
 
     private var loadedModel: (any ImageEncoder)?
-
-    /// Whether the weights packed for the engine are kept on disk beside the embedding cache
-    /// (`packed/`, one file per model, precision and kernel path) and mapped on the next load.
-    /// Only with a cache.
-    public var keepsPackedWeights = true
 
     /// The packed-weights cache of the last load (its `outcome`: mapped or written), if any.
     public private(set) var packedWeights: PackedWeightCache?
@@ -94,7 +94,7 @@ public final class Embedder {
     public func model() throws -> any ImageEncoder {
         if let loadedModel { return loadedModel }
         guard let modelDirectory else { throw EmbedderError.noModel(fingerprint: fingerprint, cache: cache?.path ?? "") }
-        packedWeights = keepsPackedWeights ? cache.map {
+        packedWeights = setup.keepsPackedWeights ? cache.map {
             PackedWeightCache(folder: Self.packedWeightsFolder(cachePath: $0.path), fingerprint: fingerprint, precision: precision,
                               engineVersion: Self.engineVersion)
         } : nil

@@ -35,14 +35,14 @@ public struct ScoreResult: Sendable, Codable {
     public var ignoredFiles: Int
     public var embedded: Int
     public var fromCache: Int
-    /// The network's architecture (`ModelKind`'s name: clip, dinov2, siglip).
-    public var backbone: String
+    /// The network's architecture; nil for an embedder that knows only a fingerprint.
+    public var backbone: ModelKind?
     public var modelFingerprint: String
-    /// The network's arithmetic ("fp32" or "bf16") and the kernels that ran it.
-    public var precision: String
+    /// The network's arithmetic and the kernels that ran it.
+    public var precision: Precision
     public var kernels: String
-    /// How images became pixels, name and version (the embedding cache keys it).
-    public var preprocessing: String
+    /// How images became pixels (written as name and version; the embedding cache keys it).
+    public var preprocessing: ImagePreprocessor.Pipeline
     /// With alignment metrics: each image's cosine with its prompt's text (not in scores.json;
     /// `ScoresFile.writeAlignments` writes them).
     public var alignments: [ImageAlignment] = []
@@ -59,7 +59,8 @@ public struct ScoreResult: Sendable, Codable {
 
     /// What the score file's rows record of the network.
     public var provenance: ScoreProvenance {
-        ScoreProvenance(backbone: backbone, fingerprint: modelFingerprint, precision: precision, preprocessing: preprocessing)
+        ScoreProvenance(backbone: backbone?.rawValue ?? "", fingerprint: modelFingerprint, precision: precision.rawValue,
+                        preprocessing: preprocessing.versionedName)
     }
 }
 
@@ -129,8 +130,8 @@ public enum ScoreRun {
         return ScoreResult(scores: scores, models: ModelSummary.summarize(scores), excluded: excluded,
                            skipped: (outcome.skipped.map(\.description) + listingSkips).sorted(), ignoredFiles: dataset.ignored.count,
                            embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
-                           backbone: embedder.kind?.rawValue ?? "", modelFingerprint: embedder.fingerprint, precision: embedder.precision.rawValue,
-                           kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing.versionedName,
+                           backbone: embedder.kind, modelFingerprint: embedder.fingerprint, precision: embedder.precision,
+                           kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing,
                            alignments: alignments, textsFromFolders: aligned.isEmpty ? [] : fromFolders,
                            metricColumns: ScoresFile.metricColumns(metrics + (embedder.kind == .dreamsim ? [.dreamsim] : [])))
     }

@@ -39,12 +39,14 @@ public enum ShardMerge {
             if s.meta.modelFingerprint != first.meta.modelFingerprint {
                 throw differs("model fingerprint", s.meta.modelFingerprint, first.meta.modelFingerprint)
             }
-            if s.meta.precision != first.meta.precision { throw differs("precision", s.meta.precision, first.meta.precision) }
+            if s.meta.precision != first.meta.precision {
+                throw differs("precision", s.meta.precision.rawValue, first.meta.precision.rawValue)
+            }
             if s.meta.metrics != first.meta.metrics {
                 throw differs("metric columns", s.meta.metrics?.joined(separator: ",") ?? "none", first.meta.metrics?.joined(separator: ",") ?? "none")
             }
             if s.meta.preprocessing != first.meta.preprocessing {
-                throw differs("preprocessing", s.meta.preprocessing, first.meta.preprocessing)
+                throw differs("preprocessing", s.meta.preprocessing.versionedName, first.meta.preprocessing.versionedName)
             }
             if s.meta.listingDigest != first.meta.listingDigest || s.meta.groups != first.meta.groups {
                 throw ShardError.merge("\(s.path): listed a different dataset (\(s.meta.groups) groups, \(s.meta.images) images) "

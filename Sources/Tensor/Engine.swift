@@ -1,7 +1,7 @@
 import CKernels
 
 /// The numeric format of the network's matrix products. Accumulation is always float32.
-public enum Precision: String, Sendable, CaseIterable {
+public enum Precision: String, Sendable, CaseIterable, Codable {
     /// IEEE float32 operands: the reference, and the default.
     case fp32
     /// bfloat16 operands (rounded to nearest even), float32 accumulation, through AVX512-BF16's

@@ -29,8 +29,8 @@ struct Embed: AsyncParsableCommand {
         let progress = ProgressBar(quiet: quiet)
         imageOptions.apply()
         do {
-            let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
-            modelOptions.configure(embedder)
+            let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open(),
+                                        setup: modelOptions.setup)
             let outcome = try embedder.embed(paths: images, skipUnreadable: false) { p in
                 progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
             }

@@ -2,6 +2,7 @@ import Foundation
 import SCSGenerate
 import SCSHub
 import SCSImaging
+import SCSModels
 import SCSScoring
 import SCSTensor
 
@@ -69,6 +70,8 @@ enum ErrorWording {
             return error.describe(raisingLimit: raisingPixelLimit)
         case let error as ImageFileError:
             return error.cause.map { "\(error.path): " + $0.describe(raisingLimit: raisingPixelLimit) }
+        case WeightsError.unsupportedPrecision(let precision):
+            return precision.unsupportedReason(naming: Self.precision)
         case let error as EmbedderError:
             switch error {
             case .notCached: return error.fact + ": pass --model with the model that made the scores (and --cache if it was another cache)"

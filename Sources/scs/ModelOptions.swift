@@ -35,16 +35,13 @@ struct ModelOptions: ParsableArguments {
     func validate() throws {
         guard batchSize >= 1 && batchSize <= 256 else { throw ValidationError("--batch-size must be between 1 and 256") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let reason = precision.unsupportedReason(naming: ErrorWording.precision) { throw ValidationError(reason) }
+        // Whether this CPU computes in `precision` is checked where the model is loaded (a
+        // `WeightsError.unsupportedPrecision`, worded by ErrorWording): only then is it needed.
     }
 
-    /// Applies the batch size, threads, precision and preprocessing to an embedder with a model.
-    func configure(_ embedder: Embedder) {
-        embedder.batchSize = batchSize
-        if let threads { embedder.workers = threads }
-        guard embedder.modelDirectory != nil else { return }
-        embedder.precision = precision
-        if let preprocess { embedder.preprocessing = preprocess }
+    /// The batch size, threads, precision and preprocessing, for an embedder with a model.
+    var setup: EmbeddingSetup {
+        EmbeddingSetup(precision: precision, pipeline: preprocess, workers: threads, batchSize: batchSize)
     }
 
     /// The model folder: local, from the Hugging Face cache, or downloaded into it; DreamSim and

@@ -49,21 +49,14 @@ struct Report: AsyncParsableCommand {
     private func makeEmbedder(progress: ProgressBar) async throws -> Embedder {
         let meta = try ScoresMeta.read(forScores: scores)
         if modelOptions.model == nil, let meta {
-            guard let pipeline = ImagePreprocessor.Pipeline.allCases.first(where: { $0.versionedName == meta.preprocessing }) else {
-                throw ValidationError("\(ScoresMeta.path(forScores: scores)): scores made with preprocessing \(meta.preprocessing), which this scs does not compute: pass --model to embed again")
-            }
-            guard let precision = Precision(rawValue: meta.precision) else {
-                throw ValidationError("\(ScoresMeta.path(forScores: scores)): unknown precision \(meta.precision)")
-            }
             guard !cacheOptions.noCache, let cache = try cacheOptions.open() else {
                 throw ValidationError("--no-cache needs --model: without a cache the report must embed the images")
             }
-            progress.message("using the embeddings of \(meta.model) (\(meta.modelFingerprint.prefix(12))…, \(meta.precision)) that made \(scores), from \(cache.path)")
-            let embedder = Embedder(cachedOnly: meta.modelFingerprint, precision: precision, cache: cache)
-            embedder.preprocessing = pipeline
-            return embedder
+            progress.message("using the embeddings of \(meta.model) (\(meta.modelFingerprint.prefix(12))…, \(meta.precision.rawValue)) that made \(scores), from \(cache.path)")
+            return Embedder(reproducing: meta, cache: cache)
         }
-        let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open())
+        let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open(),
+                                    setup: modelOptions.setup)
         if let meta, meta.modelFingerprint != embedder.fingerprint {
             progress.message("note: \(scores) was made with another model (\(meta.model), \(meta.modelFingerprint.prefix(12))…) than --model \(modelOptions.name)")
         }
@@ -75,7 +68,6 @@ struct Report: AsyncParsableCommand {
         imageOptions.apply()
         do {
             let embedder = try await makeEmbedder(progress: progress)
-            modelOptions.configure(embedder)
             var request = ReportRequest(dataset: dataset, scores: scores, comparisons: comparisons, out: out)
             request.thumbnailSize = thumbnailSize
             let summary = try ReportWriter.write(request, embedder: embedder) { phase, done, total in

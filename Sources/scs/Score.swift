@@ -99,8 +99,7 @@ struct Score: AsyncParsableCommand {
                 return try EmbeddingCache(path: beside.path)
             } ?? cacheOptions.open()
             let modelURL = try await modelOptions.resolve(progress: progress)
-            let embedder = try Embedder(modelDirectory: modelURL, cache: cache)
-            modelOptions.configure(embedder)
+            let embedder = try Embedder(modelDirectory: modelURL, cache: cache, setup: modelOptions.setup)
             let chosen = try Metric.parseList(metrics)
             let text = try chosen.contains(where: \.needsText) ? TextEncoders.load(modelURL, kind: embedder.kind ?? .clip) : nil
             let (result, alignmentPath) = try Self.scoreAndWrite(data: data, listing: listing, shard: part, model: modelOptions.name,

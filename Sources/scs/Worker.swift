@@ -82,8 +82,7 @@ struct Worker: AsyncParsableCommand {
         imageOptions.apply()
         let started = Date()
         let modelURL = try await modelOptions.resolve(progress: ProgressBar(quiet: false))
-        let embedder = try Embedder(modelDirectory: modelURL, cache: try cacheOptions.open())
-        modelOptions.configure(embedder)
+        let embedder = try Embedder(modelDirectory: modelURL, cache: try cacheOptions.open(), setup: modelOptions.setup)
         _ = try embedder.model()
         let session = WorkerSession(model: modelOptions.name, modelURL: modelURL, embedder: embedder,
                                     loadSeconds: Date().timeIntervalSince(started))

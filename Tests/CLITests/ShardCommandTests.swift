@@ -79,8 +79,8 @@ final class ShardCommandTests: XCTestCase {
         XCTAssertEqual(empty?.shard?.units.count, 0)
         let meta = try XCTUnwrap(ScoresMeta.read(forScores: path("full.csv")))
         XCTAssertEqual(meta.groups, 13, "12 groups and an empty prompt folder")
-        XCTAssertEqual(meta.precision, "fp32")
-        XCTAssertEqual(meta.preprocessing, "clip-v2")
+        XCTAssertEqual(meta.precision, .fp32)
+        XCTAssertEqual(meta.preprocessing.versionedName, "clip-v2")
         XCTAssertEqual(meta.skipped.count, 1)
         XCTAssertEqual(meta.excluded.map(\.prompt).sorted(), ["empty", "one", "one"])
     }
@@ -112,7 +112,7 @@ final class ShardCommandTests: XCTestCase {
                   model: TestPaths.fixtures.appendingPathComponent("models/tiny-p16-gelu").path)
         try score(shard: "0/2", out: "half.csv", cache: "s.sqlite")
         try score(shard: "1/3", out: "transformers.csv", cache: "s.sqlite", more: ["--preprocess", "transformers"])
-        XCTAssertEqual(try ScoresMeta.read(forScores: path("transformers.csv"))?.preprocessing, "transformers-v1")
+        XCTAssertEqual(try ScoresMeta.read(forScores: path("transformers.csv"))?.preprocessing.versionedName, "transformers-v1")
         try score(shard: nil, out: "full.csv", cache: "s.sqlite")
         let out = path("m.csv")
         func refused(_ inputs: [String], _ expected: String) throws {

@@ -92,7 +92,7 @@ final class InputFuzzTests: XCTestCase {
         })
         let meta = try JSONEncoder().encode(ScoresMeta(model: "m", result: ScoreResult(
             scores: [], models: [], excluded: [ExcludedGroup(model: "a", prompt: "b", nImages: 1, reason: "r")], skipped: ["x: y"],
-            ignoredFiles: 0, embedded: 0, fromCache: 0, backbone: "clip", modelFingerprint: "f", precision: "fp32", kernels: "k", preprocessing: "p"),
+            ignoredFiles: 0, embedded: 0, fromCache: 0, backbone: .clip, modelFingerprint: "f", precision: .fp32, kernels: "k", preprocessing: .clip),
             dataset: Dataset(items: [ImageItem(model: "a", prompt: "b", path: "/x.jpg")]),
             shard: (try ShardSpec(index: 0, count: 2), [ShardUnit(position: 0, model: "a", prompt: "b", nImages: 1)])))
         check(try Fuzz.run("sidecar", seeds: [[UInt8](meta)], iterations: Fuzz.iterations(fallback: Self.shortRun), name: "scores.meta.json") { url, _ in

@@ -14,9 +14,8 @@ final class EmbedderTests: XCTestCase {
         let expected = try NpyArray(contentsOf: tiny.appendingPathComponent("expected.npy")).floats
         let e = 32
 
-        let first = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: cachePath))
-        first.batchSize = 2
-        first.workers = 2
+        let first = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: cachePath),
+                                 setup: EmbeddingSetup(workers: 2, batchSize: 2))
         let outcome = try first.embed(paths: photos, skipUnreadable: false)
         XCTAssertEqual(outcome.embeddedCount, 7)
         XCTAssertEqual(outcome.cachedCount, 0)
@@ -54,8 +53,8 @@ final class EmbedderTests: XCTestCase {
         _ = try second.model()
         XCTAssertEqual(second.packedWeights?.outcome, .mapped)
 
-        let off = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: dir.appendingPathComponent("other.sqlite").path))
-        off.keepsPackedWeights = false
+        let off = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: dir.appendingPathComponent("other.sqlite").path),
+                               setup: EmbeddingSetup(keepsPackedWeights: false))
         _ = try off.model()
         XCTAssertNil(off.packedWeights)
         let none = try Embedder(modelDirectory: tiny, cache: nil)

@@ -12,10 +12,8 @@ final class PipelineDeterminismTests: XCTestCase {
 
     func embed(_ paths: [String], workers: Int, batch: Int, cache: EmbeddingCache? = nil,
                precision: Precision = .fp32) throws -> [[UInt32]] {
-        let embedder = try Embedder(modelDirectory: tiny, cache: cache)
-        embedder.workers = workers
-        embedder.batchSize = batch
-        embedder.precision = precision
+        let embedder = try Embedder(modelDirectory: tiny, cache: cache,
+                                    setup: EmbeddingSetup(precision: precision, workers: workers, batchSize: batch))
         return try embedder.embed(paths: paths, skipUnreadable: false).embeddings.map { try XCTUnwrap($0).map(\.bitPattern) }
     }
 
@@ -42,8 +40,8 @@ final class PipelineDeterminismTests: XCTestCase {
     func testPrecisionIsPartOfTheCacheKey() throws {
         let embedder = try Embedder(modelDirectory: tiny, cache: nil)
         let fp32 = embedder.cacheKey
-        embedder.precision = .bf16
-        XCTAssertNotEqual(embedder.cacheKey, fp32)
+        let bf16 = try Embedder(modelDirectory: tiny, cache: nil, setup: EmbeddingSetup(precision: .bf16))
+        XCTAssertNotEqual(bf16.cacheKey, fp32)
         XCTAssertTrue(fp32.hasPrefix(embedder.fingerprint))
     }
 }

@@ -31,8 +31,8 @@ final class ScoresFileTests: XCTestCase {
                                  metrics: [.vendi: 1.25]),
                       GroupScore(model: "n", prompt: "p", nImages: 2, nPairs: 1, scs: 0.1, pairSD: 0, pairMin: 0.1, pairMax: 0.1)]
         var meta = ScoresMeta(model: "m", result: ScoreResult(scores: scores, models: [], excluded: [], skipped: ["x: y"], ignoredFiles: 0,
-                                                             embedded: 0, fromCache: 0, backbone: "clip", modelFingerprint: "abc",
-                                                             precision: "fp32", kernels: "k", preprocessing: "clip-v2"),
+                                                             embedded: 0, fromCache: 0, backbone: .clip, modelFingerprint: "abc",
+                                                             precision: .fp32, kernels: "k", preprocessing: .clip),
                               dataset: Dataset(items: [ImageItem(model: "m", prompt: "p", path: "/x.jpg")]))
         meta.metrics = ["vendi"]
         let alignments = [ImageAlignment(model: "m", prompt: "a, \"cat\"\nb", text: "a cat", path: "/x, y.jpg", cosine: 0.25)]

@@ -1,4 +1,5 @@
 import Foundation
+import SCSTensor
 
 /// Errors reading a safetensors file; each names the file and, where there is one, the tensor.
 public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -8,8 +9,9 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongShape(path: String, name: String, expected: [Int], found: [Int])
     case unsupportedDType(path: String, name: String, dtype: String)
     case badConfig(path: String, reason: String)
-    /// The CPU cannot compute in the precision asked for; the reason is one line saying what to do.
-    case unsupportedPrecision(String)
+    /// The CPU cannot compute in the precision asked for (`Precision.unsupportedReason` says what
+    /// to do; the command line names its flag).
+    case unsupportedPrecision(Precision)
 
     public var description: String {
         switch self {
@@ -20,7 +22,7 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): tensor \(name) has shape \(found), expected \(expected)"
         case let .unsupportedDType(path, name, dtype): return "\(path): tensor \(name) has unsupported dtype \(dtype)"
         case let .badConfig(path, reason): return "\(path): \(reason)"
-        case let .unsupportedPrecision(reason): return reason
+        case let .unsupportedPrecision(precision): return precision.unsupportedReason ?? "precision \(precision.rawValue) is supported"
         }
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+import SCSImaging
+import SCSModels
+import SCSTensor
 
 /// The sidecar of a scores.csv (`scores.meta.json` beside `scores.csv`): what made the scores,
 /// so they can be told apart, merged and traced back to their embeddings. A CSV cannot carry it
@@ -10,12 +13,14 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
     /// The model as it was named on the command line (folder, repo id).
     public var model: String
     /// The network's architecture (clip, dinov2, siglip); absent in sidecars of scs before backbones.
-    public var backbone: String?
+    public var backbone: ModelKind?
     /// The network's identity: a hash of its config and weights.
     public var modelFingerprint: String
-    public var precision: String
-    /// How images became pixels (name and version), part of the embedding cache's key.
-    public var preprocessing: String
+    /// Written as its name ("fp32").
+    public var precision: Precision
+    /// How images became pixels, written as its name and version ("clip-v2"); part of the
+    /// embedding cache's key.
+    public var preprocessing: ImagePreprocessor.Pipeline
     /// The metric columns after the SCS columns (`scs score --metrics`); nil in files from before them.
     public var metrics: [String]?
     /// What was scored: every unit's count and a digest of the listing.
@@ -58,7 +63,8 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
 
     /// What the rows of the scores record of the network.
     public var provenance: ScoreProvenance {
-        ScoreProvenance(backbone: backbone ?? "", fingerprint: modelFingerprint, precision: precision, preprocessing: preprocessing)
+        ScoreProvenance(backbone: backbone?.rawValue ?? "", fingerprint: modelFingerprint, precision: precision.rawValue,
+                        preprocessing: preprocessing.versionedName)
     }
 
     /// `scores.csv` → `scores.meta.json`; a name without an extension gains `.meta.json`.
@@ -91,6 +97,10 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw fail("field \(field) has the wrong type")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            // A value this scs does not know: a precision, a backbone or another preprocessing version.
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw fail("field \(field): \(context.debugDescription)")
         } catch {
             throw fail("not a scores sidecar (JSON): \(error.localizedDescription)")
         }
