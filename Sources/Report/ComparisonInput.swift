@@ -39,7 +39,7 @@ public struct ComparisonFile: Sendable {
     public static func read(_ path: String) throws -> ComparisonFile {
         guard let data = FileManager.default.contents(atPath: path) else { throw ReportError("\(path): cannot read the compare file") }
         guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw ReportError("\(path): not a JSON object (expected the output of scs compare --json)")
+            throw ReportInputError.notAComparison(path: path, .notAnObject)
         }
         // The report's comparison figures draw the SCS column; a comparison of another metric
         // would put its verdict beside the wrong numbers.
@@ -59,7 +59,7 @@ public struct ComparisonFile: Sendable {
 
     private static func parse(_ o: [String: Any], modelA: String?, modelB: String?, source: String) throws -> ComparisonInput {
         guard let modelA, let modelB, let verdict = o["verdict"] as? String else {
-            throw ReportError("\(source): not the output of scs compare --json (no model_a, model_b or verdict)")
+            throw ReportInputError.notAComparison(path: source, .missingFields)
         }
         let effect = o["effect"] as? [String: Any], tests = o["tests"] as? [String: Any]
         let ci = (effect?["ci_bca"] as? [Any])?.compactMap(number)

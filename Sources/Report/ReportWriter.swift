@@ -240,7 +240,7 @@ public enum ReportWriter {
             return summary
         } catch {
             try? fm.removeItem(at: temp)
-            if let e = error as? ReportError { throw e }
+            if error is ReportError || error is ReportInputError { throw error }
             throw ReportError("\(outURL.path): \(FileProblem.describe(error))")
         }
     }
@@ -262,7 +262,7 @@ public enum ReportWriter {
         guard isDir.boolValue else { throw ReportError("\(out.path) is a file, not a report folder") }
         let contents = (try? fm.contentsOfDirectory(atPath: out.path)) ?? []
         if !contents.isEmpty && !contents.contains("report.json") {
-            throw ReportError("\(out.path) exists and is not an scs report (no report.json): choose another --out")
+            throw ReportInputError.outputNotAReport(path: out.path)
         }
     }
 

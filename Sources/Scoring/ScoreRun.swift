@@ -28,7 +28,7 @@ public struct ScoreResult: Sendable, Codable {
     public var scores: [GroupScore]
     public var models: [ModelSummary]
     public var excluded: [ExcludedGroup]
-    /// "path: reason" for each image that could not be read or decoded (with --skip-unreadable),
+    /// "path: reason" for each image that could not be read or decoded (when unreadable files are skipped),
     /// and each file or model folder the listing could not use (`Dataset.excluded`: a symlink
     /// loop, a FIFO, a name that is not UTF-8, …), whatever the flags.
     public var skipped: [String]
@@ -71,7 +71,7 @@ public enum ScoreRun {
     public static func run(dataset: Dataset, embedder: Embedder, skipUnreadable: Bool, metrics: [Metric] = [.scs],
                            text: (any TextEncoder)? = nil, progress: ((WorkProgress) -> Void)? = nil) throws -> ScoreResult {
         if metrics.contains(.dreamsim), embedder.kind != .dreamsim {
-            throw MetricError("metric dreamsim needs a DreamSim backbone (--model dreamsim:ensemble or another variant)")
+            throw MetricBackboneError(metric: .dreamsim, example: "dreamsim:ensemble")
         }
         let aligned = metrics.filter(\.needsText)
         if let first = aligned.first, text == nil {

@@ -23,6 +23,15 @@ public struct ShardSpec: Sendable, Hashable, Codable, CustomStringConvertible {
     /// "K/N", as the command line and file names write it.
     public var description: String { "\(index)/\(count)" }
 
+    /// The name a shard's output file takes: `stem.shard-K-of-N.ext` (`scores.csv` →
+    /// `scores.shard-0-of-8.csv`), so that shards can share a folder and `scs merge` finds them.
+    public func fileName(_ name: String) -> String {
+        let url = URL(fileURLWithPath: name)
+        let ext = url.pathExtension
+        let stem = ext.isEmpty ? name : String(name.dropLast(ext.count + 1))
+        return "\(stem).shard-\(index)-of-\(count)" + (ext.isEmpty ? "" : ".\(ext)")
+    }
+
     /// Reads "K/N".
     public static func parse(_ text: String) throws -> ShardSpec {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
@@ -85,6 +94,8 @@ public enum ShardError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An automatic shard outside a Slurm job array and a Kubernetes Indexed Job.
     case noJobEngine
     case merge(String)
+    /// A scores file given to merge without the sidecar a shard's run writes beside it.
+    case noSidecar(path: String, sidecar: String)
 
     /// Why the shard count must be given.
     public enum ShardCountGap: Equatable, Sendable {
@@ -106,6 +117,8 @@ public enum ShardError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the job array steps by \(step) (SLURM_ARRAY_TASK_STEP): give \(wording.shards(nil))"
         case .needsShardCount(.kubernetes):
             return "JOB_COMPLETION_INDEX is set: give \(wording.shards(nil)), the Job's completions"
+        case let .noSidecar(path, sidecar):
+            return "\(path): no \(sidecar) beside it (written by \(wording.scoringShard("K/N")))"
         case .noJobEngine:
             return "\(wording.shard("auto")): neither SLURM_ARRAY_TASK_ID (a Slurm job array) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set"
         }
@@ -120,17 +133,20 @@ public struct ShardWording: Sendable {
     public var shards: @Sendable (Int?) -> String
     /// A job array of that many tasks, numbered as shards are.
     public var array: @Sendable (Int) -> String
+    /// A scoring run of one shard (what writes a shard's scores and sidecar).
+    public var scoringShard: @Sendable (String) -> String
 
     public init(shard: @escaping @Sendable (String) -> String, shards: @escaping @Sendable (Int?) -> String,
-                array: @escaping @Sendable (Int) -> String) {
+                array: @escaping @Sendable (Int) -> String, scoringShard: @escaping @Sendable (String) -> String) {
         self.shard = shard
         self.shards = shards
         self.array = array
+        self.scoringShard = scoringShard
     }
 
     /// Plain words, for `description`.
     public static let plain = ShardWording(shard: { "shard \"\($0)\"" }, shards: { $0.map { "\($0) shards" } ?? "the number of shards" },
-                                           array: { "tasks numbered 0 to \($0 - 1)" })
+                                           array: { "tasks numbered 0 to \($0 - 1)" }, scoringShard: { "a scoring run of shard \($0)" })
 }
 
 /// One unit of work to place on a shard: a (model, prompt) group with its image count.

@@ -21,7 +21,7 @@ public enum ShardMerge {
         for path in scoreFiles {
             guard FileManager.default.fileExists(atPath: path) else { throw ShardError.merge("\(path): no such file") }
             guard let meta = try ScoresMeta.read(forScores: path) else {
-                throw ShardError.merge("\(path): no \(ScoresMeta.path(forScores: path)) beside it (written by scs score --shard K/N)")
+                throw ShardError.noSidecar(path: path, sidecar: ScoresMeta.path(forScores: path))
             }
             guard let record = meta.shard else {
                 throw ShardError.merge("\(path): not a shard's scores (its sidecar has no shard); an unsharded run needs no merge")

@@ -3,6 +3,7 @@ import SCSGenerate
 import SCSHub
 import SCSImaging
 import SCSModels
+import SCSReport
 import SCSScoring
 import SCSTensor
 
@@ -49,7 +50,9 @@ enum ErrorWording {
         backend: { "--backend \($0.rawValue)" })
 
     static let shard = ShardWording(shard: { "--shard \($0)" }, shards: { "--shards \($0.map(String.init) ?? "N")" },
-                                    array: { "--array=0-\($0 - 1)" })
+                                    array: { "--array=0-\($0 - 1)" }, scoringShard: { "scs score --shard \($0)" })
+
+    static let report = ReportWording(comparisonSource: "scs compare --json", choosingOutput: "choose another --out")
 
     static func precision(_ precision: Precision) -> String { "--precision \(precision.rawValue)" }
 
@@ -70,6 +73,10 @@ enum ErrorWording {
             return error.describe(raisingLimit: raisingPixelLimit)
         case let error as ImageFileError:
             return error.cause.map { "\(error.path): " + $0.describe(raisingLimit: raisingPixelLimit) }
+        case let error as MetricBackboneError:
+            return error.describe { "--model \($0)" }
+        case let error as ReportInputError:
+            return error.describe(report)
         case WeightsError.unsupportedPrecision(let precision):
             return precision.unsupportedReason(naming: Self.precision)
         case let error as EmbedderError:

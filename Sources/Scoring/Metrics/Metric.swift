@@ -59,3 +59,22 @@ public struct MetricError: Error, CustomStringConvertible, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// A metric only its own backbone computes (the DreamSim distance needs DreamSim's), asked of
+/// another. `example` is a model name that has it; the caller words how to choose it.
+public struct MetricBackboneError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let metric: Metric
+    public let example: String
+
+    public init(metric: Metric, example: String) {
+        self.metric = metric
+        self.example = example
+    }
+
+    /// One line, naming how to choose a model as `choosing` does (the command line names its flag).
+    public func describe(choosing: (String) -> String) -> String {
+        "metric \(metric.rawValue) needs a DreamSim backbone (\(choosing(example)) or another variant)"
+    }
+
+    public var description: String { describe { "model \($0)" } }
+}
