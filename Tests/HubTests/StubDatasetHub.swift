@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 @testable import SCSHub
 import TestSupport
@@ -36,48 +35,37 @@ final class StubDatasetHub: @unchecked Sendable {
     private let lock = NSLock()
     private var _behaviour: Behaviour
     private var _log: [Logged] = []
-    private var tasks: [Task<Void, Error>] = []
-    private(set) var hubPort = 0
-    private(set) var cdnPort = 0
+    /// Two servers, because the CDN must be another origin than the hub.
+    private let hubServer: LocalHTTPServer
+    private let cdnServer: LocalHTTPServer
+    var hubPort: Int { hubServer.port }
+    var cdnPort: Int { cdnServer.port }
 
-    var url: URL { URL(string: "http://127.0.0.1:\(hubPort)")! }
+    var url: URL { hubServer.url }
     var log: [Logged] { lock.withLock { _log } }
     var behaviour: Behaviour {
         get { lock.withLock { _behaviour } }
         set { lock.withLock { _behaviour = newValue } }
     }
 
-    init(_ behaviour: Behaviour) { _behaviour = behaviour }
+    private init(_ behaviour: Behaviour, hub: LocalHTTPServer, cdn: LocalHTTPServer) {
+        _behaviour = behaviour
+        hubServer = hub
+        cdnServer = cdn
+    }
 
     static func start(_ behaviour: Behaviour) async throws -> StubDatasetHub {
-        let stub = StubDatasetHub(behaviour)
-        stub.cdnPort = try await stub.serve { [unowned stub] in stub.cdn($0) }
-        stub.hubPort = try await stub.serve { [unowned stub] in stub.hub($0) }
+        let cdn = try await LocalHTTPServer.start(label: "stub-dataset-cdn")
+        let hub = try await LocalHTTPServer.start(label: "stub-dataset-hub")
+        let stub = StubDatasetHub(behaviour, hub: hub, cdn: cdn)
+        cdn.answer(with: stub) { $0.cdn($1) }
+        hub.answer(with: stub) { $0.hub($1) }
         return stub
     }
 
     func stop() async {
-        for task in tasks { task.cancel() }
-        for task in tasks { _ = try? await task.value }
-        tasks = []
-    }
-
-    private func serve(_ answer: @escaping @Sendable (Request) -> Response) async throws -> Int {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "stub-dataset-hub")
-        logger.logLevel = .critical
-        let app = Application(responder: Responder(answer: answer), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        tasks.append(Task { try await app.run() })
-        var it = ports.makeAsyncIterator()
-        guard let port = await it.next(), port > 0 else { throw CancellationError() }
-        return port
-    }
-
-    private struct Responder: HTTPResponder {
-        typealias Context = BasicRequestContext
-        let answer: @Sendable (Request) -> Response
-        func respond(to request: Request, context: Context) async throws -> Response { answer(request) }
+        await cdnServer.stop()
+        await hubServer.stop()
     }
 
     private static func field(_ name: String) -> HTTPField.Name { HTTPField.Name(name)! }
