@@ -59,8 +59,7 @@ public struct ScoreResult: Sendable, Codable {
 
     /// What the score file's rows record of the network.
     public var provenance: ScoreProvenance {
-        ScoreProvenance(backbone: backbone?.rawValue ?? "", fingerprint: modelFingerprint, precision: precision.rawValue,
-                        preprocessing: preprocessing.versionedName)
+        ScoreProvenance(backbone: backbone, fingerprint: modelFingerprint, precision: precision, preprocessing: preprocessing)
     }
 }
 

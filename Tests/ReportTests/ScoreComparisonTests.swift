@@ -12,9 +12,9 @@ final class ScoreComparisonTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    func scores(_ name: String, _ rows: [(String, String, Double)], precision: String = "fp32") throws -> String {
+    func scores(_ name: String, _ rows: [(String, String, Double)], bf16: Bool = false) throws -> String {
         let path = dir.appendingPathComponent(name).path
-        let provenance = ScoreProvenance(backbone: "clip", fingerprint: "f", precision: precision, preprocessing: "clip-v2")
+        let provenance = ScoreProvenance(backbone: .clip, fingerprint: "f", precision: bf16 ? .bf16 : .fp32, preprocessing: .clip)
         try ScoresFile.write(rows.map { GroupScore(model: $0.0, prompt: $0.1, nImages: 2, nPairs: 1, scs: $0.2, pairSD: 0, pairMin: $0.2, pairMax: $0.2) },
                              provenance: provenance, to: path)
         return path
@@ -36,7 +36,7 @@ final class ScoreComparisonTests: XCTestCase {
 
     func testRefusalsAreTyped() throws {
         let a = try scores("a.csv", [("A", "p", 1), ("B", "p", 2)])
-        let other = try scores("bf16.csv", [("C", "p", 1)], precision: "bf16")
+        let other = try scores("bf16.csv", [("C", "p", 1)], bf16: true)
         XCTAssertThrowsError(try CompareInput.scores(at: [a, other])) {
             XCTAssertEqual($0 as? ComparisonSetupError, .differentBackbones(other, a, difference: "precision bf16 vs fp32"))
         }

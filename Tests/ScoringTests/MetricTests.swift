@@ -88,7 +88,7 @@ final class MetricTests: XCTestCase {
         let path = dir.appendingPathComponent("scores.csv").path
         let scores = [GroupScore(model: "m", prompt: "a, \"cat\"", nImages: 3, nPairs: 3, scs: 80.5, pairSD: 1, pairMin: 79, pairMax: 82,
                                  metrics: [.vendi: 1.25, .clipscore: 30.125, .vendiInf: 1.125])]
-        let provenance = ScoreProvenance(backbone: "clip", fingerprint: "abc", precision: "fp32", preprocessing: "clip-v2")
+        let provenance = ScoreProvenance(backbone: .clip, fingerprint: "abc", precision: .fp32, preprocessing: .clip)
         try ScoresFile.write(scores, provenance: provenance, to: path)
         let header = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[0]
         XCTAssertEqual(String(header), "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,vendi,vendi_inf,clipscore,"

@@ -23,7 +23,7 @@ final class ScoresFileTests: XCTestCase {
         }
     }
 
-    let provenance = ScoreProvenance(backbone: "clip", fingerprint: "abc", precision: "fp32", preprocessing: "clip-v2")
+    let provenance = ScoreProvenance(backbone: .clip, fingerprint: "abc", precision: .fp32, preprocessing: .clip)
 
     func testWhatIsWrittenIsReadBackWithItsSidecarAndAlignments() throws {
         let path = dir.appendingPathComponent("scores.csv").path
@@ -77,8 +77,11 @@ final class ScoresFileTests: XCTestCase {
         try assertRefused("model,prompt,scs\nA,\"p\nq\",nan\n", .notANumber(column: "scs", text: "nan"), line: 2)
         try assertRefused("model,prompt,n_images,scs\nA,p,-1,2\n", .notACount(column: "n_images", text: "-1"), line: 2)
         try assertRefused("model,prompt,scs\nA,\"p,1\n", .malformed("unterminated quoted field"), line: 3)
-        let mixed = "model,prompt,scs,backbone,backbone_fingerprint,precision,preprocessing\nA,p,1,clip,f,fp32,x\nA,q,1,clip,f,bf16,x\n"
+        let mixed = "model,prompt,scs,backbone,backbone_fingerprint,precision,preprocessing\nA,p,1,clip,f,fp32,clip-v2\nA,q,1,clip,f,bf16,clip-v2\n"
         try assertRefused(mixed, .mixedBackbones(firstLine: 2, difference: "precision bf16 vs fp32"), line: 3)
+        // Provenance is typed: another version's preprocessing is not silently taken for this one's.
+        let older = "model,prompt,scs,backbone,backbone_fingerprint,precision,preprocessing\nA,p,1,clip,f,fp32,clip-v1\n"
+        try assertRefused(older, .unknownValue(column: "preprocessing", text: "clip-v1"), line: 2)
     }
 
     func testAMissingFileAndABrokenSidecarAreErrors() throws {

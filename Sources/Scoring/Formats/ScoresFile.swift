@@ -80,8 +80,10 @@ public struct ScoresFile: Sendable {
             rows.append(ScoresRow(group: group, line: line, nImages: try count("n_images"), nPairs: try count("n_pairs"),
                                   pairSD: try real("pair_sd"), pairMin: try real("pair_min"), pairMax: try real("pair_max"), values: values))
             if provenanceColumns.count == ScoreProvenance.columns.count {
-                let p = provenanceColumns.map { fields[$0] }
-                let value = ScoreProvenance(backbone: p[0], fingerprint: p[1], precision: p[2], preprocessing: p[3])
+                let value: ScoreProvenance
+                do { value = try ScoreProvenance(fields: provenanceColumns.map { fields[$0] }) } catch let unknown as ScoreProvenance.UnknownValue {
+                    throw ScoresFileError(path: path, line: line, .unknownValue(column: unknown.column, text: unknown.text))
+                }
                 if let seen = provenance, let diff = value.difference(from: seen.value) {
                     throw ScoresFileError(path: path, line: line, .mixedBackbones(firstLine: seen.line, difference: diff))
                 }

@@ -16,6 +16,8 @@ public struct ScoresFileError: Error, Equatable, Sendable, CustomStringConvertib
         case emptyCell(column: String)
         case scoredTwice(GroupKey, firstLine: Int)
         case noRows
+        /// A provenance cell naming a backbone, precision or preprocessing (version) this scs does not know.
+        case unknownValue(column: String, text: String)
         /// Two rows whose provenance columns name different backbones.
         case mixedBackbones(firstLine: Int, difference: String)
         /// The JSON sidecar cannot be used.
@@ -49,6 +51,7 @@ public struct ScoresFileError: Error, Equatable, Sendable, CustomStringConvertib
         case .emptyCell(let column): return "no \(column) value"
         case let .scoredTwice(group, first): return "\(group.model) / \(group.prompt) is scored twice (also line \(first))"
         case .noRows: return "no scores, only a header"
+        case let .unknownValue(column, text): return "\(column) \"\(text.prefix(30))\" is not one this scs knows"
         case let .mixedBackbones(first, difference):
             return "rows \(first) and \(line ?? 0) come from different backbones (\(difference)); score each backbone into its own file"
         case .sidecar(let why): return why

@@ -63,8 +63,7 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
 
     /// What the rows of the scores record of the network.
     public var provenance: ScoreProvenance {
-        ScoreProvenance(backbone: backbone?.rawValue ?? "", fingerprint: modelFingerprint, precision: precision.rawValue,
-                        preprocessing: preprocessing.versionedName)
+        ScoreProvenance(backbone: backbone, fingerprint: modelFingerprint, precision: precision, preprocessing: preprocessing)
     }
 
     /// `scores.csv` → `scores.meta.json`; a name without an extension gains `.meta.json`.
