@@ -6,15 +6,7 @@ import TestSupport
 import XCTest
 
 /// The a1111 backend (AUTOMATIC1111, Forge, stable-diffusion.cpp) against a loopback txt2img.
-final class A1111BackendTests: GenerateTestCase {
-    var stub: A1111Stub!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        stub = try await A1111Stub.start()
-        track(stub.server)
-    }
-
+final class A1111BackendTests: StubbedGenerateTestCase<A1111Stub> {
     func a1111(_ settings: GenerationSettings = .init()) -> BackendConfiguration { config(.a1111, stub.url, settings: settings) }
 
     func testSendsEveryFieldWithTheRightTypesAndDecodesBase64() async throws {

@@ -5,15 +5,7 @@ import TestSupport
 import XCTest
 
 /// The comfyui backend against a loopback ComfyUI: queue, poll history, fetch /view.
-final class ComfyUIBackendTests: GenerateTestCase {
-    var stub: ComfyUIStub!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        stub = try await ComfyUIStub.start()
-        track(stub.server)
-    }
-
+final class ComfyUIBackendTests: StubbedGenerateTestCase<ComfyUIStub> {
     /// ComfyUI's default text-to-image graph, exported with "Save (API Format)", with placeholders.
     static let workflowJSON = #"""
     {

@@ -98,6 +98,18 @@ class GenerateTestCase: XCTestCase {
     }
 }
 
+/// A `GenerateTestCase` with one service's stub running for each test: the backends' tests and
+/// the resume tests all start the stub of the service they talk to, and stop it at the end.
+class StubbedGenerateTestCase<Stub: ServiceStub>: GenerateTestCase {
+    var stub: Stub!
+
+    override func setUp() async throws {
+        try await super.setUp()
+        stub = try await Stub.start()
+        track(stub.server)
+    }
+}
+
 /// Collects run events.
 final class Events: @unchecked Sendable {
     private let lock = NSLock()

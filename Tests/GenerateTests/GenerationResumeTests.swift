@@ -7,15 +7,7 @@ import XCTest
 
 /// Reruns, crashes and interruptions: no request for an image that is on disk and decodes, no
 /// partial image ever under a final name, a manifest that always matches the files.
-final class GenerationResumeTests: GenerateTestCase {
-    var stub: A1111Stub!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        stub = try await A1111Stub.start()
-        track(stub.server)
-    }
-
+final class GenerationResumeTests: StubbedGenerateTestCase<A1111Stub> {
     var a1111: BackendConfiguration { config(.a1111, stub.url) }
     func twoByThree() throws -> GenerationPlan { try plan(["a fox", "a heron's nest"], seeds: [1, 2, 3]) }
     var seedsAsked: [Int64] { stub.bodies.compactMap { $0["seed"]?.intValue } }

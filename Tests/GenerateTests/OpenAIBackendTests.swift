@@ -5,15 +5,7 @@ import TestSupport
 import XCTest
 
 /// The openai backend against a loopback `/v1/images/generations`.
-final class OpenAIBackendTests: GenerateTestCase {
-    var stub: OpenAIStub!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        stub = try await OpenAIStub.start()
-        track(stub.server)
-    }
-
+final class OpenAIBackendTests: StubbedGenerateTestCase<OpenAIStub> {
     func openai(_ model: String = "gpt-image-1", key: String = OpenAIStub.key, settings: GenerationSettings = .init()) -> BackendConfiguration {
         var c = config(.openai, stub.url, secret: key, settings: settings)
         c.openAIModel = model

@@ -6,15 +6,7 @@ import TestSupport
 import XCTest
 
 /// The replicate backend against a loopback copy of Replicate's predictions API.
-final class ReplicateBackendTests: GenerateTestCase {
-    var stub: ReplicateStub!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        stub = try await ReplicateStub.start()
-        track(stub.server)
-    }
-
+final class ReplicateBackendTests: StubbedGenerateTestCase<ReplicateStub> {
     func replicate(_ preset: ReplicatePreset? = .paperSDXL, token: String = ReplicateStub.token, extra: [String: JSONValue] = [:]) -> BackendConfiguration {
         var c = config(.replicate, stub.url, secret: token, settings: GenerationSettings(extra: extra))
         c.preset = preset
