@@ -76,6 +76,43 @@ final class ErrorWordingTests: XCTestCase {
                     + "(a possible decompression bomb, as Pillow calls it; --max-pixels raises the limit)\n")
     }
 
+    /// Merge's, the DreamSim metric's and the report's remedies (typed errors in the libraries)
+    /// name `scs score --shard`, `--model`, `scs compare --json` and `--out`.
+    func testScoringAndReportRemediesNameTheirFlags() throws {
+        let unsharded = work.appendingPathComponent("plain.csv")
+        try Data("model,prompt,scs\nA,p,1\n".utf8).write(to: unsharded)
+        assertError(try CLIRunner.run(["merge", unsharded.path, "--out", work.appendingPathComponent("m.csv").path]),
+                    "\(unsharded.path): no \(work.appendingPathComponent("plain.meta.json").path) beside it (written by scs score --shard K/N)\n")
+
+        let data = work.appendingPathComponent("ds")
+        for (prompt, photo) in [("p", "rocket.jpg"), ("q", "coffee.png")] {
+            let folder = data.appendingPathComponent("m/\(prompt)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<2 {
+                try FileManager.default.copyItem(at: TestPaths.sharedImages.appendingPathComponent(photo), to: folder.appendingPathComponent("\(i).jpg"))
+            }
+        }
+        let tiny = TestPaths.fixtures.appendingPathComponent("models/tiny-b32").path
+        let scores = work.appendingPathComponent("scores.csv").path
+        assertError(try CLIRunner.run(["score", data.path, "--model", tiny, "--no-cache", "--quiet", "--metrics", "dreamsim", "--out", scores]),
+                    "metric dreamsim needs a DreamSim backbone (--model dreamsim:ensemble or another variant)\n")
+        XCTAssertEqual(try CLIRunner.run(["score", data.path, "--model", tiny, "--no-cache", "--quiet", "--out", scores]).status, 0)
+
+        let report = ["report", data.path, "--scores", scores, "--model", tiny, "--no-cache", "--quiet"]
+        let notJSON = work.appendingPathComponent("c.json")
+        try Data("[1]".utf8).write(to: notJSON)
+        assertError(try CLIRunner.run(report + ["--compare", notJSON.path, "--out", work.appendingPathComponent("r").path]),
+                    "\(notJSON.path): not a JSON object (expected the output of scs compare --json)\n")
+        try Data("{}".utf8).write(to: notJSON)
+        assertError(try CLIRunner.run(report + ["--compare", notJSON.path, "--out", work.appendingPathComponent("r").path]),
+                    "\(notJSON.path): not the output of scs compare --json (no model_a, model_b or verdict)\n")
+        let taken = work.appendingPathComponent("taken")
+        try FileManager.default.createDirectory(at: taken, withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: taken.appendingPathComponent("notes.txt"))
+        assertError(try CLIRunner.run(report + ["--out", taken.path]),
+                    "\(taken.path) exists and is not an scs report (no report.json): choose another --out\n")
+    }
+
     /// No library string names a `--flag`: the libraries throw typed errors, the command line
     /// words them. Comments may name flags; CSS custom properties (`var(--fg)`) are not flags.
     func testNoLibraryStringNamesAFlag() throws {

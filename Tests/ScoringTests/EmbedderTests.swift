@@ -79,6 +79,32 @@ final class EmbedderTests: XCTestCase {
         XCTAssertEqual(skipped.skipped.map(\.path), [bad.path])
     }
 
+    /// A score file's sidecar is enough to find its embeddings again: the same cache key and
+    /// preprocessing as the embedder that made them, no model needed; any other setup misses.
+    func testAnEmbedderReproducingAScoreFileReadsItsEmbeddingsFromTheCache() throws {
+        let cache = try EmbeddingCache(path: try makeTemporaryDirectory().appendingPathComponent("cache.sqlite").path)
+        let photos = try TestPaths.sharedPhotos().map(\.path)
+        let made = try Embedder(modelDirectory: tiny, cache: cache, setup: EmbeddingSetup(pipeline: .transformers, workers: 2))
+        let dataset = Dataset(items: photos.map { ImageItem(model: "m", prompt: "p", path: $0) })
+        let meta = ScoresMeta(model: "tiny", result: try ScoreRun.run(dataset: dataset, embedder: made, skipUnreadable: false), dataset: dataset)
+
+        let again = Embedder(reproducing: meta, cache: cache)
+        XCTAssertNil(again.modelDirectory)
+        XCTAssertEqual(again.kind, .clip)
+        XCTAssertEqual(again.cacheKey, made.cacheKey)
+        XCTAssertEqual(again.preprocessing, .transformers)
+        let outcome = try again.embed(paths: photos, skipUnreadable: false)
+        XCTAssertEqual(outcome.cachedCount, photos.count)
+        XCTAssertEqual(outcome.embeddings, try made.embed(paths: photos, skipUnreadable: false).embeddings)
+
+        var other = meta
+        other.preprocessing = .clip
+        XCTAssertThrowsError(try Embedder(reproducing: other, cache: cache).embed(paths: photos, skipUnreadable: false)) {
+            guard case .notCached(let missing, _, _, _)? = $0 as? EmbedderError else { return XCTFail("\($0)") }
+            XCTAssertEqual(missing, photos.count)
+        }
+    }
+
     func testNpyRoundTrip() throws {
         let path = try makeTemporaryDirectory().appendingPathComponent("x.npy").path
         let values: [Float] = (0..<12).map { Float($0) * 0.5 - 2 }

@@ -94,6 +94,28 @@ final class ScoresFileTests: XCTestCase {
         }
     }
 
+    /// The sidecar holds enums and writes their strings; a value this scs does not know (another
+    /// preprocessing version) is an error naming the field, not a string matched later.
+    func testTheSidecarWritesItsEnumsAsStrings() throws {
+        let path = dir.appendingPathComponent("scores.csv").path
+        let meta = ScoresMeta(model: "m", result: ScoreResult(scores: [], models: [], excluded: [], skipped: [], ignoredFiles: 0,
+                                                             embedded: 0, fromCache: 0, backbone: .dinov2, modelFingerprint: "abc",
+                                                             precision: .bf16, kernels: "k", preprocessing: .transformers),
+                              dataset: Dataset(items: [ImageItem(model: "m", prompt: "p", path: "/x.jpg")]))
+        try meta.write(forScores: path)
+        let sidecar = ScoresMeta.path(forScores: path)
+        let json = try String(contentsOfFile: sidecar, encoding: .utf8)
+        for field in [#""backbone" : "dinov2""#, #""precision" : "bf16""#, #""preprocessing" : "transformers-v1""#] {
+            XCTAssertTrue(json.contains(field), json)
+        }
+        XCTAssertEqual(try ScoresMeta.read(forScores: path), meta)
+        try json.replacingOccurrences(of: "transformers-v1", with: "transformers-v0").write(toFile: sidecar, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ScoresMeta.read(forScores: path)) {
+            XCTAssertEqual($0 as? ScoresFileError,
+                           ScoresFileError(path: sidecar, .sidecar("field preprocessing: preprocessing transformers-v0, which this scs does not compute")))
+        }
+    }
+
     func testAnEmptyCellIsNoValue() throws {
         let path = try file("model,prompt,scs,vendi\nA,p,1,\nB,p,2,1.5\n")
         let read = try ScoresFile.read(path)
