@@ -36,10 +36,10 @@ struct Bench: AsyncParsableCommand {
         let count = images ?? files.count
         let paths = (0..<count).map { files[$0 % files.count] }
         let directory = try await modelOptions.resolve(progress: progress)
-        let loadFigures = load ? try Self.timeLoading(directory, precision: modelOptions.precision) : [:]
-        let model = try ImageEncoders.load(directory, precision: modelOptions.precision)
-        var pipeline = EmbeddingPipeline(model: model, batchSize: modelOptions.batchSize, preprocessing: modelOptions.preprocess)
-        if let t = modelOptions.threads { pipeline.workers = t }
+        let setup = modelOptions.setup
+        let loadFigures = load ? try Self.timeLoading(directory, precision: setup.precision) : [:]
+        let model = try ImageEncoders.load(directory, precision: setup.precision)
+        let pipeline = EmbeddingPipeline(model: model, workers: setup.workers, batchSize: setup.batchSize, preprocessing: setup.pipeline)
         // Warm-up: one batch per thread, untimed (the rivals' scripts also run one batch first), so
         // the weights are paged in. Then every image is timed, start to finish, tail included.
         let warmup = Array(paths.prefix(pipeline.workers * pipeline.batchSize))
@@ -59,15 +59,15 @@ struct Bench: AsyncParsableCommand {
         let peakMB = Double(usage.ru_maxrss) / 1024
         let rate = Double(done) / seconds
         say(String(format: "scs: %@: %d images in %.2f s: %.2f images/s (%@, %d threads, batch %d, %@ kernels on %@), peak RSS %.0f MB",
-                   model.summary, done, seconds, rate, modelOptions.precision.rawValue, pipeline.workers, pipeline.batchSize,
+                   model.summary, done, seconds, rate, setup.precision.rawValue, pipeline.workers, pipeline.batchSize,
                    KernelPath.current.rawValue, CPU.brand, peakMB))
         var accuracy: [String: String] = [:]
-        if modelOptions.precision != .fp32 {
+        if setup.precision != .fp32 {
             // Against fp32 on the same images (untimed): every embedding's cosine, every group's SCS.
             let unique = Array(Set(paths)).sorted()
             let reduced = try Self.embeddings(pipeline, unique)
             let reference = try Self.embeddings(EmbeddingPipeline(model: try ImageEncoders.load(directory), batchSize: pipeline.batchSize,
-                                                                         preprocessing: modelOptions.preprocess), unique)
+                                                                         preprocessing: setup.pipeline), unique)
             var minCosine = 1.0, maxDelta = 0.0
             for (a, b) in zip(reduced, reference) { minCosine = min(minCosine, ConsistencyScore.cosine(a, b)) }
             let n = max(1, groups)
@@ -79,14 +79,14 @@ struct Bench: AsyncParsableCommand {
                 maxDelta = max(maxDelta, abs(s1 - s0))
             }
             say(String(format: "scs: %@ vs fp32 on %d images: min cosine %.6f, largest SCS difference %.4f (%d groups)",
-                       modelOptions.precision.rawValue, unique.count, minCosine, maxDelta, min(n, unique.count)))
+                       setup.precision.rawValue, unique.count, minCosine, maxDelta, min(n, unique.count)))
             accuracy = ["min_cosine_vs_fp32": "\(minCosine)", "max_scs_difference_vs_fp32": "\(maxDelta)"]
         }
         if let json {
             var figures: [String: String] = [
                 "images": "\(done)", "seconds": "\(seconds)", "images_per_second": "\(rate)",
                 "threads": "\(pipeline.workers)", "batch_size": "\(pipeline.batchSize)", "peak_rss_mb": "\(peakMB)",
-                "precision": modelOptions.precision.rawValue, "kernels": KernelPath.current.rawValue,
+                "precision": setup.precision.rawValue, "kernels": KernelPath.current.rawValue,
                 "cpu": CPU.brand, "cpu_extensions": CPU.extensions.joined(separator: " "), "model": directory.lastPathComponent,
                 "kind": model.kind.rawValue, "architecture": model.summary,
             ]
