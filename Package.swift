@@ -120,7 +120,9 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["SCSImaging", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["SCSImaging", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
+                           // AsyncHTTPClient: WebDriver, the browser harness, talks to chromedriver over HTTP.
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ImagingTests", dependencies: ["SCSImaging", "TestSupport"], path: "Tests/ImagingTests"),

@@ -94,12 +94,7 @@ final class BrowserTests: XCTestCase {
         XCTAssertEqual(rows.map { $0["prompt_id"] as Int64 }, [1, 2, 3, 4], "answered in order, each once")
     }
 
-    private func waitUntil(_ driver: WebDriver, _ script: String, timeout: Double = 10) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if (try await driver.script(script) as? Bool) == true { return }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        XCTFail("timed out waiting for: \(script)")
+    private func waitUntil(_ driver: WebDriver, _ script: String) async throws {
+        if try await !driver.waitUntil(script) { XCTFail("timed out waiting for: \(script)") }
     }
 }

@@ -8,39 +8,16 @@ import XCTest
 /// Errors are caught by the hook every page loads first, which records them in
 /// `<html data-js-errors>`; `--dump-dom` shows the DOM after the scripts ran.
 final class BrowserTests: XCTestCase {
-    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
     func browser() throws -> String {
-        guard let path = Self.chromium else {
+        guard let path = HeadlessChromium.browser else {
             throw XCTSkip("Chromium is not installed (apt-get install chromium): the real-browser check of the report is skipped")
         }
         return path
     }
 
-    /// Runs headless Chromium with `args` on `url`, at most 90 s; stdout and stderr.
-    func run(_ args: [String], _ url: URL) throws -> (out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["90", try browser(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                       "--user-data-dir=" + (try makeTemporaryDirectory("scs-chromium")).path,
-                       "--virtual-time-budget=3000", "--window-size=1366,900", "--enable-logging=stderr", "--v=0"] + args + [url.absoluteString]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let t = Thread { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
-        t.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        while !t.isFinished { usleep(10_000) }
-        return (String(decoding: stdout, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
-    }
-
     /// Errors the page reported: its hook's attribute, and the console's uncaught errors.
     func errors(of url: URL) throws -> [String] {
-        let (dom, log) = try run(["--dump-dom"], url)
+        let (dom, log) = try HeadlessChromium.dumpDOM(url)
         XCTAssertTrue(dom.contains("</html>") || dom.contains("</svg>"), "no DOM dumped for \(url.path): \(log.suffix(800))")
         var found: [String] = []
         if let r = dom.range(of: "data-js-errors=\"") { found.append(String(dom[r.upperBound...].prefix { $0 != "\"" })) }
@@ -77,7 +54,7 @@ final class BrowserTests: XCTestCase {
         // Screenshots of the index and of a gallery: mostly white, but with real content.
         for page in ["index.html", "prompts/0002.html"] {
             let shot = out.deletingLastPathComponent().appendingPathComponent(page.replacingOccurrences(of: "/", with: "-") + ".png")
-            _ = try run(["--screenshot=\(shot.path)"], out.appendingPathComponent(page))
+            try HeadlessChromium.screenshot(out.appendingPathComponent(page), to: shot)
             let image = try ImageDecoder.decode(fileAt: shot.path)
             XCTAssertEqual(image.width, 1366)
             var ink = 0, colours = Set<UInt32>()

@@ -7,31 +7,24 @@ import Glibc
 
 /// Just enough of the W3C WebDriver protocol to drive chromedriver over HTTP: sessions,
 /// navigation, elements, clicks, key actions, scripts and screenshots.
-final class WebDriver: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public final class WebDriver: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let base: String
+    public let base: String
     let process: Process
-    private(set) var session = ""
+    public private(set) var session = ""
 
-    /// Where the browser and its driver are, or `nil` (the test then skips).
-    static func locate() -> (driver: String, browser: String)? {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/usr/lib/chromium"
-        func find(_ names: [String]) -> String? {
-            for dir in path.split(separator: ":") {
-                for name in names where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") { return "\(dir)/\(name)" }
-            }
-            return nil
-        }
-        guard let driver = find(["chromedriver"]), let browser = find(["chromium", "chromium-browser", "google-chrome"]) else { return nil }
+    /// Where the browser and its driver are (`HeadlessChromium`), or `nil` (the test then skips).
+    public static func locate() -> (driver: String, browser: String)? {
+        guard let driver = HeadlessChromium.driver, let browser = HeadlessChromium.browser else { return nil }
         return (driver, browser)
     }
 
     /// Starts chromedriver on a free loopback port and a headless browser session with a
     /// laptop-sized window.
-    static func start(driver: String, browser: String, width: Int = 1366, height: Int = 768) async throws -> WebDriver {
+    public static func start(driver: String, browser: String, width: Int = 1366, height: Int = 768) async throws -> WebDriver {
         let port = try freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: driver)
@@ -77,7 +70,7 @@ final class WebDriver: @unchecked Sendable {
     /// Ends the browser session and the driver. chromedriver may ignore SIGTERM, and
     /// Foundation's `waitUntilExit` spins forever on Linux if the child never exits, so: ask it
     /// to shut down, then SIGKILL it, and poll with a deadline.
-    func quit() async {
+    public func quit() async {
         if !session.isEmpty { _ = try? await call("DELETE", "/session/\(session)", timeout: 10) }
         _ = try? await callAny("GET", "/shutdown", timeout: 2)
         for attempt in 0..<50 where process.isRunning {
@@ -88,14 +81,14 @@ final class WebDriver: @unchecked Sendable {
 
     /// One WebDriver command; returns the `value` of the reply (an object when it is one).
     @discardableResult
-    func call(_ method: String, _ path: String, _ body: [String: Any]? = nil, timeout: Int64 = 60) async throws -> [String: Any] {
+    public func call(_ method: String, _ path: String, _ body: [String: Any]? = nil, timeout: Int64 = 60) async throws -> [String: Any] {
         let any = try await callAny(method, path, body, timeout: timeout)
         return any as? [String: Any] ?? ["value": any as Any]
     }
 
     /// (AsyncHTTPClient keeps retrying a refused connection until the deadline, so polling a
     /// driver that is still starting needs a short `timeout`.)
-    func callAny(_ method: String, _ path: String, _ body: [String: Any]? = nil, timeout: Int64 = 60) async throws -> Any? {
+    public func callAny(_ method: String, _ path: String, _ body: [String: Any]? = nil, timeout: Int64 = 60) async throws -> Any? {
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method)
         if let body {
@@ -104,7 +97,7 @@ final class WebDriver: @unchecked Sendable {
         } else if method == "POST" {
             request.body = .bytes(ByteBuffer(string: "{}"))
         }
-        let response = try await TestHTTP.client.execute(request, timeout: .seconds(timeout))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
         let data = Data(buffer: try await response.body.collect(upTo: 64 << 20))
         let json = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
         let value = json?["value"]
@@ -116,11 +109,11 @@ final class WebDriver: @unchecked Sendable {
 
     // MARK: Conveniences
 
-    func navigate(_ url: String) async throws { try await call("POST", "/session/\(session)/url", ["url": url]) }
+    public func navigate(_ url: String) async throws { try await call("POST", "/session/\(session)/url", ["url": url]) }
 
-    func title() async throws -> String { try await callAny("GET", "/session/\(session)/title") as? String ?? "" }
+    public func title() async throws -> String { try await callAny("GET", "/session/\(session)/title") as? String ?? "" }
 
-    func element(_ css: String) async throws -> String {
+    public func element(_ css: String) async throws -> String {
         let value = try await call("POST", "/session/\(session)/element", ["using": "css selector", "value": css])
         guard let id = value.first(where: { $0.key.hasPrefix("element-") })?.value as? String else {
             throw Failure(description: "no element \(css)")
@@ -128,13 +121,13 @@ final class WebDriver: @unchecked Sendable {
         return id
     }
 
-    func click(_ css: String) async throws {
+    public func click(_ css: String) async throws {
         let id = try await element(css)
         try await call("POST", "/session/\(session)/element/\(id)/click")
     }
 
     /// Presses and releases one key (a character, or a WebDriver key code such as "\u{E012}").
-    func press(_ key: String) async throws {
+    public func press(_ key: String) async throws {
         try await call("POST", "/session/\(session)/actions", ["actions": [[
             "type": "key", "id": "keyboard",
             "actions": [["type": "keyDown", "value": key], ["type": "keyUp", "value": key]],
@@ -142,18 +135,18 @@ final class WebDriver: @unchecked Sendable {
         try await call("DELETE", "/session/\(session)/actions")
     }
 
-    func script(_ source: String, _ args: [Any] = []) async throws -> Any? {
+    public func script(_ source: String, _ args: [Any] = []) async throws -> Any? {
         try await callAny("POST", "/session/\(session)/execute/sync", ["script": source, "args": args])
     }
 
-    func screenshot(to url: URL) async throws {
+    public func screenshot(to url: URL) async throws {
         guard let base64 = try await callAny("GET", "/session/\(session)/screenshot") as? String,
               let data = Data(base64Encoded: base64) else { throw Failure(description: "no screenshot") }
         try data.write(to: url)
     }
 
     /// Waits until the page title satisfies `condition` (after a submit navigates).
-    func waitForTitle(timeout: Double = 10, _ condition: (String) -> Bool) async throws -> String {
+    public func waitForTitle(timeout: Double = 10, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
@@ -164,8 +157,19 @@ final class WebDriver: @unchecked Sendable {
         throw Failure(description: "title stayed \"\(last)\"")
     }
 
+    /// Waits until `script` returns true (thumbnails loaded, a viewer opened or closed); false
+    /// when `timeout` seconds passed first (the caller says what it waited for).
+    public func waitUntil(_ script: String, timeout: Double = 10) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if (try await self.script(script) as? Bool) == true { return true }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return false
+    }
+
     /// A TCP port nobody listens on right now (bind to port 0, read it back, release it).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed") }
