@@ -129,9 +129,14 @@ let package = Package(
         // The GEMM and elementwise kernels against their definitions (no model involved).
         .testTarget(name: "TensorTests", dependencies: ["SCSTensor"], path: "Tests/TensorTests"),
         .testTarget(name: "ModelTests", dependencies: ["SCSModels", "SCSImaging", "SCSTensor", "TestSupport"], path: "Tests/ModelTests"),
+        .target(
+            name: "HubStubs",
+            dependencies: ["SCSHub", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/HubStubs"
+        ),
         .testTarget(
             name: "HubTests",
-            dependencies: ["SCSHub", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["SCSHub", "HubStubs", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/HubTests"
         ),
         .testTarget(name: "ScoringTests", dependencies: ["SCSScoring", "SCSModels", "SCSImaging", "TestSupport"], path: "Tests/ScoringTests"),
@@ -165,7 +170,7 @@ let package = Package(
             dependencies: ["scs", "SCSModels", "SCSImaging", "SCSReport", "SCSScoring", "SCSGenerate", "GenerateStubs", "TestSupport"],
             path: "Tests/FuzzTests"
         ),
-        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSModels", "SCSHub", "SCSGenerate", "SCSAnnotate", "GenerateStubs", "TestSupport",
+        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSModels", "SCSHub", "SCSGenerate", "SCSAnnotate", "GenerateStubs", "HubStubs", "TestSupport",
                                                   .product(name: "GRDB", package: "GRDB.swift"),
                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/CLITests"),
     ],

@@ -1,5 +1,6 @@
 import Foundation
 @testable import SCSHub
+import HubStubs
 import TestSupport
 import XCTest
 

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-@testable import SCSHub
+import SCSHub
 import TestSupport
 
 /// A Hugging Face hub for data sets on 127.0.0.1, as huggingface.co answers, and its CDN on another
@@ -12,24 +12,35 @@ import TestSupport
 /// - `GET /datasets/{repo}/resolve/{rev}/{path}`: a 302 to the CDN, which answers 400 to any request
 ///   that carries `Authorization` (as S3 does to a second auth mechanism);
 /// - errors with `X-Error-Code` and `X-Error-Message`, as the hub sends them.
-final class StubDatasetHub: @unchecked Sendable {
-    struct Logged: Sendable {
-        var server: String  // "hub" or "cdn"
-        var path: String
-        var query: String?
-        var authorization: String?
+/// In a target of its own because the hub tests and the paper-study command tests both use it.
+public final class StubDatasetHub: @unchecked Sendable {
+    public struct Logged: Sendable {
+        public var server: String  // "hub" or "cdn"
+        public var path: String
+        public var query: String?
+        public var authorization: String?
     }
 
-    struct Behaviour: Sendable {
-        var repo = DatasetSlice.paperRepo
-        var files: [String: Data] = [:]
-        var pageSize = 3
+    public struct Behaviour: Sendable {
+        public var repo: String
+        public var files: [String: Data]
+        public var pageSize: Int
         /// When set, the hub answers 401 to requests without `Authorization: Bearer <token>`.
-        var requiredToken: String?
+        public var requiredToken: String?
         /// When set, the hub answers this to every request.
-        var failWith: (status: Int, code: String?, message: String?)?
+        public var failWith: (status: Int, code: String?, message: String?)?
         /// The CDN closes the connection half-way through every file.
-        var breakOffFiles = false
+        public var breakOffFiles: Bool
+
+        public init(repo: String = DatasetSlice.paperRepo, files: [String: Data] = [:], pageSize: Int = 3, requiredToken: String? = nil,
+                    failWith: (status: Int, code: String?, message: String?)? = nil, breakOffFiles: Bool = false) {
+            self.repo = repo
+            self.files = files
+            self.pageSize = pageSize
+            self.requiredToken = requiredToken
+            self.failWith = failWith
+            self.breakOffFiles = breakOffFiles
+        }
     }
 
     private let lock = NSLock()
@@ -38,12 +49,12 @@ final class StubDatasetHub: @unchecked Sendable {
     /// Two servers, because the CDN must be another origin than the hub.
     private let hubServer: LocalHTTPServer
     private let cdnServer: LocalHTTPServer
-    var hubPort: Int { hubServer.port }
-    var cdnPort: Int { cdnServer.port }
+    public var hubPort: Int { hubServer.port }
+    public var cdnPort: Int { cdnServer.port }
 
-    var url: URL { hubServer.url }
-    var log: [Logged] { lock.withLock { _log } }
-    var behaviour: Behaviour {
+    public var url: URL { hubServer.url }
+    public var log: [Logged] { lock.withLock { _log } }
+    public var behaviour: Behaviour {
         get { lock.withLock { _behaviour } }
         set { lock.withLock { _behaviour = newValue } }
     }
@@ -54,7 +65,7 @@ final class StubDatasetHub: @unchecked Sendable {
         cdnServer = cdn
     }
 
-    static func start(_ behaviour: Behaviour) async throws -> StubDatasetHub {
+    public static func start(_ behaviour: Behaviour) async throws -> StubDatasetHub {
         let cdn = try await LocalHTTPServer.start(label: "stub-dataset-cdn")
         let hub = try await LocalHTTPServer.start(label: "stub-dataset-hub")
         let stub = StubDatasetHub(behaviour, hub: hub, cdn: cdn)
@@ -63,7 +74,7 @@ final class StubDatasetHub: @unchecked Sendable {
         return stub
     }
 
-    func stop() async {
+    public func stop() async {
         await cdnServer.stop()
         await hubServer.stop()
     }
@@ -136,7 +147,7 @@ final class StubDatasetHub: @unchecked Sendable {
 
     private func resolve(_ file: String, _ b: Behaviour) -> Response {
         guard let data = b.files[file] else { return Self.error(404, code: "EntryNotFound", message: "\(file) does not exist on \"main\"") }
-        let sha = SHA256File.hex(of: data)
+        let sha = sha256Hex(data)
         return Response(status: .found, headers: [.location: "http://127.0.0.1:\(cdnPort)/files/\(sha)?X-Amz-Signature=abc",
                                                   .contentLength: "0"])
     }
@@ -151,7 +162,7 @@ final class StubDatasetHub: @unchecked Sendable {
             return Response(status: .badRequest, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: xml)))
         }
         let sha = String(path.dropFirst("/files/".count))
-        guard path.hasPrefix("/files/"), let data = behaviour.files.values.first(where: { SHA256File.hex(of: $0) == sha }) else {
+        guard path.hasPrefix("/files/"), let data = behaviour.files.values.first(where: { sha256Hex($0) == sha }) else {
             return Response(status: .notFound)
         }
         if behaviour.breakOffFiles {
