@@ -1,5 +1,4 @@
 import Foundation
-@testable import SCSHub
 import HubStubs
 import TestSupport
 import XCTest
@@ -14,7 +13,7 @@ import XCTest
 /// The images are 32×32 JPEGs made here, 3 per folder (the published set has 20): pixart's and
 /// the LoRA's near-identical within a prompt, SDXL's all different, so with the tiny random-weight
 /// model the verdicts must come out as the paper's.
-final class PaperStudyTests: HubTestCase {
+final class PaperStudyTests: XCTestCase {
     static let paper = TestPaths.repoRoot.appendingPathComponent("examples/paper")
     static let tiny = TestPaths.fixtures.appendingPathComponent("models/tiny-b32").path
     static let token = "hf_study_secret"
@@ -46,11 +45,14 @@ final class PaperStudyTests: HubTestCase {
         return files
     }
 
+    var temp: URL!
     private var stub: StubDatasetHub?
+
+    override func setUpWithError() throws { temp = try makeTemporaryDirectory("scs-paper-study") }
 
     override func tearDown() async throws {
         await stub?.stop()
-        try await super.tearDown()
+        try? FileManager.default.removeItem(at: temp)
     }
 
     /// The machine's environment without any hub settings, plus the stand-in's.
