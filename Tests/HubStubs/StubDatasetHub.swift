@@ -34,12 +34,8 @@ public final class StubDatasetHub: @unchecked Sendable {
 
         public init(repo: String = DatasetSlice.paperRepo, files: [String: Data] = [:], pageSize: Int = 3, requiredToken: String? = nil,
                     failWith: (status: Int, code: String?, message: String?)? = nil, breakOffFiles: Bool = false) {
-            self.repo = repo
-            self.files = files
-            self.pageSize = pageSize
-            self.requiredToken = requiredToken
-            self.failWith = failWith
-            self.breakOffFiles = breakOffFiles
+            (self.repo, self.files, self.pageSize) = (repo, files, pageSize)
+            (self.requiredToken, self.failWith, self.breakOffFiles) = (requiredToken, failWith, breakOffFiles)
         }
     }
 
