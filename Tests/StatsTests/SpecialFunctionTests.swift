@@ -55,26 +55,20 @@ enum SpecialParity {
         try XCTUnwrap(try Oracle.load("special.json")[key] as? [[Any]], "special.json has no \(key)")
     }
 
-    static func normal(_ ledger: ErrorLedger) throws {
-        for r in try rows("ndtr") {
+    /// A function of one argument against `key`'s rows (argument, SciPy's value); the
+    /// argument is named `name` in the ledger.
+    static func unary(_ ledger: ErrorLedger, _ key: String, _ name: String = "x", _ f: (Double) -> Double) throws {
+        for r in try rows(key) {
             let x = Oracle.number(r[0])!
-            ledger.check("ndtr", Normal.cdf(x), Oracle.number(r[1]), "x=\(x)")
+            ledger.check(key, f(x), Oracle.number(r[1]), "\(name)=\(x)")
         }
     }
 
-    static func normalQuantile(_ ledger: ErrorLedger) throws {
-        for r in try rows("ndtri") {
-            let p = Oracle.number(r[0])!
-            ledger.check("ndtri", Normal.quantile(p), Oracle.number(r[1]), "p=\(p)")
-        }
-    }
+    static func normal(_ ledger: ErrorLedger) throws { try unary(ledger, "ndtr") { Normal.cdf($0) } }
 
-    static func logGamma(_ ledger: ErrorLedger) throws {
-        for r in try rows("gammaln") {
-            let x = Oracle.number(r[0])!
-            ledger.check("gammaln", GammaFunctions.logGamma(x), Oracle.number(r[1]), "x=\(x)")
-        }
-    }
+    static func normalQuantile(_ ledger: ErrorLedger) throws { try unary(ledger, "ndtri", "p") { Normal.quantile($0) } }
+
+    static func logGamma(_ ledger: ErrorLedger) throws { try unary(ledger, "gammaln") { GammaFunctions.logGamma($0) } }
 
     static func incompleteBeta(_ ledger: ErrorLedger) throws {
         for r in try rows("betainc") {
@@ -102,12 +96,7 @@ enum SpecialParity {
         }
     }
 
-    static func kolmogorov(_ ledger: ErrorLedger) throws {
-        for r in try rows("kolmogorov") {
-            let x = Oracle.number(r[0])!
-            ledger.check("kolmogorov", Kolmogorov.kolmogorov(x), Oracle.number(r[1]), "x=\(x)")
-        }
-    }
+    static func kolmogorov(_ ledger: ErrorLedger) throws { try unary(ledger, "kolmogorov") { Kolmogorov.kolmogorov($0) } }
 
     static func smirnov(_ ledger: ErrorLedger) throws {
         for r in try rows("smirnov") {
