@@ -89,13 +89,13 @@ struct Score: AsyncParsableCommand {
                     note("shard \(spec): \(cut.units.count) of \(cut.total) groups, \(data.items.count) of \(listing.items.count) images")
                 }
             }
-            let out = self.out ?? part.map { "scores.shard-\($0.spec.index)-of-\($0.spec.count).csv" } ?? "scores.csv"
+            let out = self.out ?? ShardSpec.scoresFile(for: part?.spec)
             // A shard keeps its own cache unless told otherwise: shards writing one SQLite file on a
             // network file system would take turns at best.
             let cache = try part.map { p -> EmbeddingCache? in
                 guard cacheOptions.cache == nil, !cacheOptions.noCache else { return try cacheOptions.open() }
                 let beside = URL(fileURLWithPath: out).deletingLastPathComponent()
-                    .appendingPathComponent("embeddings.shard-\(p.spec.index)-of-\(p.spec.count).sqlite")
+                    .appendingPathComponent(p.spec.fileName(ShardSpec.shardCacheFileName))
                 return try EmbeddingCache(path: beside.path)
             } ?? cacheOptions.open()
             let modelURL = try await modelOptions.resolve(progress: progress)

@@ -4,6 +4,15 @@ import XCTest
 
 /// Shard numbering from the command line and the job engines, and how groups are placed.
 final class ShardTests: XCTestCase {
+    func testShardFileNames() throws {
+        let spec = try ShardSpec(index: 3, count: 8)
+        XCTAssertEqual(spec.fileName("scores.csv"), "scores.shard-3-of-8.csv")
+        XCTAssertEqual(spec.fileName("out/embeddings.sqlite"), "out/embeddings.shard-3-of-8.sqlite")
+        XCTAssertEqual(spec.fileName("manifest"), "manifest.shard-3-of-8")
+        XCTAssertEqual(ShardSpec.scoresFile(for: spec), "scores.shard-3-of-8.csv")
+        XCTAssertEqual(ShardSpec.scoresFile(for: nil), "scores.csv")
+    }
+
     func testParse() throws {
         XCTAssertEqual(try ShardSpec.parse("0/8"), try ShardSpec(index: 0, count: 8))
         XCTAssertEqual(try ShardSpec.parse("7/8").description, "7/8")
