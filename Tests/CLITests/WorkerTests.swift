@@ -27,26 +27,19 @@ final class WorkerTests: XCTestCase {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errBox.data = errors.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
+        let errRead = BackgroundRead(errors.fileHandleForReading)
         // A failed start closes stdin early: writing to it then must not kill the test (SIGPIPE).
         signal(SIGPIPE, SIG_IGN)
         try? input.fileHandleForWriting.write(contentsOf: Data(requests.map { $0 + "\n" }.joined().utf8))
         try? input.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
+        let err = errRead.wait()
         process.waitUntilExit()
         let text = String(decoding: out, as: UTF8.self)
         let responses = try text.split(separator: "\n").map {
             try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "not a JSON object: \($0)")
         }
-        return (process.terminationStatus, responses, text, String(decoding: errBox.data, as: UTF8.self))
+        return (process.terminationStatus, responses, text, String(decoding: err, as: UTF8.self))
     }
 
     func makeDataset() throws -> URL {

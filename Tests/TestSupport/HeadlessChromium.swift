@@ -32,15 +32,10 @@ public enum HeadlessChromium {
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        // stderr on a thread of its own: a full pipe would block the browser while we read stdout.
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let t = Thread { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
-        t.start()
+        let errRead = BackgroundRead(err.fileHandleForReading)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        while !t.isFinished { usleep(10_000) }
-        return (String(decoding: stdout, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
+        return (String(decoding: stdout, as: UTF8.self), String(decoding: errRead.wait(), as: UTF8.self))
     }
 
     /// The DOM after the page's scripts ran, and the browser's log.
