@@ -96,6 +96,9 @@ public enum ImageEncoders {
     /// is written when anything had to be packed (its `outcome` says which happened).
     public static func load(_ url: URL, kind: ModelKind? = nil, precision: Precision = .fp32,
                             packedCache: PackedWeightCache? = nil) throws -> any ImageEncoder {
+        // The one check that this CPU computes in `precision` (a model built directly, without
+        // it, fails at its first packed matrix with `TensorError.cannotPack`).
+        if !precision.isSupported { throw WeightsError.unsupportedPrecision(precision) }
         let model: any ImageEncoder
         switch try kind ?? ModelKind.detect(at: url) {
         case .clip: model = try CLIPVisionModel(directory: url, precision: precision, packedCache: packedCache)

@@ -110,13 +110,20 @@ final class DownloadTests: HubTestCase {
         XCTAssertLessThanOrEqual(start, 300_000)
     }
 
-    func testPartialIncompleteBlobIsResumedWithRange() async throws {
+    /// The fixture's files, and its weights' blob already `.incomplete` in the cache with `partial`
+    /// (what an interrupted download leaves).
+    func interruptedDownload(_ partial: (Data) -> Data) throws -> (fixture: [String: Data], model: Data, blobs: URL, sha: String) {
         let fixture = try StubHub.fixtureFiles()
         let model = fixture["model.safetensors"]!
         let sha = StubHub.sha256(model)
         let blobs = repoFolder().appendingPathComponent("blobs")
         try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
-        try model.prefix(100_000).write(to: blobs.appendingPathComponent("\(sha).incomplete"))
+        try partial(model).write(to: blobs.appendingPathComponent("\(sha).incomplete"))
+        return (fixture, model, blobs, sha)
+    }
+
+    func testPartialIncompleteBlobIsResumedWithRange() async throws {
+        let (fixture, model, blobs, sha) = try interruptedDownload { $0.prefix(100_000) }
         let hub = try await startHub(.init(files: fixture))
         let progress = ProgressLog()
 
@@ -130,12 +137,7 @@ final class DownloadTests: HubTestCase {
     }
 
     func testServerIgnoringRangeRestartsFromScratch() async throws {
-        let fixture = try StubHub.fixtureFiles()
-        let model = fixture["model.safetensors"]!
-        let sha = StubHub.sha256(model)
-        let blobs = repoFolder().appendingPathComponent("blobs")
-        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
-        try Data(repeating: 0xAB, count: 100_000).write(to: blobs.appendingPathComponent("\(sha).incomplete"))
+        let (fixture, model, blobs, sha) = try interruptedDownload { _ in Data(repeating: 0xAB, count: 100_000) }
         let hub = try await startHub(.init(files: fixture, ignoreRange: true))
 
         let folder = try await ModelLocator(environment: environment(endpoint: hub.url)).resolve(repo)

@@ -29,7 +29,6 @@ public final class CLIPVisionModel: ImageEncoder, @unchecked Sendable {
     public init(directory: URL, precision: Precision = .fp32, packedCache: PackedWeightCache? = nil) throws {
         self.directory = directory
         self.precision = precision
-        if !precision.isSupported { throw WeightsError.unsupportedPrecision(precision) }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), !isFolder.boolValue {
             let source: any TensorSource & TensorShapes = directory.pathExtension.lowercased() == "safetensors"

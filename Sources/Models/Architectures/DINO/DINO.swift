@@ -16,7 +16,6 @@ public final class DINOModel: ImageEncoder, @unchecked Sendable {
     public init(file: URL, precision: Precision = .fp32, packedCache: PackedWeightCache? = nil) throws {
         self.file = file
         self.precision = precision
-        if !precision.isSupported { throw WeightsError.unsupportedPrecision(precision) }
         let source = try TorchCheckpoint(path: file.path)
         let prefix = source.prefix(before: "patch_embed.proj.weight") ?? ""
         tower = try TimmViT(source, prefix: prefix, eps: 1e-6, activation: .gelu, precision: precision, cache: packedCache)

@@ -21,7 +21,6 @@ public final class DINOv2Model: ImageEncoder, @unchecked Sendable {
     public init(directory: URL, precision: Precision = .fp32, packedCache: PackedWeightCache? = nil) throws {
         self.directory = directory
         self.precision = precision
-        if !precision.isSupported { throw WeightsError.unsupportedPrecision(precision) }
         config = try DINOv2Config.load(from: directory.appendingPathComponent("config.json"))
         let file = try FolderWeights.open(directory)
         weights = try DINOv2Weights(file: file, config: config, precision: precision, cache: packedCache)

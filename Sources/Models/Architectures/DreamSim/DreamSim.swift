@@ -83,7 +83,6 @@ public final class DreamSimModel: ImageEncoder, @unchecked Sendable {
     /// `packedCache`, when given, maps the matrices an earlier load packed, and records the rest.
     public init(folder: URL, precision: Precision = .fp32, packedCache: PackedWeightCache? = nil) throws {
         self.precision = precision
-        if !precision.isSupported { throw WeightsError.unsupportedPrecision(precision) }
         guard let (root, variant) = DreamSimVariant.find(in: folder) else {
             let needs = DreamSimVariant.ensemble.requiredFiles.joined(separator: ", ")
             throw WeightsError.cannotOpen(path: folder.path, reason: "not a complete DreamSim cache folder (the ensemble needs \(needs))")

@@ -21,7 +21,6 @@ public final class SigLIPVisionModel: ImageEncoder, @unchecked Sendable {
     public init(directory: URL, precision: Precision = .fp32, packedCache: PackedWeightCache? = nil) throws {
         self.directory = directory
         self.precision = precision
-        if !precision.isSupported { throw WeightsError.unsupportedPrecision(precision) }
         config = try SigLIPVisionConfig.load(from: directory.appendingPathComponent("config.json"))
         let file = try FolderWeights.open(directory)
         weights = try SigLIPVisionWeights(file: file, config: config, precision: precision, cache: packedCache)
