@@ -5,14 +5,8 @@ import XCTest
 
 /// `scs score` and `scs embed` end to end, as a user runs them: the real binary, real photos,
 /// the tiny random-weight model, a temporary cache.
-final class ScoreCommandTests: XCTestCase {
-    let tiny = TestPaths.fixtures.appendingPathComponent("models/tiny-b32").path
-    var work: URL!
+final class ScoreCommandTests: CommandTestCase {
     var cache: String { work.appendingPathComponent("cache.sqlite").path }
-
-    override func setUpWithError() throws {
-        work = try makeTemporaryDirectory("scs-cli")
-    }
 
     /// <root>/<model>/<prompt>/<n>.jpg built from the shared photos.
     func makeDataset(_ spec: [(model: String, prompt: String, photos: [String])]) throws -> URL {

@@ -7,13 +7,12 @@ import XCTest
 /// `scs score --shard`, `scs merge` and `scs cache merge` as a user runs them: shards merged are
 /// the unsharded run byte for byte, whatever the number of shards; every way a merge can be wrong
 /// is one line naming the shard or file.
-final class ShardCommandTests: XCTestCase {
-    let tiny = TestPaths.fixtures.appendingPathComponent("models/tiny-b32").path
-    var work: URL!
+final class ShardCommandTests: CommandTestCase {
+    override class var workPrefix: String { "scs-shard" }
     var data: String { work.appendingPathComponent("data").path }
 
     override func setUpWithError() throws {
-        work = try makeTemporaryDirectory("scs-shard")
+        try super.setUpWithError()
         let photos = try TestPaths.sharedPhotos().filter { $0.pathExtension == "jpg" }
         var n = 0
         // Two models, groups of 1 to 6 images, an empty prompt folder and an image that is not one.
