@@ -10,7 +10,7 @@ MODEL ?= openai/clip-vit-base-patch32
 OUT ?= scores.csv
 SWIFT ?= swift
 
-.PHONY: setup build release score test oracle bench clean demo demo-steps reproduce dist wheel dist-check
+.PHONY: setup build release score test lint format oracle bench clean demo demo-steps reproduce dist wheel dist-check
 
 setup:
 	@scripts/setup.sh
@@ -27,9 +27,20 @@ score:
 	@$(MAKE) --no-print-directory release
 	.build/release/scs score "$(DATASET)" --model "$(MODEL)" --out "$(OUT)" --json "$(OUT:.csv=.json)"
 
-test: setup
+test: setup lint
 	$(SWIFT) test
 	SCS_BINARY=.build/debug/scs python3 -m pytest -q python/tests
+
+# One style: swift-format's (in the Swift toolchain), configured in .swift-format (4 spaces, 150
+# columns, layout only: no rule rewrites code). `make format` applies it; `make lint`, the first
+# step of `make test`, fails on any file it would change.
+FORMATTED = Sources Tests Package.swift
+
+format:
+	$(SWIFT) format -i -r -p $(FORMATTED)
+
+lint:
+	$(SWIFT) format lint --strict -r -p $(FORMATTED)
 
 # The whole study on real data: a slice of the paper's data set (Hugging Face runsdata/
 # semantic-consistency-score: the first DEMO_PROMPTS prompts by name, SDXL and pixart,

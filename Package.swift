@@ -24,7 +24,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "scs", targets: ["scs"]),
-        .library(name: "SCS", targets: ["SCSScoring", "SCSModels", "SCSImaging", "SCSHub", "SCSStats", "SCSGenerate", "SCSAnnotate", "SCSReport"]),
+        .library(name: "SCS", targets: ["SCSScoring", "SCSModels", "SCSImaging", "SCSHub", "SCSStats", "SCSGenerate", "SCSAnnotate", "SCSReport"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,7 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20")
     ],
     targets: [
         // MARK: C shims
@@ -54,13 +54,16 @@ let package = Package(
         .target(name: "SCSImaging", dependencies: ["CCodecs"], path: "Sources/Imaging", swiftSettings: optimised),
         .target(name: "SCSTensor", dependencies: ["CKernels"], path: "Sources/Tensor", swiftSettings: optimised),
         // ZIPFoundation: PyTorch checkpoints (torch.save, TorchScript) are zip archives.
-        .target(name: "SCSModels", dependencies: ["SCSTensor", "SCSImaging", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-                path: "Sources/Models",
-                // The CLIP tokenizer's data: OpenAI's BPE vocabulary and the text-cleaning tables
-                // (scripts/make_text_resources.py).
-                resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"), .copy("Resources/clip-text-cleaning.json"),
-                            .copy("Resources/clip-unicode.json")],
-                swiftSettings: optimised),
+        .target(
+            name: "SCSModels", dependencies: ["SCSTensor", "SCSImaging", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Sources/Models",
+            // The CLIP tokenizer's data: OpenAI's BPE vocabulary and the text-cleaning tables
+            // (scripts/make_text_resources.py).
+            resources: [
+                .copy("Resources/bpe_simple_vocab_16e6.txt.gz"), .copy("Resources/clip-text-cleaning.json"),
+                .copy("Resources/clip-unicode.json")
+            ],
+            swiftSettings: optimised),
         .target(
             name: "SCSHub",
             dependencies: [
@@ -70,7 +73,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 // Release archives (DreamSim's checkpoints) are zips.
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation")
             ],
             path: "Sources/Hub"
         ),
@@ -79,7 +82,7 @@ let package = Package(
             dependencies: [
                 "SCSImaging", "SCSModels", "SCSHub",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ],
             path: "Sources/Scoring"
         ),
@@ -90,7 +93,7 @@ let package = Package(
                 "SCSImaging",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             path: "Sources/Generate"
         ),
@@ -103,7 +106,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             path: "Sources/Annotate"
         ),
@@ -112,7 +115,7 @@ let package = Package(
             name: "scs",
             dependencies: [
                 "SCSScoring", "SCSHub", "SCSModels", "SCSImaging", "SCSTensor", "SCSGenerate", "SCSStats", "SCSAnnotate", "SCSReport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             path: "Sources/scs"
         ),
@@ -120,9 +123,11 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["SCSImaging", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
-                           // AsyncHTTPClient: WebDriver, the browser harness, talks to chromedriver over HTTP.
-                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "SCSImaging", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
+                // AsyncHTTPClient: WebDriver, the browser harness, talks to chromedriver over HTTP.
+                .product(name: "AsyncHTTPClient", package: "async-http-client")
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ImagingTests", dependencies: ["SCSImaging", "TestSupport"], path: "Tests/ImagingTests"),
@@ -156,7 +161,7 @@ let package = Package(
             dependencies: [
                 "SCSAnnotate", "SCSImaging", "SCSScoring", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift")
             ],
             path: "Tests/AnnotateTests"
         ),
@@ -170,9 +175,13 @@ let package = Package(
             dependencies: ["scs", "SCSModels", "SCSImaging", "SCSReport", "SCSScoring", "SCSGenerate", "GenerateStubs", "TestSupport"],
             path: "Tests/FuzzTests"
         ),
-        .testTarget(name: "CLITests", dependencies: ["scs", "SCSScoring", "SCSModels", "SCSHub", "SCSGenerate", "SCSAnnotate", "GenerateStubs", "HubStubs", "TestSupport",
-                                                  .product(name: "GRDB", package: "GRDB.swift"),
-                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/CLITests"),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "scs", "SCSScoring", "SCSModels", "SCSHub", "SCSGenerate", "SCSAnnotate", "GenerateStubs", "HubStubs", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation")
+            ], path: "Tests/CLITests")
     ],
     swiftLanguageModes: [.v5]
 )

@@ -90,16 +90,21 @@ public enum Agreement {
     /// `higherIsConsistent`: false for measures where the lower value marks the more consistent
     /// set (the Vendi Score, the DreamSim distance); `higherScore` is then the model that measure
     /// calls more consistent.
-    public static func analyse(study: Study, scores: [String: [String: Double]], minAnswers: Int = 1,
-                               higherIsConsistent: Bool = true) throws -> AgreementReport {
+    public static func analyse(
+        study: Study, scores: [String: [String: Double]], minAnswers: Int = 1,
+        higherIsConsistent: Bool = true
+    ) throws -> AgreementReport {
         let config = try study.config()
-        return analyse(answers: try study.answers(), prompts: try study.prompts().map(\.text), config: config,
-                       annotators: try study.annotators().map(\.name), scores: scores, minAnswers: minAnswers,
-                       higherIsConsistent: higherIsConsistent)
+        return analyse(
+            answers: try study.answers(), prompts: try study.prompts().map(\.text), config: config,
+            annotators: try study.annotators().map(\.name), scores: scores, minAnswers: minAnswers,
+            higherIsConsistent: higherIsConsistent)
     }
 
-    public static func analyse(answers: [AnswerRecord], prompts: [String], config: StudyConfig, annotators: [String],
-                               scores: [String: [String: Double]], minAnswers: Int = 1, higherIsConsistent: Bool = true) -> AgreementReport {
+    public static func analyse(
+        answers: [AnswerRecord], prompts: [String], config: StudyConfig, annotators: [String],
+        scores: [String: [String: Double]], minAnswers: Int = 1, higherIsConsistent: Bool = true
+    ) -> AgreementReport {
         let a = config.modelA, b = config.modelB
         let byPrompt = Dictionary(grouping: answers, by: \.prompt)
         var results: [AgreementReport.PromptResult] = []
@@ -113,15 +118,18 @@ public enum Agreement {
             let sa = scores[a]?[prompt], sb = scores[b]?[prompt]
             let higher = Measure.pick(sa, sb, a, b, higherIsConsistent: higherIsConsistent)
             let agrees: Bool? = human != nil && higher != nil ? human == higher : nil
-            results.append(.init(prompt: prompt, votesA: va, votesB: vb, cantTell: given.count - va - vb, status: status,
-                                 humanMajority: human, scoreA: sa, scoreB: sb, higherScore: higher, agrees: agrees))
+            results.append(
+                .init(
+                    prompt: prompt, votesA: va, votesB: vb, cantTell: given.count - va - vb, status: status,
+                    humanMajority: human, scoreA: sa, scoreB: sb, higherScore: higher, agrees: agrees))
         }
         let compared = results.compactMap(\.agrees)
         let k = compared.filter { $0 }.count, n = compared.count
         let ci = AgreementStatistics.wilson(successes: k, trials: n)
-        let rate = AgreementReport.Rate(agree: k, prompts: n, rate: n > 0 ? Double(k) / Double(n) : nil,
-                                        ciLow: ci?.low, ciHigh: ci?.high,
-                                        pValue: AgreementStatistics.binomialTwoSided(successes: k, trials: n))
+        let rate = AgreementReport.Rate(
+            agree: k, prompts: n, rate: n > 0 ? Double(k) / Double(n) : nil,
+            ciLow: ci?.low, ciHigh: ci?.high,
+            pValue: AgreementStatistics.binomialTwoSided(successes: k, trials: n))
 
         // Inter-annotator agreement, over the categories a rater could pick.
         let categories = config.allowCantTell ? [a, b, Choice.cantTell.rawValue] : [a, b]
@@ -137,16 +145,19 @@ public enum Agreement {
             for y in annotators[(i + 1)...] {
                 let lx = labelsBy[x] ?? [:], ly = labelsBy[y] ?? [:]
                 let shared = prompts.filter { lx[$0] != nil && ly[$0] != nil }
-                pairs.append(.init(a: x, b: y, prompts: shared.count,
-                                   kappa: AgreementStatistics.cohenKappa(shared.map { lx[$0]! }, shared.map { ly[$0]! })))
+                pairs.append(
+                    .init(
+                        a: x, b: y, prompts: shared.count,
+                        kappa: AgreementStatistics.cohenKappa(shared.map { lx[$0]! }, shared.map { ly[$0]! })))
             }
         }
         let perAnnotator = annotators.map { name -> AgreementReport.AnnotatorAgreement in
             let mine = answers.filter { $0.annotator == name }
             let decisive = mine.filter { $0.chosenModel != nil && majority[$0.prompt] != nil }
             let agree = decisive.filter { $0.chosenModel == majority[$0.prompt] }.count
-            return .init(annotator: name, answers: mine.count, compared: decisive.count, agree: agree,
-                         rate: decisive.isEmpty ? nil : Double(agree) / Double(decisive.count))
+            return .init(
+                annotator: name, answers: mine.count, compared: decisive.count, agree: agree,
+                rate: decisive.isEmpty ? nil : Double(agree) / Double(decisive.count))
         }
         return AgreementReport(
             modelA: a, modelB: b, minAnswers: minAnswers, annotators: annotators.count, answers: answers.count,
@@ -175,21 +186,24 @@ public enum Agreement {
         let modelWidth = max(12, r.modelA.count, r.modelB.count) + 2
         let votesHeader = "votes \(r.modelA):\(r.modelB)\(r.categories.count > 2 ? ":?" : "")"
         let votesWidth = max(12, votesHeader.count + 2)
-        lines.append(cell("prompt", promptWidth) + "  " + cell(votesHeader, votesWidth)
-                     + cell("majority", modelWidth) + cell("higher score", modelWidth) + "agrees")
+        lines.append(
+            cell("prompt", promptWidth) + "  " + cell(votesHeader, votesWidth)
+                + cell("majority", modelWidth) + cell("higher score", modelWidth) + "agrees")
         for p in r.prompts {
             let votes = "\(p.votesA):\(p.votesB)" + (r.categories.count > 2 ? ":\(p.cantTell)" : "")
             let majority = p.humanMajority ?? (p.status == "tie" ? "(tie)" : "(too few)")
             let higher = p.higherScore ?? (p.scoreA == nil || p.scoreB == nil ? "(no score)" : "(equal)")
             let agrees = p.agrees.map { $0 ? "yes" : "no" } ?? "–"
-            lines.append(cell(p.prompt, promptWidth) + "  " + cell(votes, votesWidth) + cell(majority, modelWidth) + cell(higher, modelWidth) + agrees)
+            lines.append(
+                cell(p.prompt, promptWidth) + "  " + cell(votes, votesWidth) + cell(majority, modelWidth) + cell(higher, modelWidth) + agrees)
         }
         lines.append("")
         lines.append("study: \(r.modelA) vs \(r.modelB), \(r.prompts.count) prompts, \(r.annotators) annotators, \(r.answers) answers")
         let g = r.agreement
         if let rate = g.rate {
-            lines.append("human majority agrees with the higher score on \(g.agree) of \(g.prompts) prompts: \(pct(rate)) "
-                         + "(95% CI \(pct(g.ciLow))–\(pct(g.ciHigh)), Wilson; exact binomial p = \(String(format: "%.3g", g.pValue ?? 1)) vs chance 0.5)")
+            lines.append(
+                "human majority agrees with the higher score on \(g.agree) of \(g.prompts) prompts: \(pct(rate)) "
+                    + "(95% CI \(pct(g.ciLow))–\(pct(g.ciHigh)), Wilson; exact binomial p = \(String(format: "%.3g", g.pValue ?? 1)) vs chance 0.5)")
         } else {
             lines.append("human majority vs higher score: no prompt with both a decided majority and two different scores")
         }
@@ -197,7 +211,8 @@ public enum Agreement {
         lines.append("  \(r.tooFewAnswers.count) with fewer than \(r.minAnswers) decisive answers\(list(r.tooFewAnswers))")
         if !r.missingScores.isEmpty { lines.append("  \(r.missingScores.count) without a score for both models\(list(r.missingScores))") }
         if !r.scoreTies.isEmpty { lines.append("  \(r.scoreTies.count) with equal scores\(list(r.scoreTies))") }
-        lines.append("Fleiss' kappa: \(num(r.fleissKappa)) (\(r.fleissPrompts) prompts with 2+ answers; categories \(r.categories.joined(separator: ", ")))")
+        lines.append(
+            "Fleiss' kappa: \(num(r.fleissKappa)) (\(r.fleissPrompts) prompts with 2+ answers; categories \(r.categories.joined(separator: ", ")))")
         if !r.cohenKappa.isEmpty {
             lines.append("Cohen's kappa per annotator pair:")
             for p in r.cohenKappa { lines.append("  \(p.a) – \(p.b): \(num(p.kappa)) (\(p.prompts) prompts in common)") }

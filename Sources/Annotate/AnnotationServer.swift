@@ -54,9 +54,11 @@ public final class AnnotationServer: Sendable {
     /// Runs until cancelled (or, with `handleSignals`, until SIGINT/SIGTERM), calling
     /// `onRunning` with the port once it listens (useful with port 0). Thumbnails are made in
     /// the background from the start (`Thumbnails.warm`).
-    public func run(host: String = "127.0.0.1", port: Int = 8080, handleSignals: Bool = false, logLevel: Logger.Level = .warning,
-                    idleTimeout: Duration = AnnotationServer.defaultIdleTimeout, warmThumbnails: Bool = true,
-                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(
+        host: String = "127.0.0.1", port: Int = 8080, handleSignals: Bool = false, logLevel: Logger.Level = .warning,
+        idleTimeout: Duration = AnnotationServer.defaultIdleTimeout, warmThumbnails: Bool = true,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         var logger = Logger(label: "scs-annotate")
         logger.logLevel = logLevel
         let (seconds, attoseconds) = idleTimeout.components
@@ -68,9 +70,11 @@ public final class AnnotationServer: Sendable {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
-        let warming = warmThumbnails ? Task.detached(priority: .low) { [study, thumbnails] in
-            if let images = try? await study.allImages() { await thumbnails.warm(images) }
-        } : nil
+        let warming =
+            warmThumbnails
+            ? Task.detached(priority: .low) { [study, thumbnails] in
+                if let images = try? await study.allImages() { await thumbnails.warm(images) }
+            } : nil
         defer { warming?.cancel() }
         if handleSignals { try await app.runService() } else { try await app.run() }
     }
@@ -159,11 +163,13 @@ public final class AnnotationServer: Sendable {
             throw HTTPError(.badRequest, message: error.description)
         }
         // Post/redirect/get: a reload of the next page never re-posts.
-        return Response(status: .seeOther, headers: [
-            .location: "/a/\(annotator.token)",
-            .cacheControl: "no-store",
-            Self.answerHeader: outcome == .stored ? "stored" : "duplicate",
-        ])
+        return Response(
+            status: .seeOther,
+            headers: [
+                .location: "/a/\(annotator.token)",
+                .cacheControl: "no-store",
+                Self.answerHeader: outcome == .stored ? "stored" : "duplicate"
+            ])
     }
 
     static let answerHeader = HTTPField.Name("X-Answer")!
@@ -171,8 +177,9 @@ public final class AnnotationServer: Sendable {
     func image(_ request: Request, _ context: AnnotateRequestContext) async throws -> Response {
         let annotator = try await annotator(context)
         guard let token = context.parameters.get("image"), let size = context.parameters.get("size"),
-              size == "thumb" || size == "full",
-              let image = try await study.image(annotator: annotator, token: token) else {
+            size == "thumb" || size == "full",
+            let image = try await study.image(annotator: annotator, token: token)
+        else {
             throw HTTPError(.notFound, message: "No such image.")
         }
         let bytes: [UInt8]
@@ -182,11 +189,13 @@ public final class AnnotationServer: Sendable {
             // The file moved or broke since init: the server's problem, said without a path or id.
             throw HTTPError(.internalServerError, message: "This image cannot be read.")
         }
-        return Response(status: .ok, headers: [
-            .contentType: "image/jpeg",
-            .cacheControl: "private, max-age=86400, immutable",
-            Self.nosniff: "nosniff",
-        ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "image/jpeg",
+                .cacheControl: "private, max-age=86400, immutable",
+                Self.nosniff: "nosniff"
+            ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     // MARK: Admin
@@ -202,18 +211,21 @@ public final class AnnotationServer: Sendable {
         let nonce = Tokens.random(bytes: 16)
         let progress = try await study.progress()
         let prompts = try study.prompts().count
-        return Self.html(AdminPage.render(config: config, prompts: prompts, progress: progress, adminToken: adminToken, nonce: nonce),
-                         nonce: nonce)
+        return Self.html(
+            AdminPage.render(config: config, prompts: prompts, progress: progress, adminToken: adminToken, nonce: nonce),
+            nonce: nonce)
     }
 
     func export(_ request: Request, _ context: AnnotateRequestContext) async throws -> Response {
         try checkAdmin(context)
         let csv = Export.csv(try await study.answersAsync())
-        return Response(status: .ok, headers: [
-            .contentType: "text/csv; charset=utf-8",
-            .contentDisposition: "attachment; filename=\"answers.csv\"",
-            .cacheControl: "no-store",
-        ], body: .init(byteBuffer: ByteBuffer(string: csv)))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"answers.csv\"",
+                .cacheControl: "no-store"
+            ], body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 
     // MARK: Helpers
@@ -232,8 +244,10 @@ public final class AnnotationServer: Sendable {
         }
         guard let origin = request.headers[Self.origin] else { return }
         guard let normalised = ProxyPolicy.origin(of: origin), seen(request, context).origins.contains(normalised) else {
-            throw HTTPError(.forbidden, message: "Cross-site request refused. Behind a reverse proxy, start the server with "
-                            + "the address annotators open, or trust the proxy's forwarded headers (see docs/deployment.md).")
+            throw HTTPError(
+                .forbidden,
+                message: "Cross-site request refused. Behind a reverse proxy, start the server with "
+                    + "the address annotators open, or trust the proxy's forwarded headers (see docs/deployment.md).")
         }
     }
 
@@ -268,7 +282,7 @@ public final class AnnotationServer: Sendable {
             referrerPolicy: "same-origin",
             nosniff: "nosniff",
             csp: "default-src 'none'; img-src 'self'; style-src 'nonce-\(nonce)'; script-src 'nonce-\(nonce)'; "
-                + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+                + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
         ]
         headers.append(contentsOf: extra)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))

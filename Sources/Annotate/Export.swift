@@ -12,8 +12,11 @@ public enum Export {
     public static func csv(_ answers: [AnswerRecord]) -> String {
         var lines = [header]
         for a in answers {
-            lines.append([a.annotator, a.prompt, a.chosenModel ?? "", a.choice.rawValue, a.leftModel, a.rightModel,
-                          String(a.promptPosition), a.shownAt, a.answeredAt, seconds(from: a.shownAt, to: a.answeredAt)]
+            lines.append(
+                [
+                    a.annotator, a.prompt, a.chosenModel ?? "", a.choice.rawValue, a.leftModel, a.rightModel,
+                    String(a.promptPosition), a.shownAt, a.answeredAt, seconds(from: a.shownAt, to: a.answeredAt)
+                ]
                 .map { CSV.escape(spreadsheetSafe($0)) }.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -77,7 +80,7 @@ public enum Export {
                 "prompt": a.prompt, "annotator": a.annotator, "model_a": config.modelA, "model_b": config.modelB,
                 "files_a": files[a.prompt]?[config.modelA] ?? [], "files_b": files[a.prompt]?[config.modelB] ?? [],
                 "choice": a.chosenModel == nil ? "cant_tell" : a.chosenModel == config.modelA ? "a" : "b",
-                "chosen_model": a.chosenModel ?? NSNull(), "left_model": a.leftModel, "answered_at": a.answeredAt,
+                "chosen_model": a.chosenModel ?? NSNull(), "left_model": a.leftModel, "answered_at": a.answeredAt
             ]
             let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
             lines.append(String(decoding: data, as: UTF8.self))

@@ -23,14 +23,16 @@ public struct Measure: Sendable, Equatable {
                 path = String(spec[..<colon])
                 column = metric.rawValue
             } else if !FileManager.default.fileExists(atPath: spec) {
-                throw AnnotateError.badScores(path: String(spec[..<colon]), line: 0,
-                                              reason: "no metric \"\(suffix)\": after the \":\" give one of " + Metric.allCases.map(\.rawValue).joined(separator: ", "))
+                throw AnnotateError.badScores(
+                    path: String(spec[..<colon]), line: 0,
+                    reason: "no metric \"\(suffix)\": after the \":\" give one of " + Metric.allCases.map(\.rawValue).joined(separator: ", "))
             }
         }
         let direction = Metric(rawValue: column)?.higherIsConsistent ?? true
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + (column == "scs" ? "" : ":" + column)
-        return Measure(name: name, path: path, column: column, higherIsConsistent: direction,
-                       scores: try Agreement.readScores(path, column: column))
+        return Measure(
+            name: name, path: path, column: column, higherIsConsistent: direction,
+            scores: try Agreement.readScores(path, column: column))
     }
 
     /// The model this measure calls more consistent on `prompt`; nil without both scores or on a tie.
@@ -91,20 +93,26 @@ public struct MeasureRanking: Encodable, Sendable {
     public var pairs: [Pair]
 
     /// Ranks `measures` by agreement with the human majority on `study`'s decided prompts.
-    public static func analyse(study: Study, measures: [Measure], minAnswers: Int = 1, resamples: Int = 9999,
-                               seed: UInt64 = 0) throws -> MeasureRanking {
+    public static func analyse(
+        study: Study, measures: [Measure], minAnswers: Int = 1, resamples: Int = 9999,
+        seed: UInt64 = 0
+    ) throws -> MeasureRanking {
         let config = try study.config()
-        let base = Agreement.analyse(answers: try study.answers(), prompts: try study.prompts().map(\.text), config: config,
-                                     annotators: try study.annotators().map(\.name), scores: [:], minAnswers: minAnswers)
+        let base = Agreement.analyse(
+            answers: try study.answers(), prompts: try study.prompts().map(\.text), config: config,
+            annotators: try study.annotators().map(\.name), scores: [:], minAnswers: minAnswers)
         var majority: [String: String] = [:]
         for p in base.prompts { if let h = p.humanMajority { majority[p.prompt] = h } }
-        return analyse(majority: majority, promptOrder: base.prompts.map(\.prompt), modelA: config.modelA, modelB: config.modelB,
-                       measures: measures, resamples: resamples, seed: seed)
+        return analyse(
+            majority: majority, promptOrder: base.prompts.map(\.prompt), modelA: config.modelA, modelB: config.modelB,
+            measures: measures, resamples: resamples, seed: seed)
     }
 
     /// The same from the human majority per prompt.
-    public static func analyse(majority: [String: String], promptOrder: [String], modelA a: String, modelB b: String,
-                               measures: [Measure], resamples: Int, seed: UInt64) -> MeasureRanking {
+    public static func analyse(
+        majority: [String: String], promptOrder: [String], modelA a: String, modelB b: String,
+        measures: [Measure], resamples: Int, seed: UInt64
+    ) -> MeasureRanking {
         let decided = promptOrder.filter { majority[$0] != nil }
         // right[m][prompt]: does measure m pick the human majority's model? (absent: no pick)
         let right: [[String: Bool]] = measures.map { m in
@@ -115,8 +123,9 @@ public struct MeasureRanking: Encodable, Sendable {
         var entries = measures.enumerated().map { i, m -> Entry in
             let k = right[i].values.filter { $0 }.count, n = right[i].count
             let ci = AgreementStatistics.wilson(successes: k, trials: n)
-            return Entry(measure: m.name, file: m.path, column: m.column, higherIsConsistent: m.higherIsConsistent, agree: k, prompts: n,
-                         rate: n > 0 ? Double(k) / Double(n) : nil, ciLow: ci?.low, ciHigh: ci?.high)
+            return Entry(
+                measure: m.name, file: m.path, column: m.column, higherIsConsistent: m.higherIsConsistent, agree: k, prompts: n,
+                rate: n > 0 ? Double(k) / Double(n) : nil, ciLow: ci?.low, ciHigh: ci?.high)
         }
         // Best rate first; on equal rates, the one decided on more prompts.
         entries.sort { ($0.rate ?? -1, $0.prompts) > ($1.rate ?? -1, $1.prompts) }
@@ -128,11 +137,14 @@ public struct MeasureRanking: Encodable, Sendable {
                 let onlyX = zip(x, y).filter { $0 && !$1 }.count, onlyY = zip(x, y).filter { !$0 && $1 }.count
                 let both = zip(x, y).filter { $0 && $1 }.count
                 let interval = pairedBootstrap(x, y, resamples: resamples, seed: seed)
-                pairs.append(Pair(a: measures[i].name, b: measures[j].name, prompts: shared.count, bothRight: both,
-                                  onlyARight: onlyX, onlyBRight: onlyY, bothWrong: shared.count - both - onlyX - onlyY,
-                                  difference: shared.isEmpty ? nil : Double(onlyX - onlyY) / Double(shared.count),
-                                  mcnemarP: onlyX + onlyY == 0 ? (shared.isEmpty ? nil : 1) : AgreementStatistics.binomialTwoSided(successes: onlyX, trials: onlyX + onlyY),
-                                  ciLow: interval?.low, ciHigh: interval?.high))
+                pairs.append(
+                    Pair(
+                        a: measures[i].name, b: measures[j].name, prompts: shared.count, bothRight: both,
+                        onlyARight: onlyX, onlyBRight: onlyY, bothWrong: shared.count - both - onlyX - onlyY,
+                        difference: shared.isEmpty ? nil : Double(onlyX - onlyY) / Double(shared.count),
+                        mcnemarP: onlyX + onlyY == 0
+                            ? (shared.isEmpty ? nil : 1) : AgreementStatistics.binomialTwoSided(successes: onlyX, trials: onlyX + onlyY),
+                        ciLow: interval?.low, ciHigh: interval?.high))
             }
         }
         return MeasureRanking(modelA: a, modelB: b, decidedPrompts: decided.count, resamples: resamples, seed: seed, ranking: entries, pairs: pairs)
@@ -154,16 +166,20 @@ public struct MeasureRanking: Encodable, Sendable {
         func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a" }
         var lines = ["which measure agrees best with the human majority (\(modelA) vs \(modelB), \(decidedPrompts) decided prompts):"]
         for (i, e) in ranking.enumerated() {
-            lines.append("  \(i + 1). \(e.measure): \(e.agree) of \(e.prompts) = \(pct(e.rate)) (95% CI \(pct(e.ciLow))–\(pct(e.ciHigh)), Wilson)"
-                         + (e.higherIsConsistent ? "" : " [lower = more consistent]")
-                         + (e.prompts == 0 ? " — \(e.file) scores no decided prompt for both \(modelA) and \(modelB): are those its model names?" : ""))
+            lines.append(
+                "  \(i + 1). \(e.measure): \(e.agree) of \(e.prompts) = \(pct(e.rate)) (95% CI \(pct(e.ciLow))–\(pct(e.ciHigh)), Wilson)"
+                    + (e.higherIsConsistent ? "" : " [lower = more consistent]")
+                    + (e.prompts == 0 ? " — \(e.file) scores no decided prompt for both \(modelA) and \(modelB): are those its model names?" : ""))
         }
-        if !pairs.isEmpty { lines.append("each pair on the prompts both decide (exact McNemar; paired bootstrap 95% CI of the difference, \(resamples) resamples):") }
+        if !pairs.isEmpty {
+            lines.append("each pair on the prompts both decide (exact McNemar; paired bootstrap 95% CI of the difference, \(resamples) resamples):")
+        }
         for p in pairs {
             let diff = p.difference.map { String(format: "%+.1f", $0 * 100) } ?? "n/a"
             let ci = p.ciLow.map { String(format: "[%+.1f, %+.1f]", $0 * 100, p.ciHigh! * 100) } ?? "n/a"
-            lines.append("  \(p.a) − \(p.b): \(diff) points on \(p.prompts) prompts, 95% CI \(ci); only \(p.a) right \(p.onlyARight), only \(p.b) right \(p.onlyBRight), "
-                         + "McNemar p = \(p.mcnemarP.map { String(format: "%.3g", $0) } ?? "n/a")")
+            lines.append(
+                "  \(p.a) − \(p.b): \(diff) points on \(p.prompts) prompts, 95% CI \(ci); only \(p.a) right \(p.onlyARight), only \(p.b) right \(p.onlyBRight), "
+                    + "McNemar p = \(p.mcnemarP.map { String(format: "%.3g", $0) } ?? "n/a")")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -82,7 +82,8 @@ public struct ProxyPolicy: Sendable, Equatable {
     /// `scheme://host[:port]` of an http(s) URL, lower-cased, default port dropped; `nil` otherwise.
     public static func origin(of text: String) -> String? {
         guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = url.host?.lowercased(), !host.isEmpty else { return nil }
+            let host = url.host?.lowercased(), !host.isEmpty
+        else { return nil }
         let port = url.port.flatMap { (scheme == "http" && $0 == 80) || (scheme == "https" && $0 == 443) ? nil : $0 }
         let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return "\(scheme)://\(shownHost)" + (port.map { ":\($0)" } ?? "")
@@ -98,4 +99,3 @@ public struct ProxyPolicy: Sendable, Equatable {
     static let xForwardedHost = HTTPField.Name("X-Forwarded-Host")!
     static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }
-

@@ -19,8 +19,10 @@ struct AnnotateRequestContext: RequestContext, RemoteAddressRequestContext {
 /// runs nothing unless the page set its own. Errors become a short plain-text message (a
 /// person reads them, not a program), never a JSON body.
 struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         var response: Response
         do {
             response = try await next(request, context)
@@ -43,7 +45,7 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
             (AnnotationServer.referrerPolicy, "same-origin"),
             (AnnotationServer.csp, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
             (AnnotationServer.frameOptions, "DENY"),
-            (.cacheControl, "no-store"),
+            (.cacheControl, "no-store")
         ]
     }
 }

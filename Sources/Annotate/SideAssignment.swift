@@ -17,11 +17,14 @@ enum SideAssignment {
             return fixed.map { $0 == "A" }
         }
         if annotatorIndex % 2 == 1 {
-            let partner = try Row.fetchAll(db, sql: """
-                SELECT s.left_model = (SELECT value FROM meta WHERE key = 'model_a') AS a_left
-                FROM assignment s WHERE s.annotator_id = (SELECT id FROM annotator ORDER BY id LIMIT 1 OFFSET ?)
-                ORDER BY s.position
-                """, arguments: [annotatorIndex - 1]).map { ($0["a_left"] as Bool) }
+            let partner = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.left_model = (SELECT value FROM meta WHERE key = 'model_a') AS a_left
+                    FROM assignment s WHERE s.annotator_id = (SELECT id FROM annotator ORDER BY id LIMIT 1 OFFSET ?)
+                    ORDER BY s.position
+                    """, arguments: [annotatorIndex - 1]
+            ).map { ($0["a_left"] as Bool) }
             if partner.count == promptCount { return partner.map { !$0 } }
         }
         return balanced(count: promptCount)

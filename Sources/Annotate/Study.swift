@@ -28,7 +28,9 @@ public final class Study: Sendable {
 
     /// Opens an existing study.
     public static func open(at path: String) throws -> Study {
-        guard FileManager.default.fileExists(atPath: path) else { throw AnnotateError.study(path: path, reason: "no such study (run `scs annotate init` first)") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw AnnotateError.study(path: path, reason: "no such study (run `scs annotate init` first)")
+        }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration())
             let study = Study(path: path, pool: pool)
@@ -76,11 +78,12 @@ public final class Study: Sendable {
         try guarded {
             try pool.read { db in
                 let meta = try Schema.meta(db)
-                return StudyConfig(modelA: meta["model_a"] ?? "", modelB: meta["model_b"] ?? "",
-                                   imagesPerSide: Int(meta["images_per_side"] ?? "") ?? 0,
-                                   allowCantTell: meta["allow_cant_tell"] == "1",
-                                   question: meta["question"] ?? StudyConfig.paperQuestion,
-                                   dataset: meta["dataset"] ?? "")
+                return StudyConfig(
+                    modelA: meta["model_a"] ?? "", modelB: meta["model_b"] ?? "",
+                    imagesPerSide: Int(meta["images_per_side"] ?? "") ?? 0,
+                    allowCantTell: meta["allow_cant_tell"] == "1",
+                    question: meta["question"] ?? StudyConfig.paperQuestion,
+                    dataset: meta["dataset"] ?? "")
             }
         }
     }
@@ -110,8 +113,10 @@ public final class Study: Sendable {
     }
 
     static func images(_ db: Database, promptID: Int64) throws -> [StudyImage] {
-        try Row.fetchAll(db, sql: "SELECT id, prompt_id, model, position, path FROM image WHERE prompt_id = ? ORDER BY model, position",
-                         arguments: [promptID]).map(StudyImage.init(row:))
+        try Row.fetchAll(
+            db, sql: "SELECT id, prompt_id, model, position, path FROM image WHERE prompt_id = ? ORDER BY model, position",
+            arguments: [promptID]
+        ).map(StudyImage.init(row:))
     }
 
     /// The registered image an annotator was shown under `token`, or `nil`: the only way a file
@@ -119,11 +124,14 @@ public final class Study: Sendable {
     public func image(annotator: Annotator, token: String) async throws -> StudyImage? {
         guard Tokens.plausible(token) else { return nil }
         return try await pool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT i.id, i.prompt_id, i.model, i.position, i.path
-                FROM shown_image s JOIN image i ON i.id = s.image_id
-                WHERE s.annotator_id = ? AND s.token = ?
-                """, arguments: [annotator.id, token]).map(StudyImage.init(row:))
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT i.id, i.prompt_id, i.model, i.position, i.path
+                    FROM shown_image s JOIN image i ON i.id = s.image_id
+                    WHERE s.annotator_id = ? AND s.token = ?
+                    """, arguments: [annotator.id, token]
+            ).map(StudyImage.init(row:))
         }
     }
 
@@ -137,15 +145,20 @@ public final class Study: Sendable {
     /// The images of one prompt as `annotator` sees them, made on first showing: each side
     /// shuffled on its own (CSPRNG) and every image given a fresh random token, so neither the
     /// URLs nor the order on the page follow the registration order, which put model A first.
-    static func shownImages(_ db: Database, annotator: Int64, promptID: Int64,
-                            left: String, right: String) throws -> (left: [TrialImage], right: [TrialImage]) {
+    static func shownImages(
+        _ db: Database, annotator: Int64, promptID: Int64,
+        left: String, right: String
+    ) throws -> (left: [TrialImage], right: [TrialImage]) {
         func fetch() throws -> [(side: String, image: TrialImage)] {
-            try Row.fetchAll(db, sql: """
-                SELECT s.side, s.token, i.id, i.prompt_id, i.model, i.position, i.path
-                FROM shown_image s JOIN image i ON i.id = s.image_id
-                WHERE s.annotator_id = ? AND s.prompt_id = ?
-                ORDER BY s.side, s.position
-                """, arguments: [annotator, promptID]).map { ($0["side"], TrialImage(token: $0["token"], image: StudyImage(row: $0))) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.side, s.token, i.id, i.prompt_id, i.model, i.position, i.path
+                    FROM shown_image s JOIN image i ON i.id = s.image_id
+                    WHERE s.annotator_id = ? AND s.prompt_id = ?
+                    ORDER BY s.side, s.position
+                    """, arguments: [annotator, promptID]
+            ).map { ($0["side"], TrialImage(token: $0["token"], image: StudyImage(row: $0))) }
         }
         var shown = try fetch()
         if shown.isEmpty {
@@ -153,10 +166,11 @@ public final class Study: Sendable {
             let images = try Self.images(db, promptID: promptID)
             for (side, model) in [("left", left), ("right", right)] {
                 for (position, image) in images.filter({ $0.model == model }).shuffled(using: &generator).enumerated() {
-                    try db.execute(sql: """
-                        INSERT INTO shown_image (annotator_id, prompt_id, image_id, side, position, token)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [annotator, promptID, image.id, side, position, Tokens.random(bytes: 16)])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO shown_image (annotator_id, prompt_id, image_id, side, position, token)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            """, arguments: [annotator, promptID, image.id, side, position, Tokens.random(bytes: 16)])
                 }
             }
             shown = try fetch()
@@ -182,17 +196,19 @@ public final class Study: Sendable {
                 let modelA = meta["model_a"]!, modelB = meta["model_b"]!
                 let index = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM annotator") ?? 0
                 let token = Tokens.random()
-                try db.execute(sql: "INSERT INTO annotator (name, token, created_at) VALUES (?, ?, ?)",
-                               arguments: [name, token, Timestamp.now()])
+                try db.execute(
+                    sql: "INSERT INTO annotator (name, token, created_at) VALUES (?, ?, ?)",
+                    arguments: [name, token, Timestamp.now()])
                 let id = db.lastInsertedRowID
                 let prompts = try Row.fetchAll(db, sql: "SELECT id, position FROM prompt ORDER BY position")
                 let aLeft = try SideAssignment.aOnLeft(db, annotatorIndex: index, promptCount: prompts.count)
                 for (i, prompt) in prompts.enumerated() {
                     let (left, right) = aLeft[i] ? (modelA, modelB) : (modelB, modelA)
-                    try db.execute(sql: """
-                        INSERT INTO assignment (annotator_id, prompt_id, position, left_model, right_model)
-                        VALUES (?, ?, ?, ?, ?)
-                        """, arguments: [id, prompt["id"] as Int64, prompt["position"] as Int, left, right])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO assignment (annotator_id, prompt_id, position, left_model, right_model)
+                            VALUES (?, ?, ?, ?, ?)
+                            """, arguments: [id, prompt["id"] as Int64, prompt["position"] as Int, left, right])
                 }
                 return Annotator(id: id, name: name, token: token)
             }
@@ -229,23 +245,29 @@ public final class Study: Sendable {
         try await pool.write { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM assignment WHERE annotator_id = ?", arguments: [annotator.id]) ?? 0
             let answered = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM answer WHERE annotator_id = ?", arguments: [annotator.id]) ?? 0
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT s.prompt_id, s.position, s.left_model, s.right_model, p.text,
-                       (SELECT COUNT(*) FROM assignment t WHERE t.annotator_id = s.annotator_id AND t.position <= s.position) AS number
-                FROM assignment s JOIN prompt p ON p.id = s.prompt_id
-                WHERE s.annotator_id = ?
-                  AND NOT EXISTS (SELECT 1 FROM answer a WHERE a.annotator_id = s.annotator_id AND a.prompt_id = s.prompt_id)
-                ORDER BY s.position LIMIT 1
-                """, arguments: [annotator.id]) else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT s.prompt_id, s.position, s.left_model, s.right_model, p.text,
+                               (SELECT COUNT(*) FROM assignment t WHERE t.annotator_id = s.annotator_id AND t.position <= s.position) AS number
+                        FROM assignment s JOIN prompt p ON p.id = s.prompt_id
+                        WHERE s.annotator_id = ?
+                          AND NOT EXISTS (SELECT 1 FROM answer a WHERE a.annotator_id = s.annotator_id AND a.prompt_id = s.prompt_id)
+                        ORDER BY s.position LIMIT 1
+                        """, arguments: [annotator.id])
+            else { return nil }
             let promptID: Int64 = row["prompt_id"]
-            try db.execute(sql: "UPDATE assignment SET shown_at = ? WHERE annotator_id = ? AND prompt_id = ? AND shown_at IS NULL",
-                           arguments: [Timestamp.now(), annotator.id, promptID])
+            try db.execute(
+                sql: "UPDATE assignment SET shown_at = ? WHERE annotator_id = ? AND prompt_id = ? AND shown_at IS NULL",
+                arguments: [Timestamp.now(), annotator.id, promptID])
             let left: String = row["left_model"], right: String = row["right_model"]
             let shown = try Self.shownImages(db, annotator: annotator.id, promptID: promptID, left: left, right: right)
-            return Trial(prompt: StudyPrompt(id: promptID, position: row["position"], text: row["text"]),
-                         leftModel: left, rightModel: right,
-                         leftImages: shown.left, rightImages: shown.right,
-                         number: row["number"], total: total, answered: answered)
+            return Trial(
+                prompt: StudyPrompt(id: promptID, position: row["position"], text: row["text"]),
+                leftModel: left, rightModel: right,
+                leftImages: shown.left, rightImages: shown.right,
+                number: row["number"], total: total, answered: answered)
         }
     }
 
@@ -253,9 +275,13 @@ public final class Study: Sendable {
     /// same prompt by the same annotator changes nothing and reports `.duplicate`.
     public func record(annotator: Annotator, promptID: Int64, choice: Choice) async throws -> RecordOutcome {
         try await pool.write { db in
-            guard let assignment = try Row.fetchOne(db, sql: """
-                SELECT left_model, right_model, shown_at FROM assignment WHERE annotator_id = ? AND prompt_id = ?
-                """, arguments: [annotator.id, promptID]) else {
+            guard
+                let assignment = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT left_model, right_model, shown_at FROM assignment WHERE annotator_id = ? AND prompt_id = ?
+                        """, arguments: [annotator.id, promptID])
+            else {
                 throw AnnotateError.invalid("prompt \(promptID) is not in this annotator's study")
             }
             if choice == .cantTell, try Schema.meta(db)["allow_cant_tell"] != "1" {
@@ -265,11 +291,12 @@ public final class Study: Sendable {
             let chosen: String? = choice == .left ? left : choice == .right ? right : nil
             let now = Timestamp.now()
             let shown: String = assignment["shown_at"] ?? now
-            try db.execute(sql: """
-                INSERT INTO answer (annotator_id, prompt_id, left_model, right_model, choice, chosen_model, shown_at, answered_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (annotator_id, prompt_id) DO NOTHING
-                """, arguments: [annotator.id, promptID, left, right, choice.rawValue, chosen, shown, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO answer (annotator_id, prompt_id, left_model, right_model, choice, chosen_model, shown_at, answered_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (annotator_id, prompt_id) DO NOTHING
+                    """, arguments: [annotator.id, promptID, left, right, choice.rawValue, chosen, shown, now])
             return db.changesCount == 1 ? .stored : .duplicate
         }
     }
@@ -278,13 +305,16 @@ public final class Study: Sendable {
 
     public func progress() async throws -> [AnnotatorProgress] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT n.name,
-                       (SELECT COUNT(*) FROM answer a WHERE a.annotator_id = n.id) AS answered,
-                       (SELECT COUNT(*) FROM assignment s WHERE s.annotator_id = n.id) AS total,
-                       (SELECT MAX(answered_at) FROM answer a WHERE a.annotator_id = n.id) AS last
-                FROM annotator n ORDER BY n.id
-                """).map { AnnotatorProgress(name: $0["name"], answered: $0["answered"], total: $0["total"], lastAnswerAt: $0["last"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT n.name,
+                           (SELECT COUNT(*) FROM answer a WHERE a.annotator_id = n.id) AS answered,
+                           (SELECT COUNT(*) FROM assignment s WHERE s.annotator_id = n.id) AS total,
+                           (SELECT MAX(answered_at) FROM answer a WHERE a.annotator_id = n.id) AS last
+                    FROM annotator n ORDER BY n.id
+                    """
+            ).map { AnnotatorProgress(name: $0["name"], answered: $0["answered"], total: $0["total"], lastAnswerAt: $0["last"]) }
         }
     }
 
@@ -298,15 +328,19 @@ public final class Study: Sendable {
     }
 
     static func answers(_ db: Database) throws -> [AnswerRecord] {
-        try Row.fetchAll(db, sql: """
-            SELECT n.name, p.text, p.position, a.left_model, a.right_model, a.choice, a.chosen_model, a.shown_at, a.answered_at
-            FROM answer a JOIN annotator n ON n.id = a.annotator_id JOIN prompt p ON p.id = a.prompt_id
-            ORDER BY p.position, n.id
-            """).map { row in
-            AnswerRecord(annotator: row["name"], prompt: row["text"], promptPosition: row["position"],
-                         leftModel: row["left_model"], rightModel: row["right_model"],
-                         choice: Choice(rawValue: row["choice"]) ?? .cantTell, chosenModel: row["chosen_model"],
-                         shownAt: row["shown_at"], answeredAt: row["answered_at"])
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT n.name, p.text, p.position, a.left_model, a.right_model, a.choice, a.chosen_model, a.shown_at, a.answered_at
+                FROM answer a JOIN annotator n ON n.id = a.annotator_id JOIN prompt p ON p.id = a.prompt_id
+                ORDER BY p.position, n.id
+                """
+        ).map { row in
+            AnswerRecord(
+                annotator: row["name"], prompt: row["text"], promptPosition: row["position"],
+                leftModel: row["left_model"], rightModel: row["right_model"],
+                choice: Choice(rawValue: row["choice"]) ?? .cantTell, chosenModel: row["chosen_model"],
+                shownAt: row["shown_at"], answeredAt: row["answered_at"])
         }
     }
 }

@@ -17,8 +17,10 @@ public struct StudyConfig: Sendable, Equatable {
 
     public static let paperQuestion = "Which set of images is more consistent?"
 
-    public init(modelA: String, modelB: String, imagesPerSide: Int = 20, allowCantTell: Bool = false,
-                question: String = StudyConfig.paperQuestion, dataset: String = "") {
+    public init(
+        modelA: String, modelB: String, imagesPerSide: Int = 20, allowCantTell: Bool = false,
+        question: String = StudyConfig.paperQuestion, dataset: String = ""
+    ) {
         self.modelA = modelA
         self.modelB = modelB
         self.imagesPerSide = imagesPerSide

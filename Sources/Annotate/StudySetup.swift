@@ -34,8 +34,10 @@ public enum StudySetup {
     /// `annotations_model_order.txt`: line i is `left,right` for the study's i-th prompt, the same
     /// for every annotator (instead of the random, balanced one). Lines beyond the prompts are
     /// ignored, as the paper's file has 108 lines for 100 prompts.
-    public static func create(at path: String, dataset root: String, config: StudyConfig,
-                              promptsFile: String? = nil, sidesFile: String? = nil) throws -> (Study, Summary) {
+    public static func create(
+        at path: String, dataset root: String, config: StudyConfig,
+        promptsFile: String? = nil, sidesFile: String? = nil
+    ) throws -> (Study, Summary) {
         guard config.imagesPerSide >= 1 else { throw AnnotateError.invalid("images per side must be at least 1, not \(config.imagesPerSide)") }
         guard config.modelA != config.modelB else { throw AnnotateError.invalid("give two different models") }
         let dataset = try Dataset.scan(root: root, allowEmptyGroups: true)
@@ -83,8 +85,9 @@ public enum StudySetup {
                 kept.append(prompt)
                 shown += mine.map(\.good)
             } else if let promptsFile {
-                throw AnnotateError.invalid("\(promptsFile): prompt \"\(prompt)\" has no readable image of "
-                                            + empty.joined(separator: " and ") + ": " + mine.flatMap(\.bad).joined(separator: "; "))
+                throw AnnotateError.invalid(
+                    "\(promptsFile): prompt \"\(prompt)\" has no readable image of "
+                        + empty.joined(separator: " and ") + ": " + mine.flatMap(\.bad).joined(separator: "; "))
             } else {
                 withoutImages.append(prompt)
             }
@@ -95,22 +98,25 @@ public enum StudySetup {
 
         let study = try Study.create(at: path)
         let adminToken = Tokens.random()
-        var summary = Summary(prompts: prompts.count, images: 0, shortGroups: [], adminToken: adminToken,
-                              unreadableImages: unreadable, listingExclusions: listingExclusions,
-                              promptsWithoutImages: withoutImages)
+        var summary = Summary(
+            prompts: prompts.count, images: 0, shortGroups: [], adminToken: adminToken,
+            unreadableImages: unreadable, listingExclusions: listingExclusions,
+            promptsWithoutImages: withoutImages)
         do {
             try study.pool.write { db in
-                try Schema.setMeta(db, [
-                    "schema_version": Schema.version,
-                    "model_a": config.modelA, "model_b": config.modelB,
-                    "images_per_side": String(config.imagesPerSide),
-                    "allow_cant_tell": config.allowCantTell ? "1" : "0",
-                    "question": config.question,
-                    "dataset": URL(fileURLWithPath: root).standardizedFileURL.path,
-                    "admin_token": adminToken,
-                    "form_secret": Tokens.random(),
-                    "created_at": Timestamp.now(),
-                ])
+                try Schema.setMeta(
+                    db,
+                    [
+                        "schema_version": Schema.version,
+                        "model_a": config.modelA, "model_b": config.modelB,
+                        "images_per_side": String(config.imagesPerSide),
+                        "allow_cant_tell": config.allowCantTell ? "1" : "0",
+                        "question": config.question,
+                        "dataset": URL(fileURLWithPath: root).standardizedFileURL.path,
+                        "admin_token": adminToken,
+                        "form_secret": Tokens.random(),
+                        "created_at": Timestamp.now()
+                    ])
                 if let fixedSides {
                     try Schema.setMeta(db, ["fixed_sides": fixedSides.map { $0 ? "A" : "B" }.joined()])
                 }
@@ -121,8 +127,9 @@ public enum StudySetup {
                         let items = shown[position * sides.count + side]
                         if items.count < config.imagesPerSide { summary.shortGroups.append("\(model)/\(prompt)") }
                         for (i, item) in items.enumerated() {
-                            try db.execute(sql: "INSERT INTO image (prompt_id, model, position, path) VALUES (?, ?, ?, ?)",
-                                           arguments: [promptID, model, i, item.path])
+                            try db.execute(
+                                sql: "INSERT INTO image (prompt_id, model, position, path) VALUES (?, ?, ?, ?)",
+                                arguments: [promptID, model, i, item.path])
                             summary.images += 1
                         }
                     }
@@ -185,7 +192,8 @@ public enum StudySetup {
             let parts = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             if parts == [config.modelA, config.modelB] { return true }
             if parts == [config.modelB, config.modelA] { return false }
-            throw AnnotateError.invalid("\(path):\(i + 1): expected \"\(config.modelA),\(config.modelB)\" or \"\(config.modelB),\(config.modelA)\", got \"\(line)\"")
+            throw AnnotateError.invalid(
+                "\(path):\(i + 1): expected \"\(config.modelA),\(config.modelB)\" or \"\(config.modelB),\(config.modelA)\", got \"\(line)\"")
         }
     }
 }

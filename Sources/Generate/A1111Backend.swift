@@ -27,7 +27,7 @@ struct A1111Backend: ImageBackend {
             "height": .int(Int64(s.height ?? d.height)),
             "sampler_name": .string(s.sampler ?? "Euler"),
             "batch_size": 1,
-            "n_iter": 1,
+            "n_iter": 1
         ]
         for key in ["prompt", "seed"] where s.extra[key] != nil {
             throw GenerateError.setting(.reservedExtraKey(key, backend: .a1111))
@@ -57,10 +57,12 @@ struct A1111Backend: ImageBackend {
             var info: [String: JSONValue] = [:]
             // `info` is JSON inside a string; it names the seed the server actually used.
             if let text = json["info"]?.stringValue, let details = JSONValue.parse(Data(text.utf8)),
-               let used = details["seed"]?.intValue {
+                let used = details["seed"]?.intValue
+            {
                 guard used == job.seed else {
-                    throw GenerateError.protocolViolation(backend: kind.rawValue, url: GenerationHTTP.display(url),
-                                                          reason: "asked for seed \(job.seed) and the server used \(used)")
+                    throw GenerateError.protocolViolation(
+                        backend: kind.rawValue, url: GenerationHTTP.display(url),
+                        reason: "asked for seed \(job.seed) and the server used \(used)")
                 }
                 info["seed_used"] = .int(used)
             }

@@ -54,8 +54,10 @@ public struct GenerationSettings: Sendable, Equatable {
     /// Further inputs, merged into the request as they are (`--extra JSON`).
     public var extra: [String: JSONValue]
 
-    public init(width: Int? = nil, height: Int? = nil, steps: Int? = nil, guidance: Double? = nil,
-                negativePrompt: String? = nil, sampler: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(
+        width: Int? = nil, height: Int? = nil, steps: Int? = nil, guidance: Double? = nil,
+        negativePrompt: String? = nil, sampler: String? = nil, extra: [String: JSONValue] = [:]
+    ) {
         self.width = width
         self.height = height
         self.steps = steps

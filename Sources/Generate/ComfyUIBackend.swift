@@ -33,13 +33,13 @@ struct ComfyUIBackend: ImageBackend {
             "height": .int(Int64(s.height ?? d.height)),
             "steps": .int(Int64(s.steps ?? d.steps)),
             "guidance": .double(s.guidance ?? d.guidance),
-            "sampler": .string(s.sampler ?? "euler"),
+            "sampler": .string(s.sampler ?? "euler")
         ]
         // An option the workflow has no place for would be silently ignored: refuse it.
         let given: [(String, GenerationSetting, Bool)] = [
             ("negative_prompt", .negativePrompt, s.negativePrompt != nil), ("width", .width, s.width != nil),
             ("height", .height, s.height != nil), ("steps", .steps, s.steps != nil),
-            ("guidance", .guidance, s.guidance != nil), ("sampler", .sampler, s.sampler != nil),
+            ("guidance", .guidance, s.guidance != nil), ("sampler", .sampler, s.sampler != nil)
         ]
         for (name, setting, isGiven) in given where isGiven && !workflow.placeholders.contains(name) {
             throw GenerateError.setting(.noPlaceholder(workflow: workflow.path, setting: setting, placeholder: name))
@@ -81,7 +81,8 @@ struct ComfyUIBackend: ImageBackend {
             }
             return id
         }
-        let historyURL = GenerationHTTP.endpoint(base, "/history/\(promptID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? promptID)")
+        let historyURL = GenerationHTTP.endpoint(
+            base, "/history/\(promptID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? promptID)")
         var file: (filename: String, subfolder: String, type: String, node: String)?
         while file == nil {
             if Date().timeIntervalSince(started) > jobTimeout {
@@ -98,8 +99,10 @@ struct ComfyUIBackend: ImageBackend {
         }
         let f = file!
         var view = URLComponents(url: GenerationHTTP.endpoint(base, "/view"), resolvingAgainstBaseURL: false)!
-        view.queryItems = [URLQueryItem(name: "filename", value: f.filename), URLQueryItem(name: "subfolder", value: f.subfolder),
-                           URLQueryItem(name: "type", value: f.type)]
+        view.queryItems = [
+            URLQueryItem(name: "filename", value: f.filename), URLQueryItem(name: "subfolder", value: f.subfolder),
+            URLQueryItem(name: "type", value: f.type)
+        ]
         let image = try await http.exchange(.GET, view.url!, image: name, step: "download image") { answer in
             try prepare([UInt8](answer.body), format: format)
         }
@@ -121,7 +124,8 @@ struct ComfyUIBackend: ImageBackend {
         let outputs = entry["outputs"]?.objectValue ?? [:]
         if outputs.isEmpty {
             if status?["completed"]?.boolValue == true {
-                throw GenerateError.imageFailed(backend: kind.rawValue, reason: "prompt \(promptID) finished without an image: the workflow needs a SaveImage node")
+                throw GenerateError.imageFailed(
+                    backend: kind.rawValue, reason: "prompt \(promptID) finished without an image: the workflow needs a SaveImage node")
             }
             return nil
         }
@@ -135,7 +139,8 @@ struct ComfyUIBackend: ImageBackend {
             }
         }
         guard let chosen = candidates.first(where: { $0.2 == "output" }) ?? candidates.first else {
-            throw GenerateError.imageFailed(backend: kind.rawValue, reason: "prompt \(promptID) finished without an image: the workflow needs a SaveImage node")
+            throw GenerateError.imageFailed(
+                backend: kind.rawValue, reason: "prompt \(promptID) finished without an image: the workflow needs a SaveImage node")
         }
         return chosen
     }

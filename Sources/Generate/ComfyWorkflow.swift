@@ -49,8 +49,10 @@ public struct ComfyWorkflow: Sendable {
         placeholders = names
         let missing = Self.requiredNames.subtracting(names)
         if !missing.isEmpty {
-            throw GenerateError.workflow(path: path, reason: "no " + missing.sorted().map { "{{\($0)}}" }.joined(separator: " or ")
-                                         + " placeholder: every image would be drawn from the same input")
+            throw GenerateError.workflow(
+                path: path,
+                reason: "no " + missing.sorted().map { "{{\($0)}}" }.joined(separator: " or ")
+                    + " placeholder: every image would be drawn from the same input")
         }
     }
 

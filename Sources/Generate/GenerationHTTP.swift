@@ -71,8 +71,10 @@ struct GenerationHTTP: Sendable {
     /// an answer worth asking again (malformed JSON, a truncated image), `GenerateError` for one
     /// that is final. 429, 408 and 5xx answers and transport errors are retried; other statuses
     /// stop the run with the server's message.
-    func exchange<T>(_ method: HTTPMethod, _ url: URL, json: JSONValue? = nil, headers extra: [(String, String)] = [],
-                     image: String, step: String, decode: (HTTPAnswer) throws -> T) async throws -> T {
+    func exchange<T>(
+        _ method: HTTPMethod, _ url: URL, json: JSONValue? = nil, headers extra: [(String, String)] = [],
+        image: String, step: String, decode: (HTTPAnswer) throws -> T
+    ) async throws -> T {
         let attempts = policy.retries + 1
         var attempt = 0
         while true {
@@ -91,8 +93,9 @@ struct GenerationHTTP: Sendable {
                         reason: "HTTP \(answer.status)\(phrase.isEmpty ? "" : " \(phrase)")" + (message.isEmpty ? "" : ": \(message)"),
                         retryAfter: answer.headers.first(name: "Retry-After").flatMap { RetryPolicy.parseRetryAfter($0) })
                 default:
-                    throw GenerateError.rejected(backend: backend, url: Self.display(answer.url), status: answer.status,
-                                                 message: Self.serverMessage(answer, auth: auth))
+                    throw GenerateError.rejected(
+                        backend: backend, url: Self.display(answer.url), status: answer.status,
+                        message: Self.serverMessage(answer, auth: auth))
                 }
             } catch let t as TransientFailure {
                 failure = t
@@ -132,9 +135,10 @@ struct GenerationHTTP: Sendable {
             let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)), logger: logger)
             let code = Int(response.status.code)
             if method == .GET, [301, 302, 303, 307, 308].contains(code),
-               let location = response.headers.first(name: "Location"),
-               let next = URL(string: location, relativeTo: current)?.absoluteURL,
-               ["http", "https"].contains(next.scheme?.lowercased() ?? "") {
+                let location = response.headers.first(name: "Location"),
+                let next = URL(string: location, relativeTo: current)?.absoluteURL,
+                ["http", "https"].contains(next.scheme?.lowercased() ?? "")
+            {
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 current = next
                 continue
@@ -143,8 +147,9 @@ struct GenerationHTTP: Sendable {
             do {
                 buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
             } catch is NIOTooManyBytesError {
-                throw GenerateError.protocolViolation(backend: backend, url: Self.display(current),
-                                                      reason: "the answer is larger than \(Self.maxBodyBytes >> 20) MiB")
+                throw GenerateError.protocolViolation(
+                    backend: backend, url: Self.display(current),
+                    reason: "the answer is larger than \(Self.maxBodyBytes >> 20) MiB")
             }
             return HTTPAnswer(status: code, headers: response.headers, body: Data(buffer.readableBytesView), url: current)
         }

@@ -36,7 +36,9 @@ final class GenerationManifest: @unchecked Sendable {
                 if !text.trimmingCharacters(in: .whitespaces).isEmpty { unreadableLines += 1 }
                 continue
             }
-            if let i = byPath[path] { records[i] = (path, text, value) } else {
+            if let i = byPath[path] {
+                records[i] = (path, text, value)
+            } else {
                 byPath[path] = records.count
                 records.append((path, text, value))
             }

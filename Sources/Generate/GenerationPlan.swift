@@ -26,7 +26,9 @@ public struct GenerationPlan: Sendable {
     public private(set) var shard: (index: Int, count: Int)?
 
     public init(modelName: String, prompts: [PromptRef], seeds: [Int64], promptsSource: String = "prompts") throws {
-        if let problem = PromptFolder.problem(with: modelName) { throw GenerateError.setting(.notAFolderName(.modelName, value: modelName, reason: problem)) }
+        if let problem = PromptFolder.problem(with: modelName) {
+            throw GenerateError.setting(.notAFolderName(.modelName, value: modelName, reason: problem))
+        }
         guard !prompts.isEmpty else { throw GenerateError.inputFile(path: promptsSource, reason: "no prompts") }
         guard !seeds.isEmpty else { throw GenerateError.invalidOption("no seeds to generate") }
         var seen: [String: PromptRef] = [:]

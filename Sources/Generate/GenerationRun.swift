@@ -14,8 +14,10 @@ public struct GenerationOptions: Sendable {
     /// Seconds one HTTP request may take to answer (and the longest silence while its body arrives).
     public var timeout: Double
 
-    public init(outputDirectory: URL, format: OutputFormat = .jpeg, concurrency: Int = 1,
-                retry: RetryPolicy = RetryPolicy(), timeout: Double = 300) {
+    public init(
+        outputDirectory: URL, format: OutputFormat = .jpeg, concurrency: Int = 1,
+        retry: RetryPolicy = RetryPolicy(), timeout: Double = 300
+    ) {
         self.outputDirectory = outputDirectory
         self.format = format
         self.concurrency = concurrency
@@ -140,8 +142,10 @@ public final class GenerationRun: @unchecked Sendable {
     /// Generates every planned image that is not on disk yet. Throws the error that stopped the
     /// run (`GenerateError`, or `CancellationError` when the task was cancelled, e.g. by Ctrl-C);
     /// either way, every image on disk is complete and has its manifest line.
-    public func run(onEvent: @escaping @Sendable (GenerationEvent) -> Void = { _ in },
-                    onProgress: @escaping @Sendable (GenerationProgress) -> Void = { _ in }) async throws -> GenerationSummary {
+    public func run(
+        onEvent: @escaping @Sendable (GenerationEvent) -> Void = { _ in },
+        onProgress: @escaping @Sendable (GenerationProgress) -> Void = { _ in }
+    ) async throws -> GenerationSummary {
         if let name = configuration.kind.secretName, configuration.secret == nil {
             throw GenerateError.missingSecret(name: name, backend: configuration.kind.rawValue, envFile: configuration.envFile)
         }
@@ -209,9 +213,11 @@ public final class GenerationRun: @unchecked Sendable {
         case stop(Error)
     }
 
-    private func generate(_ jobs: [GenerationJob], http: GenerationHTTP, manifest: GenerationManifest,
-                          onEvent: @escaping @Sendable (GenerationEvent) -> Void,
-                          onProgress: @escaping @Sendable (GenerationProgress) -> Void) async throws {
+    private func generate(
+        _ jobs: [GenerationJob], http: GenerationHTTP, manifest: GenerationManifest,
+        onEvent: @escaping @Sendable (GenerationEvent) -> Void,
+        onProgress: @escaping @Sendable (GenerationProgress) -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             var queue = jobs.makeIterator()
             var running = 0
@@ -249,9 +255,11 @@ public final class GenerationRun: @unchecked Sendable {
     }
 
     /// One image, start to finish. Never throws: the outcome says what happened.
-    private func make(_ job: GenerationJob, http base: GenerationHTTP, manifest: GenerationManifest,
-                      onEvent: @escaping @Sendable (GenerationEvent) -> Void,
-                      onProgress: @escaping @Sendable (GenerationProgress) -> Void) async -> Outcome {
+    private func make(
+        _ job: GenerationJob, http base: GenerationHTTP, manifest: GenerationManifest,
+        onEvent: @escaping @Sendable (GenerationEvent) -> Void,
+        onProgress: @escaping @Sendable (GenerationProgress) -> Void
+    ) async -> Outcome {
         let started = Date()
         let retries = Counter()
         var http = base
@@ -277,9 +285,11 @@ public final class GenerationRun: @unchecked Sendable {
                 let other = url(relativePath(job, extension: ext))
                 if FileManager.default.fileExists(atPath: other.path) { try? FileManager.default.removeItem(at: other) }
             }
-            try manifest.append(record(job, path: rel, bytes: result.image.bytes, image: result.image,
-                                       seconds: Date().timeIntervalSince(started), retries: retries.value,
-                                       info: result.info, recovered: false))
+            try manifest.append(
+                record(
+                    job, path: rel, bytes: result.image.bytes, image: result.image,
+                    seconds: Date().timeIntervalSince(started), retries: retries.value,
+                    info: result.info, recovered: false))
             let progress = lock.withLock {
                 _summary.generated += 1
                 _progress.done += 1
@@ -297,8 +307,10 @@ public final class GenerationRun: @unchecked Sendable {
     // MARK: Manifest lines
 
     /// One manifest line: who made the image, from what, with which request, and what was written.
-    func record(_ job: GenerationJob, path: String, bytes: [UInt8], image: PreparedImage?, seconds: Double?,
-                retries: Int?, info: [String: JSONValue], recovered: Bool) -> JSONValue {
+    func record(
+        _ job: GenerationJob, path: String, bytes: [UInt8], image: PreparedImage?, seconds: Double?,
+        retries: Int?, info: [String: JSONValue], recovered: Bool
+    ) -> JSONValue {
         var o: [String: JSONValue] = [
             "model": .string(plan.modelName),
             "prompt": .string(job.prompt),
@@ -312,7 +324,7 @@ public final class GenerationRun: @unchecked Sendable {
             "format": .string(options.format.rawValue),
             "sha256": .string(sha256Hex(bytes)),
             "bytes": .int(Int64(bytes.count)),
-            "created": .string(ISO8601DateFormatter().string(from: Date())),
+            "created": .string(ISO8601DateFormatter().string(from: Date()))
         ]
         if options.format == .jpeg { o["jpeg_quality"] = .int(Int64(JPEGEncoder.pillowDefaultQuality)); o["jpeg_subsampling"] = "4:2:0" }
         if let preset = configuration.preset { o["preset"] = .string(preset.name) }

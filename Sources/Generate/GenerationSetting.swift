@@ -33,8 +33,10 @@ public struct GenerationWording: Sendable {
     /// A backend chosen: `the comfyui backend`, `--backend comfyui`.
     public var backend: @Sendable (BackendKind) -> String
 
-    public init(setting: @escaping @Sendable (GenerationSetting) -> String, giving: @escaping @Sendable (GenerationSetting) -> String,
-                backend: @escaping @Sendable (BackendKind) -> String) {
+    public init(
+        setting: @escaping @Sendable (GenerationSetting) -> String, giving: @escaping @Sendable (GenerationSetting) -> String,
+        backend: @escaping @Sendable (BackendKind) -> String
+    ) {
         self.setting = setting
         self.giving = giving
         self.backend = backend
@@ -104,9 +106,11 @@ public enum SettingProblem: Error, Sendable, Equatable, CustomStringConvertible 
             return "\(wording.backend(backend)) needs " + settings.map(wording.giving).joined(separator: " or ")
                 + " (a workflow saved in API format, with {{prompt}} and {{seed}} placeholders)"
         case let .backendNeeds(_, settings):
-            return "give " + settings.map { setting in
-                setting == .preset ? wording.giving(setting) + " (" + ReplicatePreset.all.map(\.name).joined(separator: ", ") + ")" : wording.giving(setting)
-            }.joined(separator: " or ")
+            return "give "
+                + settings.map { setting in
+                    setting == .preset
+                        ? wording.giving(setting) + " (" + ReplicatePreset.all.map(\.name).joined(separator: ", ") + ")" : wording.giving(setting)
+                }.joined(separator: " or ")
         case let .unsupported(settings, backend):
             return "the \(backend.rawValue) backend has no " + settings.map(name).joined(separator: ", ")
                 + (backend == .openai ? " (OpenAI's image API takes a prompt, a size and a few model options: use \(name(.extra)))" : "")

@@ -28,7 +28,8 @@ public enum ManifestMerge {
         for path in paths {
             let name = URL(fileURLWithPath: path).lastPathComponent
             guard let s = shard(ofFileName: name) else {
-                throw GenerateError.inputFile(path: path, reason: "not a shard manifest (manifest.shard-K-of-N.jsonl, as a sharded scs generate writes them)")
+                throw GenerateError.inputFile(
+                    path: path, reason: "not a shard manifest (manifest.shard-K-of-N.jsonl, as a sharded scs generate writes them)")
             }
             if let count, count != s.count {
                 throw GenerateError.inputFile(path: path, reason: "a shard of \(s.count), but \(byIndex.values.first ?? "") is a shard of \(count)")
@@ -42,8 +43,9 @@ public enum ManifestMerge {
         let n = count!
         let missing = (0..<n).filter { byIndex[$0] == nil }
         if !missing.isEmpty {
-            throw GenerateError.invalidOption("missing \(missing.count) of \(n) shard manifests: "
-                + missing.prefix(10).map { "manifest.shard-\($0)-of-\(n).jsonl" }.joined(separator: ", "))
+            throw GenerateError.invalidOption(
+                "missing \(missing.count) of \(n) shard manifests: "
+                    + missing.prefix(10).map { "manifest.shard-\($0)-of-\(n).jsonl" }.joined(separator: ", "))
         }
         var owner: [String: String] = [:]
         var lines: [String] = []
@@ -58,10 +60,13 @@ public enum ManifestMerge {
                 let text = String(decoding: raw, as: UTF8.self)
                 if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
                 guard let value = JSONValue.parse(Data(raw)), let image = value["path"]?.stringValue, !image.isEmpty else {
-                    throw GenerateError.badLine(path: path, line: number + 1,
-                                                reason: "not a manifest line (a JSON object with a path); rerun that shard to repair it")
+                    throw GenerateError.badLine(
+                        path: path, line: number + 1,
+                        reason: "not a manifest line (a JSON object with a path); rerun that shard to repair it")
                 }
-                if let i = at[image] { mine[i].text = text } else {
+                if let i = at[image] {
+                    mine[i].text = text
+                } else {
                     at[image] = mine.count
                     mine.append((image, text))
                 }

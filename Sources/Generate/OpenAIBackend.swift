@@ -18,14 +18,16 @@ struct OpenAIBackend: ImageBackend {
     init(_ config: BackendConfiguration) throws {
         base = config.url
         let s = config.settings
-        let unsupported = [(GenerationSetting.steps, s.steps != nil), (.guidance, s.guidance != nil), (.sampler, s.sampler != nil),
-                           (.negativePrompt, s.negativePrompt != nil)].filter(\.1).map(\.0)
+        let unsupported = [
+            (GenerationSetting.steps, s.steps != nil), (.guidance, s.guidance != nil), (.sampler, s.sampler != nil),
+            (.negativePrompt, s.negativePrompt != nil)
+        ].filter(\.1).map(\.0)
         if !unsupported.isEmpty { throw GenerateError.setting(.unsupported(unsupported, backend: .openai)) }
         if s.extra["prompt"] != nil { throw GenerateError.setting(.reservedExtraKey("prompt", backend: .openai)) }
         var body: [String: JSONValue] = [
             "model": .string(config.openAIModel),
             "n": 1,
-            "size": .string("\(s.width ?? 1024)x\(s.height ?? 1024)"),
+            "size": .string("\(s.width ?? 1024)x\(s.height ?? 1024)")
         ]
         if config.openAIModel.hasPrefix("dall-e") { body["response_format"] = "b64_json" }
         body.merge(s.extra) { $1 }

@@ -91,8 +91,10 @@ struct ReplicateBackend: ImageBackend {
     func generate(_ job: GenerationJob, http: GenerationHTTP, format: OutputFormat) async throws -> BackendImage {
         let started = Date()
         let name = "\(job.folder)/\(job.seed)"
-        var prediction = try await http.exchange(.POST, endpoint, json: request(for: job), headers: [("Prefer", "wait=\(wait)")],
-                                                 image: name, step: "create prediction") { answer in
+        var prediction = try await http.exchange(
+            .POST, endpoint, json: request(for: job), headers: [("Prefer", "wait=\(wait)")],
+            image: name, step: "create prediction"
+        ) { answer in
             try parsePrediction(answer, http: http)
         }
         // Replicate answers with the files as soon as they exist, sometimes before the status
@@ -100,12 +102,15 @@ struct ReplicateBackend: ImageBackend {
         while Self.outputURL(prediction.output) == nil {
             switch prediction.status {
             case "succeeded":
-                throw GenerateError.protocolViolation(backend: kind.rawValue, url: GenerationHTTP.display(endpoint),
-                                                      reason: "prediction \(prediction.id) succeeded without an output")
+                throw GenerateError.protocolViolation(
+                    backend: kind.rawValue, url: GenerationHTTP.display(endpoint),
+                    reason: "prediction \(prediction.id) succeeded without an output")
             case "failed":
                 let message = prediction.error ?? "no message"
-                throw GenerateError.imageFailed(backend: kind.rawValue, reason: "prediction \(prediction.id) failed: "
-                                                + GenerationHTTP.oneLine(http.auth?.secret.redact(message) ?? message, max: 400))
+                throw GenerateError.imageFailed(
+                    backend: kind.rawValue,
+                    reason: "prediction \(prediction.id) failed: "
+                        + GenerationHTTP.oneLine(http.auth?.secret.redact(message) ?? message, max: 400))
             case "canceled", "aborted":
                 throw GenerateError.imageFailed(backend: kind.rawValue, reason: "prediction \(prediction.id) was \(prediction.status)")
             default:
@@ -113,8 +118,9 @@ struct ReplicateBackend: ImageBackend {
             }
             if Date().timeIntervalSince(started) > jobTimeout {
                 await cancel(prediction, http: http, image: name)
-                throw GenerateError.imageFailed(backend: kind.rawValue,
-                                                reason: "prediction \(prediction.id) did not finish within \(Int(jobTimeout)) s (canceled)")
+                throw GenerateError.imageFailed(
+                    backend: kind.rawValue,
+                    reason: "prediction \(prediction.id) did not finish within \(Int(jobTimeout)) s (canceled)")
             }
             try await Task.sleep(nanoseconds: UInt64(pollInterval * 1e9))
             let pollURL = prediction.getURL ?? GenerationHTTP.endpoint(base, "/v1/predictions/\(prediction.id)")
@@ -133,8 +139,9 @@ struct ReplicateBackend: ImageBackend {
             }
         }
         guard let url = URL(string: output), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
-            throw GenerateError.protocolViolation(backend: kind.rawValue, url: GenerationHTTP.display(endpoint),
-                                                  reason: "prediction \(prediction.id) output is not a URL")
+            throw GenerateError.protocolViolation(
+                backend: kind.rawValue, url: GenerationHTTP.display(endpoint),
+                reason: "prediction \(prediction.id) output is not a URL")
         }
         let image = try await http.exchange(.GET, url, image: name, step: "download image") { answer in
             try prepare([UInt8](answer.body), format: format)
@@ -156,9 +163,10 @@ struct ReplicateBackend: ImageBackend {
             return url
         }
         let location = answer.headers.first(name: "Location").flatMap { URL(string: $0, relativeTo: answer.url)?.absoluteString }
-        return Prediction(id: id, status: status, output: json["output"], error: json["error"]?.stringValue ?? json["error"].map(\.description),
-                          getURL: sameOrigin(json["urls"]?["get"]?.stringValue) ?? sameOrigin(location),
-                          cancelURL: sameOrigin(json["urls"]?["cancel"]?.stringValue))
+        return Prediction(
+            id: id, status: status, output: json["output"], error: json["error"]?.stringValue ?? json["error"].map(\.description),
+            getURL: sameOrigin(json["urls"]?["get"]?.stringValue) ?? sameOrigin(location),
+            cancelURL: sameOrigin(json["urls"]?["cancel"]?.stringValue))
     }
 
     /// The first output file: a URL or data URI, alone or first in a list.

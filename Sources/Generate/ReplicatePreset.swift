@@ -26,7 +26,7 @@ public struct ReplicatePreset: Sendable, Equatable {
         "apply_watermark": false,
         "negative_prompt": "",
         "prompt_strength": 0.8,
-        "num_inference_steps": 20,
+        "num_inference_steps": 20
     ]
 
     public static let paperSDXL = ReplicatePreset(
@@ -44,7 +44,7 @@ public struct ReplicatePreset: Sendable, Equatable {
             "scheduler": "K_EULER",
             "num_outputs": 1,
             "guidance_scale": 7.5,
-            "num_inference_steps": 20,
+            "num_inference_steps": 20
         ],
         triggerWord: nil)
 

@@ -35,7 +35,8 @@ public enum Secrets {
             return Secret(name: name, value: value, source: "the environment")
         }
         guard let text = try? String(contentsOf: envFile, encoding: .utf8),
-              let value = DotEnv.parse(text)[name], !value.isEmpty else { return nil }
+            let value = DotEnv.parse(text)[name], !value.isEmpty
+        else { return nil }
         return Secret(name: name, value: value, source: envFile.path)
     }
 }

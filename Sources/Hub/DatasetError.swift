@@ -28,8 +28,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     /// The hub or the file host answered an error to the request for `path` (its listing when
     /// `listing`, else the file); `errorCode` and `message` are the hub's `X-Error-Code` and
     /// `X-Error-Message` headers; `tokenSent` says whether the request carried `HF_TOKEN`.
-    case httpStatus(Int, url: URL, endpoint: URL, repo: String, revision: String, path: String, listing: Bool,
-                    errorCode: String?, message: String?, tokenSent: Bool)
+    case httpStatus(
+        Int, url: URL, endpoint: URL, repo: String, revision: String, path: String, listing: Bool,
+        errorCode: String?, message: String?, tokenSent: Bool)
     /// The slice is not complete on disk, and the hub cannot be asked (`cause`).
     case incomplete(repo: String, folder: String, missing: Missing, cause: Cause, endpoint: URL)
     /// An answer began but broke off (connection dropped, timed out mid-body): not a reason to
@@ -67,8 +68,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
                     + (tokenSent ? ", and that HF_TOKEN has access to it" : ", or set HF_TOKEN to a token with access to it")
             case (401, _), (403, _):
                 return "\(endpoint.absoluteString) refused \(what) of \(repo) (\(said)): "
-                    + (tokenSent ? "check HF_TOKEN: it is set but not valid for this data set, or has no access to it"
-                                 : "set HF_TOKEN to a token with access to the data set")
+                    + (tokenSent
+                        ? "check HF_TOKEN: it is set but not valid for this data set, or has no access to it"
+                        : "set HF_TOKEN to a token with access to the data set")
             case (404, "RevisionNotFound"):
                 return "the data set \(repo) has no revision '\(revision)' \(at) (\(said)): give a branch, tag or commit it has"
             case (404, "EntryNotFound"):

@@ -62,8 +62,10 @@ public struct DatasetSlice: Sendable {
 
     /// Where the slice is kept: `$SCS_CACHE_DIR/datasets/<repo>`, else under `$XDG_CACHE_HOME/scs`
     /// or `~/.cache/scs`, beside the embedding cache.
-    public static func defaultFolder(repo: String = paperRepo,
-                                     environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultFolder(
+        repo: String = paperRepo,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
         SCSCacheFolder.path(environment: environment) + "/datasets/" + repo
     }
 
@@ -143,8 +145,9 @@ public struct DatasetSlice: Sendable {
         let target = folder.appendingPathComponent(Self.indexName)
         let temp = folder.appendingPathComponent(Self.indexName + ".part")
         guard (try? fm.createDirectory(at: folder, withIntermediateDirectories: true)) != nil,
-              let data = try? encoder.encode(index), fm.createFile(atPath: temp.path, contents: data),
-              rename(temp.path, target.path) == 0 else {
+            let data = try? encoder.encode(index), fm.createFile(atPath: temp.path, contents: data),
+            rename(temp.path, target.path) == 0
+        else {
             try? fm.removeItem(at: temp)
             throw DatasetError.fileSystem(path: target.path, reason: "cannot write the record of the listings")
         }
@@ -203,9 +206,13 @@ public struct DatasetSlice: Sendable {
                 var found: [String] = [], missing: [String] = []
                 for name in names {
                     let trimmed = name.trimmingCharacters(in: .whitespaces)
-                    if set.contains(trimmed) { found.append(trimmed) } else if let match = byKey[Self.folderKey(trimmed)], match.count == 1 {
+                    if set.contains(trimmed) {
+                        found.append(trimmed)
+                    } else if let match = byKey[Self.folderKey(trimmed)], match.count == 1 {
                         found.append(match[0])
-                    } else { missing.append(trimmed) }
+                    } else {
+                        missing.append(trimmed)
+                    }
                 }
                 guard missing.isEmpty else {
                     throw DatasetError.missingPrompts(repo: repo, revision: revision, model: model, prompts: missing)
@@ -218,8 +225,9 @@ public struct DatasetSlice: Sendable {
 
     /// The first `images` image files of a prompt folder's listing, by name.
     func images(in entries: [Entry]) -> [Entry] {
-        Array(entries.filter { $0.type == "file" && Self.imageExtensions.contains(($0.path as NSString).pathExtension.lowercased()) }
-            .sorted { $0.path < $1.path }.prefix(max(images, 0)))
+        Array(
+            entries.filter { $0.type == "file" && Self.imageExtensions.contains(($0.path as NSString).pathExtension.lowercased()) }
+                .sorted { $0.path < $1.path }.prefix(max(images, 0)))
     }
 
     /// The text with the characters dataset tools replace in folder names (' / \ : * ? " < > |) as `_`.
@@ -240,8 +248,9 @@ public struct DatasetSlice: Sendable {
         let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#;/"))
         let encoded = path.split(separator: "/").map { String($0).addingPercentEncoding(withAllowedCharacters: allowed) ?? String($0) }
         let verb = prefix == "datasets" ? "resolve" : "tree"
-        return URL(string: settings.endpoint.absoluteString + "/\(prefix)/\(repo)/\(verb)/" + Revision.urlSegment(revision) + "/"
-                   + encoded.joined(separator: "/"))!
+        return URL(
+            string: settings.endpoint.absoluteString + "/\(prefix)/\(repo)/\(verb)/" + Revision.urlSegment(revision) + "/"
+                + encoded.joined(separator: "/"))!
     }
 
     /// A tree listing, every page of it.
@@ -301,16 +310,20 @@ public struct DatasetSlice: Sendable {
         do {
             (response, final) = try await http.get(url, rangeStart: nil)
         } catch let HubError.unreachable(_, failed, _, reason) {
-            throw DatasetError.incomplete(repo: repo, folder: "", missing: .files([]), cause: .unreachable(url: failed, reason: reason), endpoint: endpoint)
+            throw DatasetError.incomplete(
+                repo: repo, folder: "", missing: .files([]), cause: .unreachable(url: failed, reason: reason), endpoint: endpoint)
         } catch let HubError.invalidResponse(failed, reason) {
             throw DatasetError.invalidResponse(url: failed, reason: reason)
         }
         guard response.status.code == 200 else {
             try await http.drain(response)
-            let message = response.headers.first(name: "X-Error-Message").map { NetworkFailure.oneLine($0.trimmingCharacters(in: .whitespaces), max: 300) }
-            throw DatasetError.httpStatus(Int(response.status.code), url: final, endpoint: endpoint, repo: repo, revision: revision,
-                                          path: path, listing: listing, errorCode: response.headers.first(name: "X-Error-Code"), message: message,
-                                          tokenSent: settings.token != nil && HubHTTP.sameOrigin(final, endpoint))
+            let message = response.headers.first(name: "X-Error-Message").map {
+                NetworkFailure.oneLine($0.trimmingCharacters(in: .whitespaces), max: 300)
+            }
+            throw DatasetError.httpStatus(
+                Int(response.status.code), url: final, endpoint: endpoint, repo: repo, revision: revision,
+                path: path, listing: listing, errorCode: response.headers.first(name: "X-Error-Code"), message: message,
+                tokenSent: settings.token != nil && HubHTTP.sameOrigin(final, endpoint))
         }
         return (response, final)
     }
@@ -359,8 +372,9 @@ public struct DatasetSlice: Sendable {
 
     func readIndex(_ folder: URL) -> Index? {
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(Self.indexName).path),
-              let index = try? JSONDecoder().decode(Index.self, from: data),
-              index.repo == repo, index.revision == revision else { return nil }
+            let index = try? JSONDecoder().decode(Index.self, from: data),
+            index.repo == repo, index.revision == revision
+        else { return nil }
         return index
     }
 

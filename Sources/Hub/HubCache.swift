@@ -86,9 +86,10 @@ struct HubCache: Sendable {
 
     /// Whether a commit hash or etag from the server is safe as a single path component.
     static func isSafeName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 128 && name != "." && name != ".." && name.unicodeScalars.allSatisfy {
-            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == ".")
-        }
+        !name.isEmpty && name.count <= 128 && name != "." && name != ".."
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == ".")
+            }
     }
 
     /// Runs a file-system operation, turning its error into `HubError.fileSystem`.

@@ -28,8 +28,10 @@ struct HubDownloader {
 
     /// Downloads `required` (a missing one is an error) and `optional` (a 404 is ignored) files of `revision`,
     /// links them into one snapshot, records `refs/<revision>`, and returns the snapshot folder.
-    func download(_ repo: RepoID, revision: String, required: [String], optional: [String],
-                  progress: Progress?) async throws -> URL {
+    func download(
+        _ repo: RepoID, revision: String, required: [String], optional: [String],
+        progress: Progress?
+    ) async throws -> URL {
         try await HTTPClient.withHTTPClient(configuration: HubHTTP.configuration(settings)) { client in
             let http = HubHTTP(client: client, settings: settings, repo: repo, logger: logger)
             var commit: String?
@@ -65,7 +67,8 @@ struct HubDownloader {
             try await http.drain(response)
             let code = response.status.code
             let headers = response.headers
-            let hasMetadata = headers.first(name: "X-Repo-Commit") != nil
+            let hasMetadata =
+                headers.first(name: "X-Repo-Commit") != nil
                 && (headers.first(name: "X-Linked-Etag") ?? headers.first(name: "ETag")) != nil
             if HubHTTP.isRedirect(code) {
                 let next = try http.redirectTarget(response, from: current)
@@ -137,8 +140,10 @@ struct HubDownloader {
     }
 
     /// One GET: resumes from the partial file's size with `Range`, restarts when the server ignores it.
-    private func fetchOnce(_ http: HubHTTP, _ meta: FileMetadata, into partial: URL, file: String,
-                           progress: Progress?) async throws {
+    private func fetchOnce(
+        _ http: HubHTTP, _ meta: FileMetadata, into partial: URL, file: String,
+        progress: Progress?
+    ) async throws {
         var offset = Self.fileSize(partial) ?? 0
         if let expected = meta.size, offset > expected { offset = 0 }
         if let expected = meta.size, offset == expected, expected > 0 { return }
@@ -158,8 +163,9 @@ struct HubDownloader {
             // Nothing left past `offset`: restart from scratch next time round.
             try await http.drain(response)
             try? FileManager.default.removeItem(at: partial)
-            throw HubError.unreachable(repo: http.repo.description, url: url, endpoint: settings.endpoint,
-                                       reason: "HTTP 416 for a resumed download of \(file)")
+            throw HubError.unreachable(
+                repo: http.repo.description, url: url, endpoint: settings.endpoint,
+                reason: "HTTP 416 for a resumed download of \(file)")
         default:
             try await http.drain(response)
             throw http.httpError(response.status.code, url)
@@ -229,7 +235,8 @@ struct HubDownloader {
 
     static func fileSize(_ url: URL) -> Int64? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              let size = attributes[.size] as? NSNumber else { return nil }
+            let size = attributes[.size] as? NSNumber
+        else { return nil }
         return size.int64Value
     }
 }

@@ -86,8 +86,10 @@ public enum HubError: Error, CustomStringConvertible, Equatable {
     }
 
     /// What to download by hand, and where to put it.
-    static func remedy(repo: String, endpoint: URL, usingFolder: String,
-                       alternative: String = "or set HF_ENDPOINT to a reachable mirror") -> String {
+    static func remedy(
+        repo: String, endpoint: URL, usingFolder: String,
+        alternative: String = "or set HF_ENDPOINT to a reachable mirror"
+    ) -> String {
         let files = ModelLocator.requiredFiles.joined(separator: " and ")
         let page = endpoint.appendingPathComponent(repo).absoluteString
         return "download \(files) from \(page) into a folder and \(usingFolder), \(alternative)"

@@ -17,7 +17,8 @@ struct HubHTTP {
     /// `{endpoint}/{repo}/resolve/{revision}/{file}`.
     func resolveURL(revision: String, file: String) -> URL {
         let path = file.split(separator: "/").map { String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? String($0) }
-        let text = settings.endpoint.absoluteString + "/\(repo.org)/\(repo.name)/resolve/"
+        let text =
+            settings.endpoint.absoluteString + "/\(repo.org)/\(repo.name)/resolve/"
             + Revision.urlSegment(revision) + "/" + path.joined(separator: "/")
         return URL(string: text)!
     }
@@ -48,8 +49,12 @@ struct HubHTTP {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
         request.headers = headers(for: url, rangeStart: rangeStart)
-        logger.debug("hub request", metadata: ["method": "\(method)", "url": "\(HubError.display(url))",
-                                               "range": "\(rangeStart.map { "bytes=\($0)-" } ?? "none")"])
+        logger.debug(
+            "hub request",
+            metadata: [
+                "method": "\(method)", "url": "\(HubError.display(url))",
+                "range": "\(rangeStart.map { "bytes=\($0)-" } ?? "none")"
+            ])
         do {
             if let timeout {
                 return try await client.execute(request, timeout: .seconds(timeout), logger: logger)
@@ -77,8 +82,9 @@ struct HubHTTP {
 
     func redirectTarget(_ response: HTTPClientResponse, from url: URL) throws -> URL {
         guard let location = response.headers.first(name: "Location"),
-              let next = URL(string: location, relativeTo: url)?.absoluteURL,
-              let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            let next = URL(string: location, relativeTo: url)?.absoluteURL,
+            let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else {
             throw HubError.invalidResponse(url: url, reason: "HTTP \(response.status.code) without a usable Location header")
         }
         return next

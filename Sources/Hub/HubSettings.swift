@@ -20,7 +20,8 @@ struct HubSettings: Sendable {
             guard let v = env[key]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
             return v
         }
-        let home = value("HOME").map { URL(fileURLWithPath: $0) }
+        let home =
+            value("HOME").map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser
         func path(_ raw: String) -> URL {
             if raw == "~" { return home }
@@ -32,9 +33,10 @@ struct HubSettings: Sendable {
         if let cache = value("HF_HUB_CACHE") ?? value("HUGGINGFACE_HUB_CACHE") {
             cacheDirectory = path(cache)
         } else {
-            let hfHome = value("HF_HOME").map(path)
+            let hfHome =
+                value("HF_HOME").map(path)
                 ?? (value("XDG_CACHE_HOME").map(path) ?? home.appendingPathComponent(".cache"))
-                    .appendingPathComponent("huggingface")
+                .appendingPathComponent("huggingface")
             cacheDirectory = hfHome.appendingPathComponent("hub")
         }
         cacheDirectory = cacheDirectory.standardizedFileURL
@@ -45,7 +47,8 @@ struct HubSettings: Sendable {
             var trimmed = raw
             while trimmed.hasSuffix("/") { trimmed.removeLast() }
             if let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
-               scheme == "http" || scheme == "https", url.host != nil, url.query == nil {
+                scheme == "http" || scheme == "https", url.host != nil, url.query == nil
+            {
                 endpoint = url
             } else {
                 endpointError = .invalidEndpoint(raw)

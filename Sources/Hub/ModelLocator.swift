@@ -18,8 +18,10 @@ public struct ModelLocator: Sendable {
     /// Files downloaded too when the hub has them: the image processor's settings, and the
     /// tokenizer files the text towers read (CLIP's vocab.json and merges.txt, SigLIP's
     /// spiece.model, the pad token in the configs).
-    static let optionalFiles = ["preprocessor_config.json", "tokenizer_config.json", "special_tokens_map.json",
-                                "vocab.json", "merges.txt", "spiece.model"]
+    static let optionalFiles = [
+        "preprocessor_config.json", "tokenizer_config.json", "special_tokens_map.json",
+        "vocab.json", "merges.txt", "spiece.model"
+    ]
 
     let settings: HubSettings
     /// For the published models' cache folder and mirrors (`SCS_CACHE_DIR`, `SCS_DREAMSIM_RELEASES`, …).
@@ -48,9 +50,12 @@ public struct ModelLocator: Sendable {
     ///   - progress: called while downloading with the bytes done, the file's size when known, and its name.
     /// - Returns: the folder itself, or the repo's snapshot folder in the cache.
     /// - Throws: `HubError`, whose description is one line saying what went wrong and what to do.
-    public func resolve(_ model: String, revision: String = "main",
-                        progress: (@Sendable (_ done: Int64, _ total: Int64?, _ file: String) -> Void)? = nil)
-        async throws -> URL {
+    public func resolve(
+        _ model: String, revision: String = "main",
+        progress: (@Sendable (_ done: Int64, _ total: Int64?, _ file: String) -> Void)? = nil
+    )
+        async throws -> URL
+    {
         if let published = try await PublishedModels.resolve(model, environment: environment, progress: progress) { return published }
         if let folder = try localFolder(model) { return folder }
         // A checkpoint file inside a repo: org/name/path/file.pt (HPSv2's xswu/HPSv2/HPS_v2_compressed.pt).
@@ -69,24 +74,28 @@ public struct ModelLocator: Sendable {
             }
         }
         if settings.offline {
-            throw HubError.offline(repo: repo.description, revision: revision,
-                                   cacheDirectory: settings.cacheDirectory, endpoint: settings.endpoint)
+            throw HubError.offline(
+                repo: repo.description, revision: revision,
+                cacheDirectory: settings.cacheDirectory, endpoint: settings.endpoint)
         }
         if let error = settings.endpointError { throw error }
         let downloader = HubDownloader(settings: settings, cache: cache, logger: logger)
         if let file {
-            let snapshot = try await downloader.download(repo, revision: revision, required: [file],
-                                                         optional: ["open_clip_config.json"], progress: progress)
+            let snapshot = try await downloader.download(
+                repo, revision: revision, required: [file],
+                optional: ["open_clip_config.json"], progress: progress)
             return snapshot.appendingPathComponent(file)
         }
         do {
-            let snapshot = try await downloader.download(repo, revision: revision, required: Self.requiredFiles,
-                                                         optional: Self.optionalFiles, progress: progress)
+            let snapshot = try await downloader.download(
+                repo, revision: revision, required: Self.requiredFiles,
+                optional: Self.optionalFiles, progress: progress)
             return try validated(snapshot)
         } catch let HubError.httpStatus(404, url, _, _) where url.lastPathComponent == Self.requiredFiles[1] {
             // No model.safetensors in this repo: its torch.save weights instead.
-            let snapshot = try await downloader.download(repo, revision: revision, required: ["config.json", Self.fallbackWeights],
-                                                         optional: Self.optionalFiles, progress: progress)
+            let snapshot = try await downloader.download(
+                repo, revision: revision, required: ["config.json", Self.fallbackWeights],
+                optional: Self.optionalFiles, progress: progress)
             return try validated(snapshot)
         }
     }
@@ -117,8 +126,10 @@ public struct ModelLocator: Sendable {
             if Self.checkpointExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased()) {
                 return URL(fileURLWithPath: path).standardizedFileURL
             }
-            throw HubError.invalidModelArgument(model, reason: "it is a file but not a checkpoint (.pt, .pth, .bin, .safetensors); "
-                + "pass it, or the folder that holds " + Self.requiredFiles.joined(separator: " and "))
+            throw HubError.invalidModelArgument(
+                model,
+                reason: "it is a file but not a checkpoint (.pt, .pth, .bin, .safetensors); "
+                    + "pass it, or the folder that holds " + Self.requiredFiles.joined(separator: " and "))
         }
         return try validated(URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL)
     }

@@ -18,8 +18,10 @@ public enum PublishedModels {
     public static let dreamsimReleases = "https://github.com/ssundaram21/dreamsim/releases/download/v0.2.0-checkpoints"
     public static let dinoReleases = "https://dl.fbaipublicfiles.com/dino"
     /// DINO's published backbones: name → file stem.
-    public static let dino = ["vitb16": "dino_vitbase16_pretrain", "vitb8": "dino_vitbase8_pretrain",
-                              "vits16": "dino_deitsmall16_pretrain", "vits8": "dino_deitsmall8_pretrain"]
+    public static let dino = [
+        "vitb16": "dino_vitbase16_pretrain", "vitb8": "dino_vitbase8_pretrain",
+        "vits16": "dino_deitsmall16_pretrain", "vits8": "dino_deitsmall8_pretrain"
+    ]
 
     /// The scs cache folder's `models` subfolder.
     public static func root(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -30,8 +32,10 @@ public enum PublishedModels {
     public static func isPublishedName(_ name: String) -> Bool { name.hasPrefix("dreamsim:") || name.hasPrefix("dino:") }
 
     /// The model's local path, downloaded first when missing; nil when `name` is not one of these.
-    public static func resolve(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                               progress: ReleaseDownloader.Progress? = nil) async throws -> URL? {
+    public static func resolve(
+        _ name: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        progress: ReleaseDownloader.Progress? = nil
+    ) async throws -> URL? {
         guard isPublishedName(name) else { return nil }
         let (kind, variant) = (String(name.prefix { $0 != ":" }), String(name.drop { $0 != ":" }.dropFirst()))
         let dreamsimBase = environment["SCS_DREAMSIM_RELEASES"].flatMap { $0.isEmpty ? nil : $0 } ?? dreamsimReleases
@@ -39,19 +43,23 @@ public enum PublishedModels {
         let downloader = ReleaseDownloader(environment: environment)
         if kind == "dino" {
             guard let stem = dino[variant] else {
-                throw ReleaseError.fileSystem(path: name, reason: "unknown DINO model; scs knows dino:" + dino.keys.sorted().joined(separator: ", dino:"))
+                throw ReleaseError.fileSystem(
+                    path: name, reason: "unknown DINO model; scs knows dino:" + dino.keys.sorted().joined(separator: ", dino:"))
             }
             let folder = root(environment: environment).appendingPathComponent("dino")
             let file = folder.appendingPathComponent(stem + ".pth")
             if !FileManager.default.fileExists(atPath: file.path) {
-                try await downloader.fetch([ReleaseFile(url: URL(string: "\(dinoBase)/\(stem)/\(stem).pth")!, destination: stem + ".pth")],
-                                           into: folder, what: name, progress: progress)
+                try await downloader.fetch(
+                    [ReleaseFile(url: URL(string: "\(dinoBase)/\(stem)/\(stem).pth")!, destination: stem + ".pth")],
+                    into: folder, what: name, progress: progress)
             }
             return file
         }
         guard let dreamsim = DreamSimVariant(rawValue: variant) else {
-            throw ReleaseError.fileSystem(path: name, reason: "unknown DreamSim variant; scs knows dreamsim:"
-                + DreamSimVariant.allCases.map(\.rawValue).joined(separator: ", dreamsim:"))
+            throw ReleaseError.fileSystem(
+                path: name,
+                reason: "unknown DreamSim variant; scs knows dreamsim:"
+                    + DreamSimVariant.allCases.map(\.rawValue).joined(separator: ", dreamsim:"))
         }
         let folder = root(environment: environment).appendingPathComponent("dreamsim")
         let missing = dreamsim.requiredFiles.filter { !FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }

@@ -103,8 +103,10 @@ public struct ReleaseDownloader: Sendable {
     }
 
     /// Streams one file to `partial`, returning its SHA-256.
-    private func download(_ file: ReleaseFile, to partial: URL, client: HTTPClient, instructions: [String],
-                          progress: Progress?) async throws -> String {
+    private func download(
+        _ file: ReleaseFile, to partial: URL, client: HTTPClient, instructions: [String],
+        progress: Progress?
+    ) async throws -> String {
         var request = HTTPClientRequest(url: file.url.absoluteString)
         request.headers.add(name: "User-Agent", value: "scs (SCSHub; AsyncHTTPClient)")
         let response: HTTPClientResponse

@@ -17,8 +17,10 @@ struct RepoID: Hashable, Sendable, CustomStringConvertible {
         }
         let parts = string.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
-            throw fail(parts.count < 2 ? "no such folder, and a repo id needs the form org/name"
-                                       : "no such folder, and a repo id has exactly one '/'")
+            throw fail(
+                parts.count < 2
+                    ? "no such folder, and a repo id needs the form org/name"
+                    : "no such folder, and a repo id has exactly one '/'")
         }
         guard string.count <= 96 else { throw fail("a repo id has at most 96 characters") }
         for part in parts {
@@ -29,7 +31,8 @@ struct RepoID: Hashable, Sendable, CustomStringConvertible {
             }
             guard !s.contains("--"), !s.contains("..") else { throw fail("'--' and '..' are not allowed") }
             guard let first = s.first, let last = s.last,
-                  first != "-", first != ".", last != "-", last != "." else {
+                first != "-", first != ".", last != "-", last != "."
+            else {
                 throw fail("org and name cannot start or end with '-' or '.'")
             }
         }
@@ -48,9 +51,11 @@ enum Revision {
     static func validate(_ revision: String) throws {
         func fail(_ reason: String) -> HubError { .invalidRevision(revision, reason: reason) }
         guard !revision.isEmpty else { throw fail("empty") }
-        guard revision.unicodeScalars.allSatisfy({ c in
-            c.isASCII && (CharacterSet.alphanumerics.contains(c) || "-_./".unicodeScalars.contains(c))
-        }) else { throw fail("only letters, digits, '-', '_', '.' and '/' are allowed") }
+        guard
+            revision.unicodeScalars.allSatisfy({ c in
+                c.isASCII && (CharacterSet.alphanumerics.contains(c) || "-_./".unicodeScalars.contains(c))
+            })
+        else { throw fail("only letters, digits, '-', '_', '.' and '/' are allowed") }
         let components = revision.split(separator: "/", omittingEmptySubsequences: false)
         guard !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
             throw fail("empty, '.' or '..' path components are not allowed")

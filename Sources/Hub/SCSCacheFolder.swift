@@ -6,7 +6,8 @@ import Foundation
 public enum SCSCacheFolder {
     public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let dir = environment["SCS_CACHE_DIR"], !dir.isEmpty { return dir }
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache").path
         return base + "/scs"
     }

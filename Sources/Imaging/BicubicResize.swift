@@ -16,9 +16,11 @@ public enum BicubicResize {
     public static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
         precondition(width > 0 && height > 0 && image.width > 0 && image.height > 0)
         if width == image.width && height == image.height { return image }
-        return RGBImage(width: width, height: height,
-                        pixels: ModeResize.resample8(image.pixels, bands: 3, width: image.width, height: image.height,
-                                                     outWidth: width, outHeight: height))
+        return RGBImage(
+            width: width, height: height,
+            pixels: ModeResize.resample8(
+                image.pixels, bands: 3, width: image.width, height: image.height,
+                outWidth: width, outHeight: height))
     }
 
     /// The weights of one axis: for output index i, input indices `bounds[2i] ..< bounds[2i] + bounds[2i+1]`

@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What is wrong with a file, in words ("permission denied", "a symlink loop", "a FIFO, not a
@@ -82,7 +82,8 @@ public struct FileProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// backslash as `\\`, so the bytes can be told back from what is shown.
     public static func displayName(_ bytes: [UInt8]) -> String {
         if let name = String(validating: bytes, as: UTF8.self),
-           !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        {
             return name
         }
         var out = ""

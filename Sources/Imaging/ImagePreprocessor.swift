@@ -68,8 +68,10 @@ public struct ImagePreprocessor: Sendable, Equatable {
     public static let imageNetStd: [Float] = [0.229, 0.224, 0.225]
 
     /// `resize` defaults to `.shortestEdge(size)`: CLIP's resize then crop to the same size.
-    public init(size: Int = 224, resize: Resize? = nil, mean: [Float] = ImagePreprocessor.openAIMean,
-                std: [Float] = ImagePreprocessor.openAIStd, pipeline: Pipeline = .clip) {
+    public init(
+        size: Int = 224, resize: Resize? = nil, mean: [Float] = ImagePreprocessor.openAIMean,
+        std: [Float] = ImagePreprocessor.openAIStd, pipeline: Pipeline = .clip
+    ) {
         precondition(mean.count == 3 && std.count == 3)
         self.pipeline = pipeline
         self.size = size

@@ -22,8 +22,9 @@ enum JPEGDecoder {
         let format = isCMYK ? TJPF_CMYK : (isGray ? TJPF_GRAY : TJPF_RGB)
         var decoded = [UInt8](repeating: 0, count: w * h * channels)
         let status = decoded.withUnsafeMutableBufferPointer { out in
-            tjDecompress2(handle, source, UInt(data.count), out.baseAddress, width, 0, height,
-                          Int32(format.rawValue), TJFLAG_ACCURATEDCT)
+            tjDecompress2(
+                handle, source, UInt(data.count), out.baseAddress, width, 0, height,
+                Int32(format.rawValue), TJFLAG_ACCURATEDCT)
         }
         if status != 0 {
             // TurboJPEG reports libjpeg warnings as failures too. Pillow ignores warnings

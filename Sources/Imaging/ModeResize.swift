@@ -18,24 +18,31 @@ public enum ModeResize {
             return nearest(image, width: width, height: height)
         case .LA, .RGBA:
             let premultiplied = premultiply(image)
-            let resized = resample8(premultiplied, bands: image.mode.bands, width: image.width, height: image.height,
-                                    outWidth: width, outHeight: height)
+            let resized = resample8(
+                premultiplied, bands: image.mode.bands, width: image.width, height: image.height,
+                outWidth: width, outHeight: height)
             return image.with(width: width, height: height, samples: unpremultiply(resized, bands: image.mode.bands))
         case .PA:
             // Pillow resamples both bands (the indices too) and the new image has no palette:
             // converted to RGB it is black. Kept, since it is what clip.load computes.
-            var resized = image.with(width: width, height: height,
-                                     samples: resample8(image.samples, bands: 2, width: image.width, height: image.height,
-                                                        outWidth: width, outHeight: height))
+            var resized = image.with(
+                width: width, height: height,
+                samples: resample8(
+                    image.samples, bands: 2, width: image.width, height: image.height,
+                    outWidth: width, outHeight: height))
             resized.palette = [UInt8](repeating: 0, count: 768)
             return resized
         case .L, .RGB, .CMYK, .YCbCr:
-            return image.with(width: width, height: height,
-                              samples: resample8(image.samples, bands: image.mode.bands, width: image.width, height: image.height,
-                                                 outWidth: width, outHeight: height))
+            return image.with(
+                width: width, height: height,
+                samples: resample8(
+                    image.samples, bands: image.mode.bands, width: image.width, height: image.height,
+                    outWidth: width, outHeight: height))
         case .I16:
-            let out = resample32(image.samples16.map(Double.init), width: image.width, height: image.height,
-                                 outWidth: width, outHeight: height) { Double(store16($0)) }
+            let out = resample32(
+                image.samples16.map(Double.init), width: image.width, height: image.height,
+                outWidth: width, outHeight: height
+            ) { Double(store16($0)) }
             return image.with(width: width, height: height, samples16: out.map { UInt16($0) })
         case .I:
             let values = image.samplesI.map(Double.init)
@@ -103,9 +110,10 @@ public enum ModeResize {
     // MARK: 8 bits a sample
 
     static func resample8(_ samples: [UInt8], bands: Int, width: Int, height: Int, outWidth: Int, outHeight: Int) -> [UInt8] {
-        resampled(width: width, height: height, outWidth: outWidth, outHeight: outHeight, input: samples,
-                  horizontal: { src, rows, taps in horizontal8(src, bands: bands, width: width, rows: rows, taps: taps) },
-                  vertical: { src, w, taps in vertical8(src, rowLength: w * bands, taps: taps) })
+        resampled(
+            width: width, height: height, outWidth: outWidth, outHeight: outHeight, input: samples,
+            horizontal: { src, rows, taps in horizontal8(src, bands: bands, width: width, rows: rows, taps: taps) },
+            vertical: { src, w, taps in vertical8(src, rowLength: w * bands, taps: taps) })
     }
 
     static func horizontal8(_ src: [UInt8], bands: Int, width: Int, rows: Range<Int>, taps: BicubicResize.FilterTaps) -> [UInt8] {
@@ -198,43 +206,48 @@ public enum ModeResize {
 
     /// Pillow's 16- and 32-bit passes: double-precision sums, each stored (`store`) as the mode
     /// keeps it (I;16's bytes, I's ROUND_UP, F's float32).
-    static func resample32(_ values: [Double], width: Int, height: Int, outWidth: Int, outHeight: Int,
-                           store: @escaping (Double) -> Double) -> [Double] {
-        resampled(width: width, height: height, outWidth: outWidth, outHeight: outHeight, input: values,
-                  horizontal: { src, rows, taps in
-                      let ow = taps.bounds.count / 2
-                      var out = [Double](repeating: 0, count: rows.count * ow)
-                      for (yy, y) in rows.enumerated() {
-                          for xx in 0..<ow {
-                              let xmin = Int(taps.bounds[2 * xx]), count = Int(taps.bounds[2 * xx + 1])
-                              var ss = 0.0
-                              for x in 0..<count { ss += src[y * width + xmin + x] * taps.doubles[xx * taps.size + x] }
-                              out[yy * ow + xx] = store(ss)
-                          }
-                      }
-                      return out
-                  },
-                  vertical: { src, w, taps in
-                      let oh = taps.bounds.count / 2
-                      var out = [Double](repeating: 0, count: oh * w)
-                      for yy in 0..<oh {
-                          let ymin = Int(taps.bounds[2 * yy]), count = Int(taps.bounds[2 * yy + 1])
-                          for xx in 0..<w {
-                              var ss = 0.0
-                              for y in 0..<count { ss += src[(ymin + y) * w + xx] * taps.doubles[yy * taps.size + y] }
-                              out[yy * w + xx] = store(ss)
-                          }
-                      }
-                      return out
-                  })
+    static func resample32(
+        _ values: [Double], width: Int, height: Int, outWidth: Int, outHeight: Int,
+        store: @escaping (Double) -> Double
+    ) -> [Double] {
+        resampled(
+            width: width, height: height, outWidth: outWidth, outHeight: outHeight, input: values,
+            horizontal: { src, rows, taps in
+                let ow = taps.bounds.count / 2
+                var out = [Double](repeating: 0, count: rows.count * ow)
+                for (yy, y) in rows.enumerated() {
+                    for xx in 0..<ow {
+                        let xmin = Int(taps.bounds[2 * xx]), count = Int(taps.bounds[2 * xx + 1])
+                        var ss = 0.0
+                        for x in 0..<count { ss += src[y * width + xmin + x] * taps.doubles[xx * taps.size + x] }
+                        out[yy * ow + xx] = store(ss)
+                    }
+                }
+                return out
+            },
+            vertical: { src, w, taps in
+                let oh = taps.bounds.count / 2
+                var out = [Double](repeating: 0, count: oh * w)
+                for yy in 0..<oh {
+                    let ymin = Int(taps.bounds[2 * yy]), count = Int(taps.bounds[2 * yy + 1])
+                    for xx in 0..<w {
+                        var ss = 0.0
+                        for y in 0..<count { ss += src[(ymin + y) * w + xx] * taps.doubles[yy * taps.size + y] }
+                        out[yy * w + xx] = store(ss)
+                    }
+                }
+                return out
+            })
     }
 
     // MARK: The two passes
 
     /// Pillow's ImagingResampleInner: which pass first, and only the rows the second pass reads.
-    static func resampled<T>(width: Int, height: Int, outWidth: Int, outHeight: Int, input: [T],
-                             horizontal: ([T], Range<Int>, BicubicResize.FilterTaps) -> [T],
-                             vertical: ([T], Int, BicubicResize.FilterTaps) -> [T]) -> [T] {
+    static func resampled<T>(
+        width: Int, height: Int, outWidth: Int, outHeight: Int, input: [T],
+        horizontal: ([T], Range<Int>, BicubicResize.FilterTaps) -> [T],
+        vertical: ([T], Int, BicubicResize.FilterTaps) -> [T]
+    ) -> [T] {
         let needHorizontal = outWidth != width, needVertical = outHeight != height
         let horizontalFirst = !((height - outHeight) > 0 && (height - outHeight) > (width - outWidth) * 2)
         var verticalTaps = BicubicResize.FilterTaps(inSize: height, outSize: outHeight)

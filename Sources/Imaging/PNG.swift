@@ -13,8 +13,9 @@ enum PNGDecoder {
         }
         var png = ccodecs_png()
         var message = [CChar](repeating: 0, count: 256)
-        let status = ccodecs_png_decode(data.bindMemory(to: UInt8.self).baseAddress!, data.count,
-                                        &png, &message, message.count)
+        let status = ccodecs_png_decode(
+            data.bindMemory(to: UInt8.self).baseAddress!, data.count,
+            &png, &message, message.count)
         guard status == 0 else {
             let text = String(cString: message)
             if text.contains("truncated") || text.contains("Read Error") || text.contains("Not enough image data") {
@@ -33,7 +34,7 @@ enum PNGDecoder {
         case (0, 1): mode = .one
         case (0, 16): mode = .I16
         case (0, _): mode = .L
-        case (4, 16): mode = .RGBA   // "LA;16B" unpacks to RGBA
+        case (4, 16): mode = .RGBA  // "LA;16B" unpacks to RGBA
         case (4, _): mode = .LA
         case (2, _): mode = .RGB
         default: mode = .RGBA
@@ -71,7 +72,8 @@ enum PNGDecoder {
                 transparency = .color([png.trns_color.0, png.trns_color.1, png.trns_color.2])
             }
         }
-        return PillowImage(mode: mode, width: width, height: height, samples: samples, samples16: samples16, palette: palette,
-                           transparency: transparency)
+        return PillowImage(
+            mode: mode, width: width, height: height, samples: samples, samples16: samples16, palette: palette,
+            transparency: transparency)
     }
 }

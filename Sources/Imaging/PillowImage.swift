@@ -49,8 +49,10 @@ public struct PillowImage: Sendable, Equatable {
         case color([UInt16])
     }
 
-    public init(mode: Mode, width: Int, height: Int, samples: [UInt8] = [], samples16: [UInt16] = [], samplesI: [Int32] = [],
-                samplesF: [Float] = [], palette: [UInt8] = [], transparency: Transparency? = nil) {
+    public init(
+        mode: Mode, width: Int, height: Int, samples: [UInt8] = [], samples16: [UInt16] = [], samplesI: [Int32] = [],
+        samplesF: [Float] = [], palette: [UInt8] = [], transparency: Transparency? = nil
+    ) {
         let count = mode == .I16 ? samples16.count : mode == .I ? samplesI.count : mode == .F ? samplesF.count : samples.count
         precondition(count == width * height * max(mode.bands, 1), "PillowImage \(mode.rawValue): wrong sample count for \(width)x\(height)")
         self.samplesI = samplesI
@@ -72,10 +74,13 @@ public struct PillowImage: Sendable, Equatable {
     }
 
     /// The same image in another size, with samples laid out for that size.
-    func with(width: Int, height: Int, samples: [UInt8] = [], samples16: [UInt16] = [], samplesI: [Int32] = [],
-              samplesF: [Float] = []) -> PillowImage {
-        PillowImage(mode: mode, width: width, height: height, samples: samples, samples16: samples16, samplesI: samplesI,
-                    samplesF: samplesF, palette: palette, transparency: transparency)
+    func with(
+        width: Int, height: Int, samples: [UInt8] = [], samples16: [UInt16] = [], samplesI: [Int32] = [],
+        samplesF: [Float] = []
+    ) -> PillowImage {
+        PillowImage(
+            mode: mode, width: width, height: height, samples: samples, samples16: samples16, samplesI: samplesI,
+            samplesF: samplesF, palette: palette, transparency: transparency)
     }
 
     /// `Image.convert("RGB")`, as Pillow's Convert.c does it for each mode.

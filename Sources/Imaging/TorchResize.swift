@@ -64,8 +64,9 @@ public enum TorchResize {
         precondition(width > 0 && height > 0 && image.width > 0 && image.height > 0)
         var pixels = image.pixels
         if width != image.width {
-            pixels = ModeResize.horizontal8(pixels, bands: 3, width: image.width, rows: 0..<image.height,
-                                            taps: taps(inSize: image.width, outSize: width))
+            pixels = ModeResize.horizontal8(
+                pixels, bands: 3, width: image.width, rows: 0..<image.height,
+                taps: taps(inSize: image.width, outSize: width))
         }
         if height != image.height {
             pixels = ModeResize.vertical8(pixels, rowLength: width * 3, taps: taps(inSize: image.height, outSize: height))

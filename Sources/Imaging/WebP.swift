@@ -23,7 +23,8 @@ enum WebPDecoder {
         }
         defer { WebPFree(decoded) }
         let count = Int(width) * Int(height) * (alpha ? 4 : 3)
-        return PillowImage(mode: alpha ? .RGBA : .RGB, width: Int(width), height: Int(height),
-                           samples: Array(UnsafeBufferPointer(start: decoded, count: count)))
+        return PillowImage(
+            mode: alpha ? .RGBA : .RGB, width: Int(width), height: Int(height),
+            samples: Array(UnsafeBufferPointer(start: decoded, count: count)))
     }
 }

@@ -49,7 +49,7 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
     static let modelTypes: [String: ModelKind] = [
         "clip": .clip, "clip_vision_model": .clip,
         "dinov2": .dinov2, "dinov2_with_registers": .dinov2,
-        "siglip": .siglip, "siglip_vision_model": .siglip,
+        "siglip": .siglip, "siglip_vision_model": .siglip
     ]
 
     /// The kind of the model at `url`: a folder's config.json `model_type`, or a checkpoint file's
@@ -67,8 +67,10 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
             throw WeightsError.badConfig(path: configURL.path, reason: "field model_type is missing: cannot tell which model this is")
         }
         guard let kind = modelTypes[type] else {
-            throw WeightsError.badConfig(path: configURL.path, reason: "model_type \(type) is not supported; scs runs "
-                + modelTypes.keys.sorted().joined(separator: ", "))
+            throw WeightsError.badConfig(
+                path: configURL.path,
+                reason: "model_type \(type) is not supported; scs runs "
+                    + modelTypes.keys.sorted().joined(separator: ", "))
         }
         return kind
     }
@@ -78,12 +80,15 @@ extension ModelKind {
     /// A checkpoint file's kind, from its tensor names: OpenAI's CLIP layout (`visual.conv1.weight`)
     /// or DINO's (`patch_embed.proj.weight` with `blocks.0.attn.qkv.weight`).
     static func checkpointKind(_ url: URL) throws -> ModelKind {
-        let source: any TensorShapes & TensorSource = url.pathExtension.lowercased() == "safetensors"
+        let source: any TensorShapes & TensorSource =
+            url.pathExtension.lowercased() == "safetensors"
             ? try SafetensorsFile(path: url.path) : try TorchCheckpoint(path: url.path)
         if source.prefix(before: "visual.conv1.weight") != nil { return .clip }
         if let p = source.prefix(before: "patch_embed.proj.weight"), source.shape(of: p + "blocks.0.attn.qkv.weight") != nil { return .dino }
-        throw WeightsError.badConfig(path: url.path, reason: "neither OpenAI's CLIP layout (visual.conv1.weight) nor DINO's "
-            + "(patch_embed.proj.weight, blocks.N.attn.qkv.weight): scs cannot tell which model this is")
+        throw WeightsError.badConfig(
+            path: url.path,
+            reason: "neither OpenAI's CLIP layout (visual.conv1.weight) nor DINO's "
+                + "(patch_embed.proj.weight, blocks.N.attn.qkv.weight): scs cannot tell which model this is")
     }
 }
 
@@ -94,8 +99,10 @@ public enum ImageEncoders {
     /// `kind`, when the caller has read it already (`Embedder.kind`), saves reading the files twice.
     /// With `packedCache`, matrices packed by an earlier load are mapped from disk, and the file
     /// is written when anything had to be packed (its `outcome` says which happened).
-    public static func load(_ url: URL, kind: ModelKind? = nil, precision: Precision = .fp32,
-                            packedCache: PackedWeightCache? = nil) throws -> any ImageEncoder {
+    public static func load(
+        _ url: URL, kind: ModelKind? = nil, precision: Precision = .fp32,
+        packedCache: PackedWeightCache? = nil
+    ) throws -> any ImageEncoder {
         // The one check that this CPU computes in `precision` (a model built directly, without
         // it, fails at its first packed matrix with `TensorError.cannotPack`).
         if !precision.isSupported { throw WeightsError.unsupportedPrecision(precision) }

@@ -22,7 +22,9 @@ public enum TextEncoders {
         switch kind {
         case .clip: return try CLIPTextModel(directory: directory)
         case .siglip: return try SigLIPTextModel(directory: directory)
-        default: throw WeightsError.badConfig(path: directory.path, reason: "a \(kind.rawValue) model has no text tower: alignment metrics need CLIP or SigLIP")
+        default:
+            throw WeightsError.badConfig(
+                path: directory.path, reason: "a \(kind.rawValue) model has no text tower: alignment metrics need CLIP or SigLIP")
         }
     }
 }

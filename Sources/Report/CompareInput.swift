@@ -28,8 +28,9 @@ public enum CompareInput {
             if known == nil { known = (path, provenance) }
         }
         if paths.count > 1, let known, let path = unknown.first {
-            throw ComparisonError("\(path) does not say which backbone scored it (no provenance columns, no .meta.json): "
-                + "cannot check it against \(known.path)")
+            throw ComparisonError(
+                "\(path) does not say which backbone scored it (no provenance columns, no .meta.json): "
+                    + "cannot check it against \(known.path)")
         }
         return try ScoreTable(all) { sources[$0] }
     }

@@ -44,14 +44,17 @@ public struct ComparisonFile: Sendable {
         // The report's comparison figures draw the SCS column; a comparison of another metric
         // would put its verdict beside the wrong numbers.
         if let metric = root["metric"] as? String, metric != "scs" {
-            throw ReportError("\(path) compares \(metric), and the report's comparisons show SCS: give it a comparison of scs (the report shows \(metric) per model when scores.csv has its column)")
+            throw ReportError(
+                "\(path) compares \(metric), and the report's comparisons show SCS: give it a comparison of scs (the report shows \(metric) per model when scores.csv has its column)"
+            )
         }
         if let entries = root["comparisons"] as? [[String: Any]] {
             let comparisons = try entries.filter { $0["not_computable"] == nil }.map {
                 try parse($0, modelA: $0["a"] as? String, modelB: $0["b"] as? String, source: path)
             }
-            return ComparisonFile(source: path, comparisons: comparisons, overallVerdict: root["verdict"] as? String,
-                                  friedmanP: number((root["friedmanchisquare"] as? [String: Any])?["pvalue"]))
+            return ComparisonFile(
+                source: path, comparisons: comparisons, overallVerdict: root["verdict"] as? String,
+                friedmanP: number((root["friedmanchisquare"] as? [String: Any])?["pvalue"]))
         }
         let c = try parse(root, modelA: root["model_a"] as? String, modelB: root["model_b"] as? String, source: path)
         return ComparisonFile(source: path, comparisons: [c], overallVerdict: nil, friedmanP: nil)

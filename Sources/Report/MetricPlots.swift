@@ -6,8 +6,10 @@ extension Plots {
     /// One point per prompt of one model, `x` against `y`, each linking to its prompt's page.
     /// With `quadrants`, dashed lines at the medians of x and y split the plot, and the four
     /// corners are labelled (top-left, top-right, bottom-left, bottom-right).
-    public static func scatter(prompts: [String], x: [Double], y: [Double], xTitle: String, yTitle: String,
-                               quadrants: [String]? = nil, href: (String) -> String?, title: String) -> String {
+    public static func scatter(
+        prompts: [String], x: [Double], y: [Double], xTitle: String, yTitle: String,
+        quadrants: [String]? = nil, href: (String) -> String?, title: String
+    ) -> String {
         var svg = SVGDocument(width: 640, height: 480)
         let left = 80.0, right = 620.0, top = 44.0, bottom = 420.0
         svg.text(title, x: 320, y: 22, size: 14, weight: "bold")
@@ -27,8 +29,9 @@ extension Plots {
         }
         for i in prompts.indices {
             var point = SVGDocument(width: 0, height: 0)
-            point.circle(sx(x[i]), sy(y[i]), r: prompts.count > 100 ? 2.5 : 4, fill: "#333",
-                         title: "\(prompts[i]): \(xTitle) \(String(format: "%.2f", x[i])), \(yTitle) \(String(format: "%.2f", y[i]))")
+            point.circle(
+                sx(x[i]), sy(y[i]), r: prompts.count > 100 ? 2.5 : 4, fill: "#333",
+                title: "\(prompts[i]): \(xTitle) \(String(format: "%.2f", x[i])), \(yTitle) \(String(format: "%.2f", y[i]))")
             if let link = href(prompts[i]) { svg.raw("<a href=\"\(HTML.escape(link))\">\(point.body)</a>") } else { svg.raw(point.body) }
         }
         return svg.rendered(title: title)
@@ -36,16 +39,20 @@ extension Plots {
 
     /// Consistency (SCS, y) against alignment (CLIPScore, x) for one model's prompts: the corner of
     /// high SCS and low CLIPScore holds the prompts the model draws the same wrong picture for.
-    public static func consistencyVsAlignment(model: String, prompts: [String], scs: [Double], clipscore: [Double],
-                                              href: (String) -> String?) -> String {
-        scatter(prompts: prompts, x: clipscore, y: scs, xTitle: "CLIPScore (alignment with the prompt)", yTitle: "SCS (consistency)",
-                quadrants: ["consistently off-prompt", "consistently on-prompt", "varied, off-prompt", "varied, on-prompt"],
-                href: href, title: "\(model): consistency against alignment, per prompt")
+    public static func consistencyVsAlignment(
+        model: String, prompts: [String], scs: [Double], clipscore: [Double],
+        href: (String) -> String?
+    ) -> String {
+        scatter(
+            prompts: prompts, x: clipscore, y: scs, xTitle: "CLIPScore (alignment with the prompt)", yTitle: "SCS (consistency)",
+            quadrants: ["consistently off-prompt", "consistently on-prompt", "varied, off-prompt", "varied, on-prompt"],
+            href: href, title: "\(model): consistency against alignment, per prompt")
     }
 
     /// The Vendi Score (effective number of distinct images, y) beside the SCS (x), per prompt.
     public static func vendiBesideSCS(model: String, prompts: [String], scs: [Double], vendi: [Double], href: (String) -> String?) -> String {
-        scatter(prompts: prompts, x: scs, y: vendi, xTitle: "SCS (mean pair similarity)", yTitle: "Vendi Score (distinct images)",
-                href: href, title: "\(model): Vendi Score beside SCS, per prompt")
+        scatter(
+            prompts: prompts, x: scs, y: vendi, xTitle: "SCS (mean pair similarity)", yTitle: "Vendi Score (distinct images)",
+            href: href, title: "\(model): Vendi Score beside SCS, per prompt")
     }
 }

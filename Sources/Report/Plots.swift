@@ -22,15 +22,18 @@ public enum Plots {
 
     /// One box in matplotlib's style: box from q1 to q3, median line, whiskers with caps,
     /// outliers as open circles.
-    static func drawBox(_ svg: inout SVGDocument, _ s: BoxPlotStats, centre x: Double, width w: Double,
-                        scale: LinearScale, fill: String) {
+    static func drawBox(
+        _ svg: inout SVGDocument, _ s: BoxPlotStats, centre x: Double, width w: Double,
+        scale: LinearScale, fill: String
+    ) {
         let g = BoxGeometry(s, scale: scale)
         svg.line(x, g.whiskerTop, x, g.boxTop)
         svg.line(x, g.boxBottom, x, g.whiskerBottom)
         svg.line(x - w / 4, g.whiskerTop, x + w / 4, g.whiskerTop)
         svg.line(x - w / 4, g.whiskerBottom, x + w / 4, g.whiskerBottom)
-        svg.rect(x - w / 2, g.boxTop, w, max(g.boxBottom - g.boxTop, 0.5), fill: fill, stroke: "#000",
-                 extra: " class=\"box\" data-q1=\"\(s.q1)\" data-median=\"\(s.median)\" data-q3=\"\(s.q3)\"")
+        svg.rect(
+            x - w / 2, g.boxTop, w, max(g.boxBottom - g.boxTop, 0.5), fill: fill, stroke: "#000",
+            extra: " class=\"box\" data-q1=\"\(s.q1)\" data-median=\"\(s.median)\" data-q3=\"\(s.q3)\"")
         svg.line(x - w / 2, g.median, x + w / 2, g.median, width: 2)
         for (v, y) in zip(s.outliers, g.outliers) {
             svg.circle(x, y, r: 3, fill: "none", title: String(format: "%.2f", v))
@@ -96,8 +99,10 @@ public enum Plots {
 
     /// Per prompt, A's and B's score joined by a line, prompts sorted by the difference A − B.
     /// `prompts` link each point to its gallery through `href`.
-    public static func paired(labelA: String, labelB: String, prompts: [String], a: [Double], b: [Double],
-                              href: (String) -> String?, title: String) -> String {
+    public static func paired(
+        labelA: String, labelB: String, prompts: [String], a: [Double], b: [Double],
+        href: (String) -> String?, title: String
+    ) -> String {
         let order = prompts.indices.sorted { (a[$0] - b[$0], prompts[$0]) < (a[$1] - b[$1], prompts[$1]) }
         var svg = SVGDocument(width: 800, height: 340)
         let top = 40.0, bottom = 280.0

@@ -75,13 +75,17 @@ public enum ReportWriter {
         var missing: [String] = [], countMismatch: [String] = []
         for r in rows {
             guard let items = groupItems[key(r.model, r.prompt)] else { missing.append("\(r.model)/\(r.prompt)"); continue }
-            if let n = r.nImages, n != items.count { countMismatch.append("\(r.model)/\(r.prompt) (\(n) in the scores, \(items.count) in the dataset)") }
+            if let n = r.nImages, n != items.count {
+                countMismatch.append("\(r.model)/\(r.prompt) (\(n) in the scores, \(items.count) in the dataset)")
+            }
         }
         if !missing.isEmpty {
-            throw ReportError("\(request.scores) scores \(missing.count) group\(missing.count == 1 ? "" : "s") that \(request.dataset) lacks: \(list(missing))")
+            throw ReportError(
+                "\(request.scores) scores \(missing.count) group\(missing.count == 1 ? "" : "s") that \(request.dataset) lacks: \(list(missing))")
         }
         if !countMismatch.isEmpty {
-            throw ReportError("\(request.scores) was scored on other images than \(request.dataset) holds: \(list(countMismatch)); score the dataset again")
+            throw ReportError(
+                "\(request.scores) was scored on other images than \(request.dataset) holds: \(list(countMismatch)); score the dataset again")
         }
         var modelOrder: [String] = []
         for r in rows where !modelOrder.contains(r.model) { modelOrder.append(r.model) }
@@ -89,7 +93,9 @@ public enum ReportWriter {
         for file in files {
             let unknown = file.models.subtracting(modelOrder).sorted()
             if !unknown.isEmpty {
-                throw ReportError("\(file.source) compares \(unknown.joined(separator: ", ")), which \(request.scores) does not score (it has \(modelOrder.joined(separator: ", "))): was it made from other scores?")
+                throw ReportError(
+                    "\(file.source) compares \(unknown.joined(separator: ", ")), which \(request.scores) does not score (it has \(modelOrder.joined(separator: ", "))): was it made from other scores?"
+                )
             }
         }
 
@@ -119,9 +125,10 @@ public enum ReportWriter {
                 deviation = max(deviation, abs(matrix.scs - row.scs))
                 let thumbs = items.indices.map { String(format: "thumbs/%04d/%d-%d.jpg", pi + 1, mi + 1, $0 + 1) }
                 thumbJobs += zip(items, thumbs).map { ($0.path, $1) }
-                groups[model] = GroupView(model: model, prompt: prompt, score: row.scs, items: items, thumbnails: thumbs,
-                                          originals: items.map { relativePath(from: promptsDir, to: $0.path) }, matrix: matrix,
-                                          metrics: row.metrics, alignment: items.map { alignment[$0.path] })
+                groups[model] = GroupView(
+                    model: model, prompt: prompt, score: row.scs, items: items, thumbnails: thumbs,
+                    originals: items.map { relativePath(from: promptsDir, to: $0.path) }, matrix: matrix,
+                    metrics: row.metrics, alignment: items.map { alignment[$0.path] })
             }
             views.append(PromptView(prompt: prompt, page: String(format: "prompts/%04d.html", pi + 1), groups: groups))
         }
@@ -139,8 +146,10 @@ public enum ReportWriter {
             for pi in prompts.indices {
                 try fm.createDirectory(at: temp.appendingPathComponent(String(format: "thumbs/%04d", pi + 1)), withIntermediateDirectories: true)
             }
-            try ThumbnailWriter.write(thumbJobs.map { ($0.source, temp.appendingPathComponent($0.destination)) },
-                                      maxSide: request.thumbnailSize) { progress?("thumbnails", $0, $1) }
+            try ThumbnailWriter.write(
+                thumbJobs.map { ($0.source, temp.appendingPathComponent($0.destination)) },
+                maxSide: request.thumbnailSize
+            ) { progress?("thumbnails", $0, $1) }
             var figures: [String] = []
             func figure(_ name: String, _ svg: String) throws -> String {
                 try write(svg, to: temp.appendingPathComponent("figures/\(name)"))
@@ -168,16 +177,20 @@ public enum ReportWriter {
                 let a = pairs.map(\.a.scs), b = pairs.map(\.b.scs)
                 let row = Plots.figure2(labelA: c.labelA, labelB: c.labelB, a: a, b: b, title: "\(c.labelA) vs \(c.labelB): per-prompt SCS")
                 figure2Rows.append(row)
-                let paired = Plots.paired(labelA: c.labelA, labelB: c.labelB, prompts: pairs.map(\.a.prompt), a: a, b: b,
-                                          href: link, title: "\(c.labelA) against \(c.labelB), prompt by prompt")
+                let paired = Plots.paired(
+                    labelA: c.labelA, labelB: c.labelB, prompts: pairs.map(\.a.prompt), a: a, b: b,
+                    href: link, title: "\(c.labelA) against \(c.labelB), prompt by prompt")
                 shown.append((c, try figure("figure2-\(i).svg", row), try figure("paired-\(i).svg", paired)))
                 if difference == nil { difference = c }
             }
             if !figure2Rows.isEmpty { _ = try figure("figure2.svg", stack(figure2Rows, title: "Figure 2")) }
             var allModels: String?
             if modelOrder.count > 2 {
-                allModels = try figure("all-models.svg", Plots.allModels(modelOrder.map { m in (m, (scoresByModel[m] ?? []).map(\.scs)) },
-                                                                           title: "Per-prompt SCS of every model"))
+                allModels = try figure(
+                    "all-models.svg",
+                    Plots.allModels(
+                        modelOrder.map { m in (m, (scoresByModel[m] ?? []).map(\.scs)) },
+                        title: "Per-prompt SCS of every model"))
             }
 
             // Beyond consistency: per model, SCS against alignment and the Vendi Score beside the SCS.
@@ -186,14 +199,16 @@ public enum ReportWriter {
                 let mine = scoresByModel[m] ?? []
                 let aligned = mine.filter { $0.metrics["clipscore"] != nil }
                 if aligned.count >= 2 {
-                    let svg = Plots.consistencyVsAlignment(model: m, prompts: aligned.map(\.prompt), scs: aligned.map(\.scs),
-                                                           clipscore: aligned.map { $0.metrics["clipscore"]! }, href: link)
+                    let svg = Plots.consistencyVsAlignment(
+                        model: m, prompts: aligned.map(\.prompt), scs: aligned.map(\.scs),
+                        clipscore: aligned.map { $0.metrics["clipscore"]! }, href: link)
                     metricFigures.append(MetricFigure(model: m, kind: .alignment, path: try figure("alignment-\(i + 1).svg", svg)))
                 }
                 let diverse = mine.filter { $0.metrics["vendi"] != nil }
                 if diverse.count >= 2 {
-                    let svg = Plots.vendiBesideSCS(model: m, prompts: diverse.map(\.prompt), scs: diverse.map(\.scs),
-                                                   vendi: diverse.map { $0.metrics["vendi"]! }, href: link)
+                    let svg = Plots.vendiBesideSCS(
+                        model: m, prompts: diverse.map(\.prompt), scs: diverse.map(\.scs),
+                        vendi: diverse.map { $0.metrics["vendi"]! }, href: link)
                     metricFigures.append(MetricFigure(model: m, kind: .vendi, path: try figure("vendi-\(i + 1).svg", svg)))
                 }
             }
@@ -205,24 +220,32 @@ public enum ReportWriter {
                 notes.append("Not in the scores, so not shown: \(list(unscored.map { "\($0.model)/\($0.prompt)" })).")
             }
             if deviation > 1e-6 {
-                notes.append(String(format: "The scores differ from the images' embeddings by up to %.3g SCS: was the dataset scored with another model?", deviation))
+                notes.append(
+                    String(
+                        format: "The scores differ from the images' embeddings by up to %.3g SCS: was the dataset scored with another model?",
+                        deviation))
             }
             let name = URL(fileURLWithPath: request.dataset).standardizedFileURL.lastPathComponent
-            try write(Pages.index(datasetName: name, models: summaries, comparisons: shown,
-                                  overall: files.compactMap { f in f.overallVerdict.map { ($0, f.friedmanP) } },
-                                  allModelsFigure: allModels, metricFigures: metricFigures, prompts: views, modelOrder: modelOrder, difference: difference, notes: notes),
-                      to: temp.appendingPathComponent("index.html"))
+            try write(
+                Pages.index(
+                    datasetName: name, models: summaries, comparisons: shown,
+                    overall: files.compactMap { f in f.overallVerdict.map { ($0, f.friedmanP) } },
+                    allModelsFigure: allModels, metricFigures: metricFigures, prompts: views, modelOrder: modelOrder, difference: difference,
+                    notes: notes),
+                to: temp.appendingPathComponent("index.html"))
             for (i, v) in views.enumerated() {
-                try write(Pages.prompt(v, modelOrder: modelOrder, previous: i > 0 ? views[i - 1] : nil, next: i + 1 < views.count ? views[i + 1] : nil),
-                          to: temp.appendingPathComponent(v.page))
+                try write(
+                    Pages.prompt(v, modelOrder: modelOrder, previous: i > 0 ? views[i - 1] : nil, next: i + 1 < views.count ? views[i + 1] : nil),
+                    to: temp.appendingPathComponent(v.page))
             }
             try write(Assets.css, to: temp.appendingPathComponent("assets/report.css"))
             try write(Assets.js, to: temp.appendingPathComponent("assets/report.js"))
 
-            let summary = ReportSummary(prompts: views.count, groups: rows.count, images: scoredItems.count,
-                                        embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
-                                        comparisons: shown.count, figures: figures, maxScoreDeviation: deviation,
-                                        modelFingerprint: embedder.fingerprint, excluded: dataset.excluded.map(\.description))
+            let summary = ReportSummary(
+                prompts: views.count, groups: rows.count, images: scoredItems.count,
+                embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
+                comparisons: shown.count, figures: figures, maxScoreDeviation: deviation,
+                modelFingerprint: embedder.fingerprint, excluded: dataset.excluded.map(\.description))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try (encoder.encode(summary) + Data("\n".utf8)).write(to: temp.appendingPathComponent("report.json"))
@@ -230,7 +253,9 @@ public enum ReportWriter {
             // 5. Into place: the old report aside, the new one in, the old one removed.
             let old = parent.appendingPathComponent(".\(outURL.lastPathComponent).old-\(getpid())")
             let hadOld = fm.fileExists(atPath: outURL.path)
-            if hadOld, rename(outURL.path, old.path) != 0 { throw ReportError("\(outURL.path): cannot move the old report aside: \(String(cString: strerror(errno)))") }
+            if hadOld, rename(outURL.path, old.path) != 0 {
+                throw ReportError("\(outURL.path): cannot move the old report aside: \(String(cString: strerror(errno)))")
+            }
             if rename(temp.path, outURL.path) != 0 {
                 let reason = String(cString: strerror(errno))
                 if hadOld { _ = rename(old.path, outURL.path) }
@@ -294,12 +319,12 @@ public enum ReportWriter {
         }
         let total = SVGDocument.n(height * Double(rows.count))
         return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="800" height="\(total)" viewBox="0 0 800 \(total)" font-family="Helvetica, Arial, sans-serif">
-        <title>\(HTML.escape(title))</title>
-        \(body)</svg>
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="800" height="\(total)" viewBox="0 0 800 \(total)" font-family="Helvetica, Arial, sans-serif">
+            <title>\(HTML.escape(title))</title>
+            \(body)</svg>
 
-        """
+            """
     }
 
     /// The path of `target` relative to the folder `base` (both made absolute).

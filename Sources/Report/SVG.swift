@@ -70,16 +70,22 @@ public struct SVGDocument {
     /// The elements so far, without the document around them (to nest them in a link).
     public var body: String { elements.joined() }
 
-    public mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String = "#000",
-                              width: Double = 1, dash: String? = nil, cls: String? = nil) {
-        elements.append("<line x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\""
-            + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + (cls.map { " class=\"\($0)\"" } ?? "") + "/>")
+    public mutating func line(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String = "#000",
+        width: Double = 1, dash: String? = nil, cls: String? = nil
+    ) {
+        elements.append(
+            "<line x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\""
+                + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + (cls.map { " class=\"\($0)\"" } ?? "") + "/>")
     }
 
-    public mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String? = "#000",
-                              extra: String = "") {
-        elements.append("<rect x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(w))\" height=\"\(Self.n(h))\" fill=\"\(fill)\""
-            + (stroke.map { " stroke=\"\($0)\"" } ?? "") + extra + "/>")
+    public mutating func rect(
+        _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String? = "#000",
+        extra: String = ""
+    ) {
+        elements.append(
+            "<rect x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(w))\" height=\"\(Self.n(h))\" fill=\"\(fill)\""
+                + (stroke.map { " stroke=\"\($0)\"" } ?? "") + extra + "/>")
     }
 
     public mutating func circle(_ x: Double, _ y: Double, r: Double, fill: String, stroke: String = "#000", title: String? = nil) {
@@ -89,15 +95,19 @@ public struct SVGDocument {
 
     public mutating func polyline(_ points: [(Double, Double)], stroke: String = "#000", width: Double = 1.5, dash: String? = nil) {
         let p = points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ")
-        elements.append("<polyline points=\"\(p)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\""
-            + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>")
+        elements.append(
+            "<polyline points=\"\(p)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\""
+                + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>")
     }
 
-    public mutating func text(_ s: String, x: Double, y: Double, anchor: String = "middle", size: Double = 12,
-                              weight: String? = nil, rotate: Bool = false) {
+    public mutating func text(
+        _ s: String, x: Double, y: Double, anchor: String = "middle", size: Double = 12,
+        weight: String? = nil, rotate: Bool = false
+    ) {
         let transform = rotate ? " transform=\"rotate(-90 \(Self.n(x)) \(Self.n(y)))\"" : ""
-        elements.append("<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(Self.n(size))\""
-            + (weight.map { " font-weight=\"\($0)\"" } ?? "") + transform + ">\(HTML.escape(s))</text>")
+        elements.append(
+            "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(Self.n(size))\""
+                + (weight.map { " font-weight=\"\($0)\"" } ?? "") + transform + ">\(HTML.escape(s))</text>")
     }
 
     /// A vertical axis at `x` with ticks and labels, and a rotated title.
@@ -138,4 +148,3 @@ public struct SVGDocument {
         """
     }
 }
-

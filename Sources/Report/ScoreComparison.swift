@@ -51,13 +51,16 @@ public enum ScoreComparison {
     /// CLIPScore measures alignment, not consistency.
     public static func reading(of metric: Metric) -> ScoreReading {
         guard metric != .scs else { return .scs }
-        return metric.needsText ? ScoreReading(unit: metric.rawValue, quality: "aligned with its prompts", noun: "alignment", higherIsBetter: true)
+        return metric.needsText
+            ? ScoreReading(unit: metric.rawValue, quality: "aligned with its prompts", noun: "alignment", higherIsBetter: true)
             : ScoreReading(unit: metric.rawValue, quality: "consistent", noun: "consistency", higherIsBetter: metric.higherIsConsistent)
     }
 
     /// Pairs the prompts of `a` with those of `b`.
-    public static func pair(_ table: ScoreTable, a: String, b: String, by pairing: PromptPairing = .byPrompt,
-                            labelA: String? = nil, labelB: String? = nil, keepMismatched: Bool = false) throws -> PairedSides {
+    public static func pair(
+        _ table: ScoreTable, a: String, b: String, by pairing: PromptPairing = .byPrompt,
+        labelA: String? = nil, labelB: String? = nil, keepMismatched: Bool = false
+    ) throws -> PairedSides {
         try table.require(a)
         try table.require(b)
         var nameA = labelA ?? a, nameB = labelB ?? b
@@ -65,14 +68,16 @@ public enum ScoreComparison {
         let result: Pairing
         switch pairing {
         case let .lists(pathA, pathB):
-            result = Pairing.byLines(table, a: a, b: b, listA: try CompareInput.lines(at: pathA),
-                                     listB: try CompareInput.lines(at: pathB), keepMismatched: keepMismatched)
+            result = Pairing.byLines(
+                table, a: a, b: b, listA: try CompareInput.lines(at: pathA),
+                listB: try CompareInput.lines(at: pathB), keepMismatched: keepMismatched)
             if unlabelled { (nameA, nameB) = (listName(a, pathA), listName(b, pathB)) }
         case .pairsFile(let path):
             let file = try CompareInput.pairs(at: path)
             // Row 1 is the header: row i of the pairs is row i + 2 of the file.
-            result = Pairing.byLines(table, a: a, b: b, listA: file.a, listB: file.b, keepMismatched: keepMismatched,
-                                     lineNumber: { $0 + 2 })
+            result = Pairing.byLines(
+                table, a: a, b: b, listA: file.a, listB: file.b, keepMismatched: keepMismatched,
+                lineNumber: { $0 + 2 })
             if unlabelled { (nameA, nameB) = ("\(a) (\(file.names.0))", "\(b) (\(file.names.1))") }
         case .byPrompt:
             guard a != b else { throw ComparisonSetupError.sameModelUnpaired(a) }
@@ -82,12 +87,15 @@ public enum ScoreComparison {
     }
 
     /// The paired comparison of `sides` and its JSON; no pair is an error.
-    public static func compare(_ sides: PairedSides, metric: Metric = .scs, resamples: Int = 9999,
-                               seed: UInt64 = 0) throws -> (comparison: PairedComparison, json: JSONValue) {
+    public static func compare(
+        _ sides: PairedSides, metric: Metric = .scs, resamples: Int = 9999,
+        seed: UInt64 = 0
+    ) throws -> (comparison: PairedComparison, json: JSONValue) {
         let pairs = sides.pairing.pairs
         guard !pairs.isEmpty else { throw ComparisonError("no prompt pairs \(sides.nameA) with \(sides.nameB): nothing to compare") }
-        var comparison = PairedComparison(a: sides.nameA, b: sides.nameB, x: pairs.map(\.scoreA), y: pairs.map(\.scoreB),
-                                          resamples: resamples, seed: seed)
+        var comparison = PairedComparison(
+            a: sides.nameA, b: sides.nameB, x: pairs.map(\.scoreA), y: pairs.map(\.scoreB),
+            resamples: resamples, seed: seed)
         comparison.reading = reading(of: metric)
         var document = comparison.json(pairing: sides.pairing.json)
         if case .object(var fields) = document {
@@ -100,8 +108,10 @@ public enum ScoreComparison {
     }
 
     /// Every pair of `models` and a Friedman test over all, with the JSON.
-    public static func compare(_ table: ScoreTable, models: [String], metric: Metric = .scs, resamples: Int = 9999,
-                               seed: UInt64 = 0) throws -> (comparison: MultiComparison, json: JSONValue) {
+    public static func compare(
+        _ table: ScoreTable, models: [String], metric: Metric = .scs, resamples: Int = 9999,
+        seed: UInt64 = 0
+    ) throws -> (comparison: MultiComparison, json: JSONValue) {
         guard models.count >= 2 else { throw ComparisonSetupError.tooFewModels(models) }
         for m in models { try table.require(m) }
         if let twice = models.enumerated().first(where: { models[..<$0.offset].contains($0.element) }) {

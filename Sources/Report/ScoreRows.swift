@@ -18,8 +18,9 @@ public enum ScoreRows {
     public static func rows(of file: ScoresFile) throws -> [ScoreRow] {
         try file.requireRows()
         return try file.values(of: .scs).map { row, scs in
-            ScoreRow(model: row.model, prompt: row.prompt, nImages: row.nImages, scs: scs,
-                     metrics: Dictionary(uniqueKeysWithValues: row.values.filter { $0.key != .scs }.map { ($0.key.rawValue, $0.value) }))
+            ScoreRow(
+                model: row.model, prompt: row.prompt, nImages: row.nImages, scs: scs,
+                metrics: Dictionary(uniqueKeysWithValues: row.values.filter { $0.key != .scs }.map { ($0.key.rawValue, $0.value) }))
         }
     }
 

@@ -64,13 +64,17 @@ public enum Heatmap {
         let flagged = m.n >= 3 ? m.leastAgreeing : -1
         for i in 0..<m.n {
             for j in 0..<m.n {
-                svg.raw("<rect x=\"\(SVGDocument.n(left + Double(j) * cell))\" y=\"\(SVGDocument.n(top + Double(i) * cell))\" width=\"\(SVGDocument.n(cell))\" height=\"\(SVGDocument.n(cell))\" fill=\"\(gray(m[i, j]))\"><title>\(HTML.escape(labels[i])) · \(HTML.escape(labels[j])): \(String(format: "%.1f", m[i, j]))</title></rect>")
+                svg.raw(
+                    "<rect x=\"\(SVGDocument.n(left + Double(j) * cell))\" y=\"\(SVGDocument.n(top + Double(i) * cell))\" width=\"\(SVGDocument.n(cell))\" height=\"\(SVGDocument.n(cell))\" fill=\"\(gray(m[i, j]))\"><title>\(HTML.escape(labels[i])) · \(HTML.escape(labels[j])): \(String(format: "%.1f", m[i, j]))</title></rect>"
+                )
             }
             if m.n <= 24 {
-                svg.text("\(i + 1)", x: left - 4, y: top + (Double(i) + 0.5) * cell + 4, anchor: "end", size: 10,
-                         weight: i == flagged ? "bold" : nil)
-                svg.text("\(i + 1)", x: left + (Double(i) + 0.5) * cell, y: top - 4, size: 10,
-                         weight: i == flagged ? "bold" : nil)
+                svg.text(
+                    "\(i + 1)", x: left - 4, y: top + (Double(i) + 0.5) * cell + 4, anchor: "end", size: 10,
+                    weight: i == flagged ? "bold" : nil)
+                svg.text(
+                    "\(i + 1)", x: left + (Double(i) + 0.5) * cell, y: top - 4, size: 10,
+                    weight: i == flagged ? "bold" : nil)
             }
         }
         if flagged >= 0 {
@@ -80,7 +84,9 @@ public enum Heatmap {
         }
         // Legend: a gradient bar from lo to 100.
         let lx = left + side + 20
-        svg.raw("<defs><linearGradient id=\"\(gradientID)\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\"><stop offset=\"0\" stop-color=\"#fff\"/><stop offset=\"1\" stop-color=\"#000\"/></linearGradient></defs>")
+        svg.raw(
+            "<defs><linearGradient id=\"\(gradientID)\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\"><stop offset=\"0\" stop-color=\"#fff\"/><stop offset=\"1\" stop-color=\"#000\"/></linearGradient></defs>"
+        )
         svg.rect(lx, top, 14, side, fill: "url(#\(gradientID))")
         svg.text("100", x: lx + 18, y: top + 8, anchor: "start", size: 10)
         svg.text(String(format: "%.0f", lo), x: lx + 18, y: top + side, anchor: "start", size: 10)

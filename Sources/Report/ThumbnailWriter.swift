@@ -11,8 +11,10 @@ enum ThumbnailWriter {
 
     /// Writes `jobs` (source image, destination file); the first failure, naming the image, is
     /// thrown after the others finish.
-    static func write(_ jobs: [(source: String, destination: URL)], maxSide: Int,
-                      progress: ((Int, Int) -> Void)? = nil) throws {
+    static func write(
+        _ jobs: [(source: String, destination: URL)], maxSide: Int,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws {
         var errors = [ReportError?](repeating: nil, count: jobs.count)
         let lock = NSLock()
         var done = 0

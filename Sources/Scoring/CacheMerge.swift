@@ -36,27 +36,33 @@ extension EmbeddingCache {
                     while let row = try rows.next() {
                         let (model, preprocess, hash) = try Self.checkedKey(row, source: source)
                         let vector = try Self.checkedVector(row, source: source, key: "\(model)/\(hash)")
-                        if let existing = try Data.fetchOne(out, sql: """
-                            SELECT vector FROM embedding WHERE model = ? AND preprocess = ? AND image_sha256 = ?
-                            """, arguments: [model, preprocess, hash]) {
+                        if let existing = try Data.fetchOne(
+                            out,
+                            sql: """
+                                SELECT vector FROM embedding WHERE model = ? AND preprocess = ? AND image_sha256 = ?
+                                """, arguments: [model, preprocess, hash])
+                        {
                             guard existing == vector else {
                                 throw CacheError(path: source, reason: "embedding \(hash) of \(model) differs from the one in \(path)")
                             }
                             counts.alreadyPresent += 1
                             continue
                         }
-                        try out.execute(sql: """
-                            INSERT INTO embedding (model, preprocess, image_sha256, dim, vector) VALUES (?, ?, ?, ?, ?)
-                            """, arguments: [model, preprocess, hash, vector.count / 4, vector])
+                        try out.execute(
+                            sql: """
+                                INSERT INTO embedding (model, preprocess, image_sha256, dim, vector) VALUES (?, ?, ?, ?, ?)
+                                """, arguments: [model, preprocess, hash, vector.count / 4, vector])
                         counts.added += 1
                     }
                     if tables.contains("file_hash") {
                         let hashes = try Row.fetchCursor(src, sql: "SELECT path, size, mtime, sha256 FROM file_hash")
                         while let row = try hashes.next() {
                             guard let path: String = row["path"], let size: Int = row["size"], let mtime: Double = row["mtime"],
-                                  let sha: String = row["sha256"], Self.isSHA256(sha) else { continue }
-                            try out.execute(sql: "INSERT OR IGNORE INTO file_hash (path, size, mtime, sha256) VALUES (?, ?, ?, ?)",
-                                            arguments: [path, size, mtime, sha])
+                                let sha: String = row["sha256"], Self.isSHA256(sha)
+                            else { continue }
+                            try out.execute(
+                                sql: "INSERT OR IGNORE INTO file_hash (path, size, mtime, sha256) VALUES (?, ?, ?, ?)",
+                                arguments: [path, size, mtime, sha])
                             counts.fileHashes += out.changesCount
                         }
                     }

@@ -15,8 +15,10 @@ public struct GroupScore: Sendable, Equatable, Codable {
     /// The other measures asked for (`scs score --metrics`), each its own column and JSON key.
     public var metrics: [Metric: Double] = [:]
 
-    public init(model: String, prompt: String, nImages: Int, nPairs: Int, scs: Double, pairSD: Double, pairMin: Double, pairMax: Double,
-                metrics: [Metric: Double] = [:]) {
+    public init(
+        model: String, prompt: String, nImages: Int, nPairs: Int, scs: Double, pairSD: Double, pairMin: Double, pairMax: Double,
+        metrics: [Metric: Double] = [:]
+    ) {
         (self.model, self.prompt, self.nImages, self.nPairs, self.scs) = (model, prompt, nImages, nPairs, scs)
         (self.pairSD, self.pairMin, self.pairMax, self.metrics) = (pairSD, pairMin, pairMax, metrics)
     }
@@ -34,10 +36,11 @@ public struct GroupScore: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(model: try c.decode(String.self, forKey: .model), prompt: try c.decode(String.self, forKey: .prompt),
-                  nImages: try c.decode(Int.self, forKey: .nImages), nPairs: try c.decode(Int.self, forKey: .nPairs),
-                  scs: try c.decode(Double.self, forKey: .scs), pairSD: try c.decode(Double.self, forKey: .pairSD),
-                  pairMin: try c.decode(Double.self, forKey: .pairMin), pairMax: try c.decode(Double.self, forKey: .pairMax))
+        self.init(
+            model: try c.decode(String.self, forKey: .model), prompt: try c.decode(String.self, forKey: .prompt),
+            nImages: try c.decode(Int.self, forKey: .nImages), nPairs: try c.decode(Int.self, forKey: .nPairs),
+            scs: try c.decode(Double.self, forKey: .scs), pairSD: try c.decode(Double.self, forKey: .pairSD),
+            pairMin: try c.decode(Double.self, forKey: .pairMin), pairMax: try c.decode(Double.self, forKey: .pairMax))
         let extra = try decoder.container(keyedBy: MetricKey.self)
         for metric in Metric.allCases where metric != .scs {
             if let v = try extra.decodeIfPresent(Double.self, forKey: MetricKey(stringValue: metric.rawValue)) { metrics[metric] = v }
@@ -113,8 +116,9 @@ public enum ConsistencyScore {
         let sims = pairSimilarities(embeddings)
         let mean = sims.reduce(0, +) / Double(sims.count)
         let variance = sims.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sims.count)
-        return GroupScore(model: model, prompt: prompt, nImages: embeddings.count, nPairs: sims.count, scs: mean,
-                          pairSD: variance.squareRoot(), pairMin: sims.min()!, pairMax: sims.max()!)
+        return GroupScore(
+            model: model, prompt: prompt, nImages: embeddings.count, nPairs: sims.count, scs: mean,
+            pairSD: variance.squareRoot(), pairMin: sims.min()!, pairMax: sims.max()!)
     }
 }
 

@@ -123,8 +123,10 @@ public struct Dataset: Sendable {
         /// The entries of a folder, or nil (and the folder excluded) when it cannot be listed.
         func children(_ path: String, model: String?, prompt: String?) -> [FolderLister.Entry]? {
             do { return try FolderLister.list(path, displayPath: path) } catch {
-                dataset.excluded.append(DatasetExclusion(path: path, reason: "cannot be read: \(FileProblem.describe(error))",
-                                                         model: model, prompt: prompt))
+                dataset.excluded.append(
+                    DatasetExclusion(
+                        path: path, reason: "cannot be read: \(FileProblem.describe(error))",
+                        model: model, prompt: prompt))
                 return nil
             }
         }
@@ -144,8 +146,10 @@ public struct Dataset: Sendable {
                         dataset.ignored.append(entry.displayPath)
                         continue
                     }
-                    dataset.items.append(ImageItem(model: model, prompt: prompt, path: entry.path!,
-                                                   seed: url.deletingPathExtension().lastPathComponent))
+                    dataset.items.append(
+                        ImageItem(
+                            model: model, prompt: prompt, path: entry.path!,
+                            seed: url.deletingPathExtension().lastPathComponent))
                     found += 1
                 }
             }
@@ -158,11 +162,15 @@ public struct Dataset: Sendable {
                 if entry.hidden { dataset.ignored.append(entry.displayPath); continue }
                 switch entry.kind {
                 case .unusable(let reason):
-                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: reason, model: model,
-                                                             prompt: entry.displayName))
+                    dataset.excluded.append(
+                        DatasetExclusion(
+                            path: entry.displayPath, reason: reason, model: model,
+                            prompt: entry.displayName))
                 case .folder(let identity) where ancestors.contains(identity):
-                    dataset.excluded.append(DatasetExclusion(path: entry.displayPath, reason: FolderLister.symlinkLoop, model: model,
-                                                             prompt: entry.displayName))
+                    dataset.excluded.append(
+                        DatasetExclusion(
+                            path: entry.displayPath, reason: FolderLister.symlinkLoop, model: model,
+                            prompt: entry.displayName))
                 case .folder:
                     scanPrompt(entry.path!, name: entry.name!, model: model)
                 case .file:
@@ -206,7 +214,8 @@ public struct Dataset: Sendable {
         }
         for line in lines {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
-                  let path = object["path"] as? String, let prompt = object["prompt"] as? String else { continue }
+                let path = object["path"] as? String, let prompt = object["prompt"] as? String
+            else { continue }
             texts[root.appendingPathComponent(path).standardizedFileURL.path] = prompt
         }
         for i in items.indices { items[i].text = texts[items[i].path] }

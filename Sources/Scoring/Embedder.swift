@@ -94,10 +94,13 @@ public final class Embedder {
     public func model() throws -> any ImageEncoder {
         if let loadedModel { return loadedModel }
         guard let modelDirectory else { throw EmbedderError.noModel(fingerprint: fingerprint, cache: cache?.path ?? "") }
-        packedWeights = setup.keepsPackedWeights ? cache.map {
-            PackedWeightCache(folder: Self.packedWeightsFolder(cachePath: $0.path), fingerprint: fingerprint, precision: precision,
-                              engineVersion: Self.engineVersion)
-        } : nil
+        packedWeights =
+            setup.keepsPackedWeights
+            ? cache.map {
+                PackedWeightCache(
+                    folder: Self.packedWeightsFolder(cachePath: $0.path), fingerprint: fingerprint, precision: precision,
+                    engineVersion: Self.engineVersion)
+            } : nil
         let model = try ImageEncoders.load(modelDirectory, kind: kind, precision: precision, packedCache: packedWeights)
         loadedModel = model
         return model
@@ -105,8 +108,10 @@ public final class Embedder {
 
     /// Embeds `paths`. Without `skipUnreadable`, the first unreadable file stops the run with an
     /// error naming it; what was embedded before then is already in the cache.
-    public func embed(paths: [String], skipUnreadable: Bool,
-                      progress: ((WorkProgress) -> Void)? = nil) throws -> Outcome {
+    public func embed(
+        paths: [String], skipUnreadable: Bool,
+        progress: ((WorkProgress) -> Void)? = nil
+    ) throws -> Outcome {
         // 1. Hash every file (in parallel: this is I/O and SHA-256).
         var hashes = [String?](repeating: nil, count: paths.count)
         var readErrors = [ImageFileError?](repeating: nil, count: paths.count)
@@ -149,8 +154,9 @@ public final class Embedder {
         var embeddedCount = 0
         if !todo.isEmpty {
             if modelDirectory == nil {
-                throw EmbedderError.notCached(missing: todo.count, example: paths[todo[0]], fingerprint: fingerprint,
-                                              cache: cache?.path ?? "")
+                throw EmbedderError.notCached(
+                    missing: todo.count, example: paths[todo[0]], fingerprint: fingerprint,
+                    cache: cache?.path ?? "")
             }
             let pipeline = EmbeddingPipeline(model: try model(), workers: workers, batchSize: batchSize, preprocessing: preprocessing)
             progress?(WorkProgress(phase: .embedding, done: 0, total: todo.count))

@@ -34,8 +34,9 @@ public final class EmbeddingCache: @unchecked Sendable {
     }
 
     private static func open(path: String) throws -> DatabaseQueue {
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+            withIntermediateDirectories: true)
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
@@ -74,10 +75,12 @@ public final class EmbeddingCache: @unchecked Sendable {
                 for start in stride(from: 0, to: unique.count, by: 500) {
                     let chunk = Array(unique[start..<min(start + 500, unique.count)])
                     let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                    let rows = try Row.fetchCursor(db, sql: """
-                        SELECT image_sha256, vector FROM embedding
-                        WHERE model = ? AND preprocess = ? AND image_sha256 IN (\(marks))
-                        """, arguments: StatementArguments([model.databaseValue, preprocess.databaseValue] + chunk.map(\.databaseValue)))
+                    let rows = try Row.fetchCursor(
+                        db,
+                        sql: """
+                            SELECT image_sha256, vector FROM embedding
+                            WHERE model = ? AND preprocess = ? AND image_sha256 IN (\(marks))
+                            """, arguments: StatementArguments([model.databaseValue, preprocess.databaseValue] + chunk.map(\.databaseValue)))
                     while let row = try rows.next() {
                         let data: Data = row["vector"]
                         found[row["image_sha256"]] = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
@@ -93,9 +96,10 @@ public final class EmbeddingCache: @unchecked Sendable {
         do {
             try db.write { db in
                 for (hash, vector) in embeddings {
-                    try db.execute(sql: """
-                        INSERT OR REPLACE INTO embedding (model, preprocess, image_sha256, dim, vector) VALUES (?, ?, ?, ?, ?)
-                        """, arguments: [model, preprocess, hash, vector.count, vector.withUnsafeBytes { Data($0) }])
+                    try db.execute(
+                        sql: """
+                            INSERT OR REPLACE INTO embedding (model, preprocess, image_sha256, dim, vector) VALUES (?, ?, ?, ?, ?)
+                            """, arguments: [model, preprocess, hash, vector.count, vector.withUnsafeBytes { Data($0) }])
                 }
             }
         } catch { throw CacheError(path: path, reason: "\(error)") }
@@ -109,15 +113,17 @@ public final class EmbeddingCache: @unchecked Sendable {
     /// A remembered SHA-256 of a large file, valid while its size and modification time hold.
     public func fileHash(path: String, size: Int, mtime: Double) -> String? {
         try? db.read {
-            try String.fetchOne($0, sql: "SELECT sha256 FROM file_hash WHERE path = ? AND size = ? AND mtime = ?",
-                                arguments: [path, size, mtime])
+            try String.fetchOne(
+                $0, sql: "SELECT sha256 FROM file_hash WHERE path = ? AND size = ? AND mtime = ?",
+                arguments: [path, size, mtime])
         }
     }
 
     public func rememberFileHash(path: String, size: Int, mtime: Double, sha256: String) {
         try? db.write {
-            try $0.execute(sql: "INSERT OR REPLACE INTO file_hash (path, size, mtime, sha256) VALUES (?, ?, ?, ?)",
-                           arguments: [path, size, mtime, sha256])
+            try $0.execute(
+                sql: "INSERT OR REPLACE INTO file_hash (path, size, mtime, sha256) VALUES (?, ?, ?, ?)",
+                arguments: [path, size, mtime, sha256])
         }
     }
 }

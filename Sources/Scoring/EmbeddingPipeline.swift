@@ -19,8 +19,10 @@ public struct EmbeddingPipeline: Sendable {
     public var batchSize: Int
 
     /// `preprocessing` nil: the model kind's own (`ModelKind.defaultPipeline`).
-    public init(model: any ImageEncoder, workers: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 8,
-                preprocessing: ImagePreprocessor.Pipeline? = nil) {
+    public init(
+        model: any ImageEncoder, workers: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 8,
+        preprocessing: ImagePreprocessor.Pipeline? = nil
+    ) {
         self.model = model
         preprocessor = model.preprocessor(preprocessing ?? model.kind.defaultPipeline)
         self.workers = max(1, workers)

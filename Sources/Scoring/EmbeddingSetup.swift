@@ -19,8 +19,10 @@ public struct EmbeddingSetup: Sendable, Equatable {
     public let keepsPackedWeights: Bool
 
     /// `workers` nil: one per core.
-    public init(precision: Precision = .fp32, pipeline: ImagePreprocessor.Pipeline? = nil, workers: Int? = nil,
-                batchSize: Int = 8, keepsPackedWeights: Bool = true) {
+    public init(
+        precision: Precision = .fp32, pipeline: ImagePreprocessor.Pipeline? = nil, workers: Int? = nil,
+        batchSize: Int = 8, keepsPackedWeights: Bool = true
+    ) {
         self.precision = precision
         self.pipeline = pipeline
         self.workers = workers ?? ProcessInfo.processInfo.activeProcessorCount

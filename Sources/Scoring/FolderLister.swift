@@ -1,9 +1,9 @@
 import Foundation
 import SCSImaging
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Lists a folder from the raw bytes of its names (`opendir`/`readdir`), following symlinks:
@@ -92,8 +92,9 @@ public enum FolderLister {
         let join = { (base: String, name: String) in base.hasSuffix("/") ? base + name : base + "/" + name }
         let hidden = bytes.first == 0x2E
         guard let name = String(validating: bytes, as: UTF8.self) else {
-            return Entry(name: nil, displayName: shown, path: nil, displayPath: join(displayPath, shown), hidden: hidden,
-                         kind: .unusable(notUTF8))
+            return Entry(
+                name: nil, displayName: shown, path: nil, displayPath: join(displayPath, shown), hidden: hidden,
+                kind: .unusable(notUTF8))
         }
         let path = join(folder, name)
         let kind: Kind = hidden ? .file : self.kind(of: path)

@@ -48,9 +48,11 @@ extension Dataset {
             }
         }
         if items.isEmpty { throw DatasetError.noImages(path) }
-        items.sort { [$0.model, $0.prompt, $0.path].lexicographicallyPrecedes([$1.model, $1.prompt, $1.path]) {
-            $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars)
-        } }
+        items.sort {
+            [$0.model, $0.prompt, $0.path].lexicographicallyPrecedes([$1.model, $1.prompt, $1.path]) {
+                $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars)
+            }
+        }
         return Dataset(items: items)
     }
 }

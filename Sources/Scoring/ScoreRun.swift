@@ -54,7 +54,7 @@ public struct ScoreResult: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scores, models, excluded, skipped, ignoredFiles = "ignored_files", embedded, fromCache = "from_cache", backbone,
-             modelFingerprint = "model_fingerprint", precision, kernels, preprocessing
+            modelFingerprint = "model_fingerprint", precision, kernels, preprocessing
     }
 
     /// What the score file's rows record of the network.
@@ -67,18 +67,23 @@ public enum ScoreRun {
     /// Embeds a dataset (through the cache) and scores every (model, prompt) group with the SCS
     /// and `metrics`; the alignment metrics embed each prompt's text with `text`. On a DreamSim
     /// backbone the DreamSim distance is always added.
-    public static func run(dataset: Dataset, embedder: Embedder, skipUnreadable: Bool, metrics: [Metric] = [.scs],
-                           text: (any TextEncoder)? = nil, progress: ((WorkProgress) -> Void)? = nil) throws -> ScoreResult {
+    public static func run(
+        dataset: Dataset, embedder: Embedder, skipUnreadable: Bool, metrics: [Metric] = [.scs],
+        text: (any TextEncoder)? = nil, progress: ((WorkProgress) -> Void)? = nil
+    ) throws -> ScoreResult {
         if metrics.contains(.dreamsim), embedder.kind != .dreamsim {
             throw MetricBackboneError(metric: .dreamsim, example: "dreamsim:ensemble")
         }
         let aligned = metrics.filter(\.needsText)
         if let first = aligned.first, text == nil {
-            throw MetricError("metric \(first.rawValue) needs the model's text tower: a CLIP or SigLIP folder with config.json's text_config and the tokenizer files")
+            throw MetricError(
+                "metric \(first.rawValue) needs the model's text tower: a CLIP or SigLIP folder with config.json's text_config and the tokenizer files"
+            )
         }
         let outcome = try embedder.embed(paths: dataset.items.map(\.path), skipUnreadable: skipUnreadable, progress: progress)
         if let text, !aligned.isEmpty, let imageWidth = outcome.embeddings.lazy.compactMap({ $0?.count }).first, text.embeddingWidth != imageWidth {
-            throw MetricError("the text tower embeds into \(text.embeddingWidth) numbers, the image tower into \(imageWidth): they are not one model's")
+            throw MetricError(
+                "the text tower embeds into \(text.embeddingWidth) numbers, the image tower into \(imageWidth): they are not one model's")
         }
         let (texts, fromFolders) = dataset.promptTexts()
         var textEmbeddings: [String: [Float]] = [:]
@@ -109,14 +114,18 @@ public enum ScoreRun {
                 }
                 scores.append(score)
             } else {
-                excluded.append(ExcludedGroup(model: group.model, prompt: group.prompt, nImages: embeddings.count,
-                                              reason: "fewer than 2 readable images"))
+                excluded.append(
+                    ExcludedGroup(
+                        model: group.model, prompt: group.prompt, nImages: embeddings.count,
+                        reason: "fewer than 2 readable images"))
             }
         }
         for folder in dataset.emptyGroups {
             let url = URL(fileURLWithPath: folder)
-            excluded.append(ExcludedGroup(model: url.deletingLastPathComponent().lastPathComponent, prompt: url.lastPathComponent,
-                                          nImages: 0, reason: "prompt folder has no images"))
+            excluded.append(
+                ExcludedGroup(
+                    model: url.deletingLastPathComponent().lastPathComponent, prompt: url.lastPathComponent,
+                    nImages: 0, reason: "prompt folder has no images"))
         }
         // What the listing could not use: prompt folders are groups without a score; the rest
         // (files, model folders) is listed with the images that could not be read.
@@ -126,12 +135,13 @@ public enum ScoreRun {
             }
         }
         let listingSkips = dataset.excluded.filter { $0.prompt == nil }.map(\.description)
-        return ScoreResult(scores: scores, models: ModelSummary.summarize(scores), excluded: excluded,
-                           skipped: (outcome.skipped.map(\.description) + listingSkips).sorted(), ignoredFiles: dataset.ignored.count,
-                           embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
-                           backbone: embedder.kind, modelFingerprint: embedder.fingerprint, precision: embedder.precision,
-                           kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing,
-                           alignments: alignments, textsFromFolders: aligned.isEmpty ? [] : fromFolders,
-                           metricColumns: ScoresFile.metricColumns(metrics + (embedder.kind == .dreamsim ? [.dreamsim] : [])))
+        return ScoreResult(
+            scores: scores, models: ModelSummary.summarize(scores), excluded: excluded,
+            skipped: (outcome.skipped.map(\.description) + listingSkips).sorted(), ignoredFiles: dataset.ignored.count,
+            embedded: outcome.embeddedCount, fromCache: outcome.cachedCount,
+            backbone: embedder.kind, modelFingerprint: embedder.fingerprint, precision: embedder.precision,
+            kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing,
+            alignments: alignments, textsFromFolders: aligned.isEmpty ? [] : fromFolders,
+            metricColumns: ScoresFile.metricColumns(metrics + (embedder.kind == .dreamsim ? [.dreamsim] : [])))
     }
 }

@@ -54,8 +54,10 @@ public struct ShardSpec: Sendable, Hashable, Codable, CustomStringConvertible {
     /// number); without, `SLURM_ARRAY_TASK_ID` less `SLURM_ARRAY_TASK_MIN` of
     /// `SLURM_ARRAY_TASK_COUNT`. A Kubernetes Indexed Job: `JOB_COMPLETION_INDEX` of `shards`
     /// (Kubernetes does not pass the number of completions to the pod).
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
-                                       shards: Int? = nil) throws -> ShardSpec {
+    public static func fromEnvironment(
+        _ env: [String: String] = ProcessInfo.processInfo.environment,
+        shards: Int? = nil
+    ) throws -> ShardSpec {
         func integer(_ name: String) throws -> Int? {
             guard let raw = env[name], !raw.isEmpty else { return nil }
             guard let value = Int(raw) else { throw ShardError.invalid("\(name)=\(raw) is not an integer") }
@@ -128,7 +130,8 @@ public enum ShardError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .noSidecar(path, sidecar):
             return "\(path): no \(sidecar) beside it (written by \(wording.scoringShard("K/N")))"
         case .noJobEngine:
-            return "\(wording.shard("auto")): neither SLURM_ARRAY_TASK_ID (a Slurm job array) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set"
+            return
+                "\(wording.shard("auto")): neither SLURM_ARRAY_TASK_ID (a Slurm job array) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set"
         }
     }
 }
@@ -144,8 +147,10 @@ public struct ShardWording: Sendable {
     /// A scoring run of one shard (what writes a shard's scores and sidecar).
     public var scoringShard: @Sendable (String) -> String
 
-    public init(shard: @escaping @Sendable (String) -> String, shards: @escaping @Sendable (Int?) -> String,
-                array: @escaping @Sendable (Int) -> String, scoringShard: @escaping @Sendable (String) -> String) {
+    public init(
+        shard: @escaping @Sendable (String) -> String, shards: @escaping @Sendable (Int?) -> String,
+        array: @escaping @Sendable (Int) -> String, scoringShard: @escaping @Sendable (String) -> String
+    ) {
         self.shard = shard
         self.shards = shards
         self.array = array
@@ -153,8 +158,9 @@ public struct ShardWording: Sendable {
     }
 
     /// Plain words, for `description`.
-    public static let plain = ShardWording(shard: { "shard \"\($0)\"" }, shards: { $0.map { "\($0) shards" } ?? "the number of shards" },
-                                           array: { "tasks numbered 0 to \($0 - 1)" }, scoringShard: { "a scoring run of shard \($0)" })
+    public static let plain = ShardWording(
+        shard: { "shard \"\($0)\"" }, shards: { $0.map { "\($0) shards" } ?? "the number of shards" },
+        array: { "tasks numbered 0 to \($0 - 1)" }, scoringShard: { "a scoring run of shard \($0)" })
 }
 
 /// One unit of work to place on a shard: a (model, prompt) group with its image count.
@@ -217,8 +223,10 @@ extension Dataset {
         }
         for folder in emptyGroups {
             let url = URL(fileURLWithPath: folder)
-            units.append(ShardUnit(position: units.count, model: url.deletingLastPathComponent().lastPathComponent,
-                                   prompt: url.lastPathComponent, nImages: 0))
+            units.append(
+                ShardUnit(
+                    position: units.count, model: url.deletingLastPathComponent().lastPathComponent,
+                    prompt: url.lastPathComponent, nImages: 0))
         }
         return units
     }
@@ -240,9 +248,10 @@ extension Dataset {
         var keep = Set<GroupKey>()
         for u in mine where u.position < groupCount { keep.insert(u.group) }
         let emptyKept = Set(mine.filter { $0.position >= groupCount }.map { $0.position - groupCount })
-        let part = Dataset(items: items.filter { keep.contains($0.group) }, ignored: ignored,
-                           emptyGroups: emptyGroups.enumerated().filter { emptyKept.contains($0.offset) }.map(\.element),
-                           excluded: shard.index == 0 ? excluded : [])  // named once: `scs merge` joins the shards' lists
+        let part = Dataset(
+            items: items.filter { keep.contains($0.group) }, ignored: ignored,
+            emptyGroups: emptyGroups.enumerated().filter { emptyKept.contains($0.offset) }.map(\.element),
+            excluded: shard.index == 0 ? excluded : [])  // named once: `scs merge` joins the shards' lists
         return (part, mine, units.count)
     }
 }

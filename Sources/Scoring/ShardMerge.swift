@@ -43,14 +43,16 @@ public enum ShardMerge {
                 throw differs("precision", s.meta.precision.rawValue, first.meta.precision.rawValue)
             }
             if s.meta.metrics != first.meta.metrics {
-                throw differs("metric columns", s.meta.metrics?.joined(separator: ",") ?? "none", first.meta.metrics?.joined(separator: ",") ?? "none")
+                throw differs(
+                    "metric columns", s.meta.metrics?.joined(separator: ",") ?? "none", first.meta.metrics?.joined(separator: ",") ?? "none")
             }
             if s.meta.preprocessing != first.meta.preprocessing {
                 throw differs("preprocessing", s.meta.preprocessing.versionedName, first.meta.preprocessing.versionedName)
             }
             if s.meta.listingDigest != first.meta.listingDigest || s.meta.groups != first.meta.groups {
-                throw ShardError.merge("\(s.path): listed a different dataset (\(s.meta.groups) groups, \(s.meta.images) images) "
-                    + "from \(first.path) (\(first.meta.groups) groups, \(first.meta.images) images)")
+                throw ShardError.merge(
+                    "\(s.path): listed a different dataset (\(s.meta.groups) groups, \(s.meta.images) images) "
+                        + "from \(first.path) (\(first.meta.groups) groups, \(first.meta.images) images)")
             }
         }
         let count = first.record.count

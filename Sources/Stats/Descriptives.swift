@@ -32,8 +32,10 @@ public struct Descriptives: Sendable, Equatable {
 
     /// The descriptives object of `--json`, with `sd_ddof: 1`.
     public var json: JSONValue {
-        .object([("n", .integer(n)), ("mean", .double(mean)), ("median", .double(median)),
-                 ("sd", .double(sd)), ("sd_ddof", .integer(1)), ("min", .double(min)), ("max", .double(max)),
-                 ("q1", .double(q1)), ("q3", .double(q3))])
+        .object([
+            ("n", .integer(n)), ("mean", .double(mean)), ("median", .double(median)),
+            ("sd", .double(sd)), ("sd_ddof", .integer(1)), ("min", .double(min)), ("max", .double(max)),
+            ("q1", .double(q1)), ("q3", .double(q3))
+        ])
     }
 }

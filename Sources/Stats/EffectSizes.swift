@@ -76,15 +76,18 @@ public struct EffectSizes: Sendable {
             ("ci_percentile", percentileCI.json),
             ("ci_bca", bcaCI.json),
             ("confidence_level", .double(level)),
-            ("bootstrap", .object([
-                ("n_resamples", .integer(resamples)), ("seed", seed <= UInt64(Int.max) ? .integer(Int(seed)) : .string(String(seed))),
-                ("rng", .string("xoshiro256** seeded with SplitMix64; indices by rejection sampling")),
-                ("statistic", .string("mean of the paired differences a - b")),
-            ])),
+            (
+                "bootstrap",
+                .object([
+                    ("n_resamples", .integer(resamples)), ("seed", seed <= UInt64(Int.max) ? .integer(Int(seed)) : .string(String(seed))),
+                    ("rng", .string("xoshiro256** seeded with SplitMix64; indices by rejection sampling")),
+                    ("statistic", .string("mean of the paired differences a - b"))
+                ])
+            ),
             ("cohens_dz", orReason(cohensDz, "needs at least 2 pairs with non-zero sd of the differences")),
             ("rank_biserial", orReason(rankBiserial, "all differences are zero")),
             ("win_rate", .double(winRate)),
-            ("wins", .integer(wins)), ("losses", .integer(losses)), ("ties", .integer(ties)),
+            ("wins", .integer(wins)), ("losses", .integer(losses)), ("ties", .integer(ties))
         ])
     }
 }

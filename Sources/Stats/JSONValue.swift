@@ -43,13 +43,16 @@ public indirect enum JSONValue: Equatable, Sendable {
         case .string(let s): return JSONValue.quote(s)
         case .array(let items):
             if items.isEmpty { return "[]" }
-            if items.allSatisfy({ if case .number = $0 { return true }; if case .integer = $0 { return true }; return false }) {
+            if items.allSatisfy({
+                if case .number = $0 { return true }; if case .integer = $0 { return true }; return false
+            }) {
                 return "[" + items.map { $0.serialized() }.joined(separator: ", ") + "]"
             }
             return "[\n" + items.map { inner + $0.serialized(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
         case .object(let pairs):
             if pairs.isEmpty { return "{}" }
-            return "{\n" + pairs.map { inner + JSONValue.quote($0.0) + ": " + $0.1.serialized(indent: inner) }
+            return "{\n"
+                + pairs.map { inner + JSONValue.quote($0.0) + ": " + $0.1.serialized(indent: inner) }
                 .joined(separator: ",\n") + "\n" + indent + "}"
         }
     }

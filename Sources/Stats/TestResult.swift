@@ -21,15 +21,18 @@ public struct TestResult: Sendable, Equatable {
 // The initialisers live in an extension so that the struct keeps Swift's memberwise one
 // (internal), which they call.
 extension TestResult {
-    public init(test: String, statistic: Double, pvalue: Double, method: String? = nil,
-                extra: [String: Double] = [:], note: String? = nil) {
+    public init(
+        test: String, statistic: Double, pvalue: Double, method: String? = nil,
+        extra: [String: Double] = [:], note: String? = nil
+    ) {
         // A NaN out of the arithmetic is a case the caller did not foresee: say so rather than
         // print it.
         if statistic.isNaN || pvalue.isNaN {
             self.init(test: test, reason: "the statistic is undefined for these data (NaN)")
         } else {
-            self.init(test: test, statistic: statistic, pvalue: pvalue, method: method, extra: extra,
-                      notComputable: nil, note: note)
+            self.init(
+                test: test, statistic: statistic, pvalue: pvalue, method: method, extra: extra,
+                notComputable: nil, note: note)
         }
     }
 

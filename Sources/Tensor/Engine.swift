@@ -74,7 +74,7 @@ public enum CPU {
         let named: [(String, Int32)] = [
             ("avx2", f.avx2), ("fma", f.fma), ("f16c", f.f16c), ("avx512f", f.avx512f), ("avx512bw", f.avx512bw),
             ("avx512vl", f.avx512vl), ("avx512_bf16", f.avx512_bf16), ("avx512_vnni", f.avx512_vnni),
-            ("avx_vnni", f.avx_vnni), ("amx_bf16", f.amx_bf16),
+            ("avx_vnni", f.avx_vnni), ("amx_bf16", f.amx_bf16)
         ]
         return named.filter { $0.1 != 0 }.map(\.0)
     }

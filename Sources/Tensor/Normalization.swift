@@ -1,9 +1,11 @@
 /// Layer normalisation over the last dimension: for each row,
 /// `(x - mean) / sqrt(var + eps) * gamma + beta`, with the biased variance, as `nn.LayerNorm`.
 /// `x` and `out` may be the same buffer.
-public func layerNorm(_ x: UnsafePointer<Float>, rows: Int, dim: Int,
-                      gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
-                      into out: UnsafeMutablePointer<Float>, inStride: Int? = nil) {
+public func layerNorm(
+    _ x: UnsafePointer<Float>, rows: Int, dim: Int,
+    gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
+    into out: UnsafeMutablePointer<Float>, inStride: Int? = nil
+) {
     let ld = inStride ?? dim
     for r in 0..<rows {
         let row = x + r * ld

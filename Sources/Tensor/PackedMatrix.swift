@@ -30,8 +30,10 @@ public final class PackedMatrix: @unchecked Sendable {
 
     /// Packs several `[N_i, K]` matrices as one `[ΣN_i, K]`: e.g. the query, key and value
     /// projections as one product (columns stay independent, so results are unchanged).
-    public convenience init(stacking parts: [UnsafePointer<Float>], outFeatures n: Int, inFeatures k: Int,
-                            precision: Precision = .fp32) throws {
+    public convenience init(
+        stacking parts: [UnsafePointer<Float>], outFeatures n: Int, inFeatures k: Int,
+        precision: Precision = .fp32
+    ) throws {
         let joined = UnsafeMutablePointer<Float>.allocate(capacity: parts.count * n * k)
         defer { joined.deallocate() }
         for (i, part) in parts.enumerated() { (joined + i * n * k).update(from: part, count: n * k) }
@@ -41,8 +43,10 @@ public final class PackedMatrix: @unchecked Sendable {
     /// Panels packed earlier (on this CPU path, in this layout version) and kept in memory that
     /// `owner` keeps alive, e.g. a memory-mapped cache file: nothing is copied. Nil when `panels`
     /// is not 64-byte aligned or does not hold exactly the bytes this shape packs into.
-    public init?(borrowing panels: UnsafeRawPointer, byteCount: Int, outFeatures n: Int, inFeatures k: Int,
-                 precision: Precision, owner: AnyObject) {
+    public init?(
+        borrowing panels: UnsafeRawPointer, byteCount: Int, outFeatures n: Int, inFeatures k: Int,
+        precision: Precision, owner: AnyObject
+    ) {
         guard Int(bitPattern: panels) % 64 == 0, byteCount == Self.byteCount(outFeatures: n, inFeatures: k, precision: precision)
         else { return nil }
         var p = scs_packed()
@@ -60,8 +64,9 @@ public final class PackedMatrix: @unchecked Sendable {
 
     /// The panels as bytes (to store them); valid while this matrix lives.
     public var panels: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: packed.pointee.data,
-                               count: Self.byteCount(outFeatures: outFeatures, inFeatures: inFeatures, precision: precision))
+        UnsafeRawBufferPointer(
+            start: packed.pointee.data,
+            count: Self.byteCount(outFeatures: outFeatures, inFeatures: inFeatures, precision: precision))
     }
 
     /// The kernel path the panels were laid out for.

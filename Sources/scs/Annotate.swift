@@ -5,9 +5,9 @@ struct Annotate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Human judgment: a web study comparing two models' galleries, and its agreement with the score.",
         discussion: """
-        init registers a study (SQLite), invite makes personal links, serve runs the web app, \
-        export writes every answer as CSV, agreement compares the human majority with the score.
-        """,
+            init registers a study (SQLite), invite makes personal links, serve runs the web app, \
+            export writes every answer as CSV, agreement compares the human majority with the score.
+            """,
         subcommands: [AnnotateInit.self, AnnotateInvite.self, AnnotateServe.self, AnnotateExport.self, AnnotateAgreement.self]
     )
 }

@@ -8,24 +8,26 @@ struct AnnotateAgreement: AsyncParsableCommand {
         commandName: "agreement",
         abstract: "Does the human majority pick the model with the higher score? And do annotators agree?",
         discussion: """
-        Per prompt: the human majority and the model with the higher SCS. Prints the agreement rate \
-        (the paper's 94%) with its Wilson 95% CI and an exact binomial p-value against chance, \
-        Fleiss' kappa, Cohen's kappa per annotator pair and each annotator's agreement with the \
-        majority. Ties and prompts with too few answers are listed, not hidden.
+            Per prompt: the human majority and the model with the higher SCS. Prints the agreement rate \
+            (the paper's 94%) with its Wilson 95% CI and an exact binomial p-value against chance, \
+            Fleiss' kappa, Cohen's kappa per annotator pair and each annotator's agreement with the \
+            majority. Ties and prompts with too few answers are listed, not hidden.
 
-        Several measures (--scores a.csv --scores b.csv …; PATH:COLUMN takes another column, e.g. \
-        scores.csv:vendi): ranks them by agreement with the human majority, each with its Wilson \
-        interval, and tests each pair on the prompts both decide with an exact McNemar test and a \
-        paired bootstrap interval of the difference. The Vendi Score and the DreamSim distance count \
-        lower as more consistent; the others higher.
-        """
+            Several measures (--scores a.csv --scores b.csv …; PATH:COLUMN takes another column, e.g. \
+            scores.csv:vendi): ranks them by agreement with the human majority, each with its Wilson \
+            interval, and tests each pair on the prompts both decide with an exact McNemar test and a \
+            paired bootstrap interval of the difference. The Vendi Score and the DreamSim distance count \
+            lower as more consistent; the others higher.
+            """
     )
 
     @Argument(help: "The study database.")
     var study: String
 
-    @Option(help: ArgumentHelp("scores.csv from `scs score` (columns model, prompt, scs), or PATH:COLUMN for another metric's column; repeat to rank several measures.",
-                               valueName: "path[:column]"))
+    @Option(
+        help: ArgumentHelp(
+            "scores.csv from `scs score` (columns model, prompt, scs), or PATH:COLUMN for another metric's column; repeat to rank several measures.",
+            valueName: "path[:column]"))
     var scores: [String]
 
     @Option(help: "Bootstrap resamples for the paired intervals (several measures).")
@@ -54,15 +56,19 @@ struct AnnotateAgreement: AsyncParsableCommand {
         let opened = try Study.open(at: study)
         if scores.count == 1 {
             let measure = try Measure.read(scores[0])
-            let report = try Agreement.analyse(study: opened, scores: measure.scores, minAnswers: minAnswers,
-                                               higherIsConsistent: measure.higherIsConsistent)
-            if !measure.higherIsConsistent { print("\(measure.column): lower means more consistent; \"higher score\" below is the model it calls more consistent") }
+            let report = try Agreement.analyse(
+                study: opened, scores: measure.scores, minAnswers: minAnswers,
+                higherIsConsistent: measure.higherIsConsistent)
+            if !measure.higherIsConsistent {
+                print("\(measure.column): lower means more consistent; \"higher score\" below is the model it calls more consistent")
+            }
             print(Agreement.text(report), terminator: "")
             if let json { try OutputFiles.atomicWrite(encoder.encode(report), to: json) }
             return
         }
-        let ranking = try MeasureRanking.analyse(study: opened, measures: scores.map(Measure.read), minAnswers: minAnswers,
-                                                 resamples: bootstrap, seed: seed)
+        let ranking = try MeasureRanking.analyse(
+            study: opened, measures: scores.map(Measure.read), minAnswers: minAnswers,
+            resamples: bootstrap, seed: seed)
         print(ranking.text, terminator: "")
         if let json { try OutputFiles.atomicWrite(encoder.encode(ranking), to: json) }
     }

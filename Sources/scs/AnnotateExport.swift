@@ -8,11 +8,11 @@ struct AnnotateExport: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write every answer as CSV, or as two-alternative forced-choice records.",
         discussion: """
-        --format csv (default): annotator, prompt, chosen_model (the original tool's), then choice, left_model, \
-        right_model, prompt_position, shown_at, answered_at, seconds. --format 2afc: JSON Lines, one judgement \
-        per line: prompt, annotator, model_a, model_b, files_a, files_b (each side's image files), choice \
-        (a, b or cant_tell), chosen_model, left_model, answered_at — to train or check a metric on the study.
-        """
+            --format csv (default): annotator, prompt, chosen_model (the original tool's), then choice, left_model, \
+            right_model, prompt_position, shown_at, answered_at, seconds. --format 2afc: JSON Lines, one judgement \
+            per line: prompt, annotator, model_a, model_b, files_a, files_b (each side's image files), choice \
+            (a, b or cant_tell), chosen_model, left_model, answered_at — to train or check a metric on the study.
+            """
     )
 
     @Argument(help: "The study database.")

@@ -26,7 +26,10 @@ struct AnnotateInit: AsyncParsableCommand {
     @Option(help: "Only these prompts, one per line, in this order.")
     var prompts: String?
 
-    @Option(help: "A fixed left,right order per prompt for every annotator (e.g. the paper's annotations_model_order.txt) instead of the random, balanced one.")
+    @Option(
+        help:
+            "A fixed left,right order per prompt for every annotator (e.g. the paper's annotations_model_order.txt) instead of the random, balanced one."
+    )
     var sides: String?
 
     @Flag(help: "Offer a \"can't tell\" answer besides left and right.")
@@ -49,8 +52,9 @@ struct AnnotateInit: AsyncParsableCommand {
 
     func run() async throws {
         let parts = models.split(separator: ",").map(String.init)
-        let config = StudyConfig(modelA: parts[0], modelB: parts[1], imagesPerSide: imagesPerSide,
-                                 allowCantTell: allowCantTell, question: question, dataset: dataset)
+        let config = StudyConfig(
+            modelA: parts[0], modelB: parts[1], imagesPerSide: imagesPerSide,
+            allowCantTell: allowCantTell, question: question, dataset: dataset)
         let (_, summary) = try StudySetup.create(at: study, dataset: dataset, config: config, promptsFile: prompts, sidesFile: sides)
         let base = try AnnotateLinks.normalised(baseURL)
         print("created \(study): \(summary.prompts) prompts, \(summary.images) images (\(parts[0]) vs \(parts[1]))")
@@ -73,12 +77,14 @@ struct AnnotateInit: AsyncParsableCommand {
             }
         }
         if !summary.promptsWithoutImages.isEmpty {
-            print("left out \(summary.promptsWithoutImages.count) prompts where a model has no readable image: "
-                  + summary.promptsWithoutImages.map { "\"\($0)\"" }.joined(separator: ", "))
+            print(
+                "left out \(summary.promptsWithoutImages.count) prompts where a model has no readable image: "
+                    + summary.promptsWithoutImages.map { "\"\($0)\"" }.joined(separator: ", "))
         }
         if !summary.shortGroups.isEmpty {
-            print("note: \(summary.shortGroups.count) model/prompt folders have fewer than \(imagesPerSide) readable images; all of theirs are shown"
-                  + ": " + summary.shortGroups.prefix(5).joined(separator: ", ") + (summary.shortGroups.count > 5 ? ", ..." : ""))
+            print(
+                "note: \(summary.shortGroups.count) model/prompt folders have fewer than \(imagesPerSide) readable images; all of theirs are shown"
+                    + ": " + summary.shortGroups.prefix(5).joined(separator: ", ") + (summary.shortGroups.count > 5 ? ", ..." : ""))
         }
         print("admin page (keep it private): \(base)/admin/\(summary.adminToken)")
         print("next: scs annotate invite \(study) --name NAME")

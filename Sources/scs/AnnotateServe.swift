@@ -18,14 +18,18 @@ struct AnnotateServe: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 8080
 
-    @Option(name: .customLong("public-url"), help: ArgumentHelp(
-        "The address annotators open when a reverse proxy is in front (e.g. https://annotate.example.org): answers posted from it are accepted, and the cookie is Secure if it is https.",
-        valueName: "url"))
+    @Option(
+        name: .customLong("public-url"),
+        help: ArgumentHelp(
+            "The address annotators open when a reverse proxy is in front (e.g. https://annotate.example.org): answers posted from it are accepted, and the cookie is Secure if it is https.",
+            valueName: "url"))
     var publicURL: String?
 
-    @Option(name: .customLong("trust-proxy"), help: ArgumentHelp(
-        "IP address of a reverse proxy whose X-Forwarded-Host/-Proto (or Forwarded) headers to believe (repeatable; default: none).",
-        valueName: "ip"))
+    @Option(
+        name: .customLong("trust-proxy"),
+        help: ArgumentHelp(
+            "IP address of a reverse proxy whose X-Forwarded-Host/-Proto (or Forwarded) headers to believe (repeatable; default: none).",
+            valueName: "ip"))
     var trustProxy: [String] = []
 
     @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may send nothing before it is closed.")
@@ -45,8 +49,10 @@ struct AnnotateServe: AsyncParsableCommand {
         let admin = try opened.adminToken()
         let annotators = try opened.annotators().count
         let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
-        try await server.run(host: host, port: port, handleSignals: true,
-                             idleTimeout: .milliseconds(Int64(idleTimeout * 1000))) { actual in
+        try await server.run(
+            host: host, port: port, handleSignals: true,
+            idleTimeout: .milliseconds(Int64(idleTimeout * 1000))
+        ) { actual in
             print("serving \(opened.path) on http://\(shownHost):\(actual) (\(annotators) invited); Ctrl-C stops")
             print("admin page: http://\(shownHost):\(actual)/admin/\(admin)")
             if let publicURL { print("behind a proxy at \(publicURL)") }

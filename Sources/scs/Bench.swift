@@ -19,10 +19,16 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Write the figures as JSON here.")
     var json: String?
 
-    @Option(help: "With --precision other than fp32: compare with fp32 on these groups, image i in group i mod N (scripts/bench/make_images.py makes image i from photo i mod 7).")
+    @Option(
+        help:
+            "With --precision other than fp32: compare with fp32 on these groups, image i in group i mod N (scripts/bench/make_images.py makes image i from photo i mod 7)."
+    )
     var groups = 7
 
-    @Flag(help: "Also time loading the model: packing its weights, then mapping them from a packed-weights file (written to a temporary folder and removed).")
+    @Flag(
+        help:
+            "Also time loading the model: packing its weights, then mapping them from a packed-weights file (written to a temporary folder and removed)."
+    )
     var load = false
 
     @OptionGroup var modelOptions: ModelOptions
@@ -58,16 +64,20 @@ struct Bench: AsyncParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
         let rate = Double(done) / seconds
-        say(String(format: "scs: %@: %d images in %.2f s: %.2f images/s (%@, %d threads, batch %d, %@ kernels on %@), peak RSS %.0f MB",
-                   model.summary, done, seconds, rate, setup.precision.rawValue, pipeline.workers, pipeline.batchSize,
-                   KernelPath.current.rawValue, CPU.brand, peakMB))
+        say(
+            String(
+                format: "scs: %@: %d images in %.2f s: %.2f images/s (%@, %d threads, batch %d, %@ kernels on %@), peak RSS %.0f MB",
+                model.summary, done, seconds, rate, setup.precision.rawValue, pipeline.workers, pipeline.batchSize,
+                KernelPath.current.rawValue, CPU.brand, peakMB))
         var accuracy: [String: String] = [:]
         if setup.precision != .fp32 {
             // Against fp32 on the same images (untimed): every embedding's cosine, every group's SCS.
             let unique = Array(Set(paths)).sorted()
             let reduced = try Self.embeddings(pipeline, unique)
-            let reference = try Self.embeddings(EmbeddingPipeline(model: try ImageEncoders.load(directory), batchSize: pipeline.batchSize,
-                                                                         preprocessing: setup.pipeline), unique)
+            let reference = try Self.embeddings(
+                EmbeddingPipeline(
+                    model: try ImageEncoders.load(directory), batchSize: pipeline.batchSize,
+                    preprocessing: setup.pipeline), unique)
             var minCosine = 1.0, maxDelta = 0.0
             for (a, b) in zip(reduced, reference) { minCosine = min(minCosine, ConsistencyScore.cosine(a, b)) }
             let n = max(1, groups)
@@ -78,8 +88,10 @@ struct Bench: AsyncParsableCommand {
                 let s0 = ConsistencyScore.score(model: "", prompt: "", embeddings: members.map { reference[$0] })!.scs
                 maxDelta = max(maxDelta, abs(s1 - s0))
             }
-            say(String(format: "scs: %@ vs fp32 on %d images: min cosine %.6f, largest SCS difference %.4f (%d groups)",
-                       setup.precision.rawValue, unique.count, minCosine, maxDelta, min(n, unique.count)))
+            say(
+                String(
+                    format: "scs: %@ vs fp32 on %d images: min cosine %.6f, largest SCS difference %.4f (%d groups)",
+                    setup.precision.rawValue, unique.count, minCosine, maxDelta, min(n, unique.count)))
             accuracy = ["min_cosine_vs_fp32": "\(minCosine)", "max_scs_difference_vs_fp32": "\(maxDelta)"]
         }
         if let json {
@@ -88,7 +100,7 @@ struct Bench: AsyncParsableCommand {
                 "threads": "\(pipeline.workers)", "batch_size": "\(pipeline.batchSize)", "peak_rss_mb": "\(peakMB)",
                 "precision": setup.precision.rawValue, "kernels": KernelPath.current.rawValue,
                 "cpu": CPU.brand, "cpu_extensions": CPU.extensions.joined(separator: " "), "model": directory.lastPathComponent,
-                "kind": model.kind.rawValue, "architecture": model.summary,
+                "kind": model.kind.rawValue, "architecture": model.summary
             ]
             figures.merge(accuracy) { $1 }
             figures.merge(loadFigures) { $1 }
@@ -113,8 +125,10 @@ struct Bench: AsyncParsableCommand {
         let packing = try best { _ = try ImageEncoders.load(directory, precision: precision) }
         let writing = try best {
             try? FileManager.default.removeItem(at: folder)
-            _ = try ImageEncoders.load(directory, precision: precision, packedCache: PackedWeightCache(
-                folder: folder, fingerprint: "bench", precision: precision, engineVersion: Embedder.engineVersion))
+            _ = try ImageEncoders.load(
+                directory, precision: precision,
+                packedCache: PackedWeightCache(
+                    folder: folder, fingerprint: "bench", precision: precision, engineVersion: Embedder.engineVersion))
         }
         var bytes = 0
         let mapping = try best {
@@ -122,10 +136,14 @@ struct Bench: AsyncParsableCommand {
             _ = try ImageEncoders.load(directory, precision: precision, packedCache: cache)
             bytes = (try? FileManager.default.attributesOfItem(atPath: cache.path)[.size] as? Int) ?? 0
         }
-        say(String(format: "scs: load: packing %.3f s, packing and writing the packed-weights file %.3f s, mapping it %.3f s (%.0f MB): %.0fx faster",
-                   packing, writing, mapping, Double(bytes) / 1e6, packing / mapping))
-        return ["load_packing_seconds": "\(packing)", "load_writing_seconds": "\(writing)", "load_mapped_seconds": "\(mapping)",
-                "packed_weights_bytes": "\(bytes)"]
+        say(
+            String(
+                format: "scs: load: packing %.3f s, packing and writing the packed-weights file %.3f s, mapping it %.3f s (%.0f MB): %.0fx faster",
+                packing, writing, mapping, Double(bytes) / 1e6, packing / mapping))
+        return [
+            "load_packing_seconds": "\(packing)", "load_writing_seconds": "\(writing)", "load_mapped_seconds": "\(mapping)",
+            "packed_weights_bytes": "\(bytes)"
+        ]
     }
 
     /// The embeddings of `paths`, in order.

@@ -16,11 +16,11 @@ struct CacheMerge: ParsableCommand {
         commandName: "merge",
         abstract: "Fold embedding caches (e.g. one per shard) into one, checking every row.",
         discussion: """
-        Each row must have a well-formed key and a vector of finite float32 values of its stated \
-        length; an embedding the destination already holds must have the same bits (two shards \
-        that embedded one image agree, or the merge stops naming the image). The sources are only \
-        read; each is folded in one transaction.
-        """
+            Each row must have a well-formed key and a vector of finite float32 values of its stated \
+            length; an embedding the destination already holds must have the same bits (two shards \
+            that embedded one image agree, or the merge stops naming the image). The sources are only \
+            read; each is folded in one transaction.
+            """
     )
 
     @Argument(help: "The caches to fold in (SQLite files written by scs).")

@@ -9,20 +9,24 @@ struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare models' per-prompt scores with SciPy's tests, effect sizes and bootstrap intervals.",
         discussion: """
-        Two models, paired by identical prompt: scs compare scores.csv --a pixart --b SDXL. \
-        Paired line by line from two prompt lists (the paper's LoRA comparison, both under SDXL): \
-        scs compare scores.csv --a SDXL --b SDXL --pairs-a prompts_monet_lora.txt --pairs-b \
-        prompts_monet_sdxl.txt (or --pairs FILE.csv with A's and B's prompt in two columns). \
-        More models: --models A,B,C, or no --a/--b/--models for every model in the file.
-        """
+            Two models, paired by identical prompt: scs compare scores.csv --a pixart --b SDXL. \
+            Paired line by line from two prompt lists (the paper's LoRA comparison, both under SDXL): \
+            scs compare scores.csv --a SDXL --b SDXL --pairs-a prompts_monet_lora.txt --pairs-b \
+            prompts_monet_sdxl.txt (or --pairs FILE.csv with A's and B's prompt in two columns). \
+            More models: --models A,B,C, or no --a/--b/--models for every model in the file.
+            """
     )
 
-    @Argument(help: ArgumentHelp("One or more scores.csv as written by scs score (model,prompt,...,scs,...); several files "
-                                 + "are compared as one table, and only when the same backbone scored them all.", valueName: "scores.csv"))
+    @Argument(
+        help: ArgumentHelp(
+            "One or more scores.csv as written by scs score (model,prompt,...,scs,...); several files "
+                + "are compared as one table, and only when the same backbone scored them all.", valueName: "scores.csv"))
     var scores: [String]
 
-    @Option(help: ArgumentHelp("The column to compare: scs (default), or any metric scs score wrote (vendi, vendi_inf, clipscore, clipscore_max, clipscore_hessel, dreamsim).",
-                               valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "The column to compare: scs (default), or any metric scs score wrote (vendi, vendi_inf, clipscore, clipscore_max, clipscore_hessel, dreamsim).",
+            valueName: "name"))
     var metric: String = "scs"
 
     @Option(help: "Side A: a model in the scores.")
@@ -86,7 +90,8 @@ struct Compare: ParsableCommand {
             } else {
                 let chosen = models.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? table.models
                 // Two models are a paired comparison by prompt, whichever way they were named.
-                document = chosen.count == 2 && chosen[0] != chosen[1]
+                document =
+                    chosen.count == 2 && chosen[0] != chosen[1]
                     ? try compareTwo(table, chosen[0], chosen[1], metric) : try compareMany(table, chosen, metric)
             }
         } catch let e as ScoresFileError {
@@ -99,7 +104,8 @@ struct Compare: ParsableCommand {
     }
 
     private func compareTwo(_ table: ScoreTable, _ a: String, _ b: String, _ metric: Metric) throws -> JSONValue {
-        let pairing: PromptPairing = if let pairsA, let pairsB { .lists(a: pairsA, b: pairsB) } else if let pairs { .pairsFile(pairs) } else { .byPrompt }
+        let pairing: PromptPairing =
+            if let pairsA, let pairsB { .lists(a: pairsA, b: pairsB) } else if let pairs { .pairsFile(pairs) } else { .byPrompt }
         let sides = try ScoreComparison.pair(table, a: a, b: b, by: pairing, labelA: labelA, labelB: labelB, keepMismatched: keepMismatched)
         CompareReport.pairing(sides.pairing, a: sides.nameA, b: sides.nameB, jsonPath: json)
         let (comparison, document) = try ScoreComparison.compare(sides, metric: metric, resamples: bootstrap, seed: seed)

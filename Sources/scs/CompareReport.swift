@@ -40,15 +40,18 @@ enum CompareReport {
         func pad(_ s: String) -> String { s.padding(toLength: width, withPad: " ", startingAt: 0) }
         say(pad("") + "      n     mean   median   sd(1)      min       q1       q3      max")
         for (name, d) in [(c.a, c.descriptivesA), (c.b, c.descriptivesB), ("A − B", c.descriptivesDifference)] {
-            say(pad(name) + String(format: " %6d %8.2f %8.2f ", d.n, d.mean, d.median)
-                + right(d.sd.map { String(format: "%.2f", $0) } ?? "-", 7)
-                + String(format: " %8.2f %8.2f %8.2f %8.2f", d.min, d.q1, d.q3, d.max))
+            say(
+                pad(name) + String(format: " %6d %8.2f %8.2f ", d.n, d.mean, d.median)
+                    + right(d.sd.map { String(format: "%.2f", $0) } ?? "-", 7)
+                    + String(format: " %8.2f %8.2f %8.2f %8.2f", d.min, d.q1, d.q3, d.max))
         }
         say("")
-        let labels = ["ks_2samp": "ks_2samp", "wilcoxon": "wilcoxon (paired)", "ttest_rel": "ttest_rel",
-                      "ttest_ind": "ttest_ind (Welch)", "mannwhitneyu": "mannwhitneyu",
-                      "shapiro_a": "shapiro \(c.a)", "shapiro_b": "shapiro \(c.b)",
-                      "kstest_norm_a": "kstest norm \(c.a) *", "kstest_norm_b": "kstest norm \(c.b) *"]
+        let labels = [
+            "ks_2samp": "ks_2samp", "wilcoxon": "wilcoxon (paired)", "ttest_rel": "ttest_rel",
+            "ttest_ind": "ttest_ind (Welch)", "mannwhitneyu": "mannwhitneyu",
+            "shapiro_a": "shapiro \(c.a)", "shapiro_b": "shapiro \(c.b)",
+            "kstest_norm_a": "kstest norm \(c.a) *", "kstest_norm_b": "kstest norm \(c.b) *"
+        ]
         let labelWidth = max(26, labels.values.map(\.count).max() ?? 0)
         say("test (SciPy)".padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "    statistic          p")
         for (key, r) in c.tests { say(row(labels[key] ?? key, r, width: labelWidth)) }
@@ -71,9 +74,10 @@ enum CompareReport {
         say("\(m.models.count) models; \(m.sharedPrompts.count) prompts scored by all")
         say(pad("model", width) + " prompts     mean   median   sd(1)  mean rank")
         for (model, d) in m.descriptives {
-            say(pad(model, width) + String(format: " %7d %8.2f %8.2f ", d.n, d.mean, d.median)
-                + right(d.sd.map { String(format: "%.2f", $0) } ?? "-", 7)
-                + right(m.meanRanks[model].map { String(format: "%.2f", $0) } ?? "-", 11))
+            say(
+                pad(model, width) + String(format: " %7d %8.2f %8.2f ", d.n, d.mean, d.median)
+                    + right(d.sd.map { String(format: "%.2f", $0) } ?? "-", 7)
+                    + right(m.meanRanks[model].map { String(format: "%.2f", $0) } ?? "-", 11))
         }
         say("")
         say(row("friedmanchisquare", m.friedman))
@@ -84,7 +88,8 @@ enum CompareReport {
             let name = pad("\(entry.a) − \(entry.b)", pairWidth)
             guard let c = entry.comparison else { say(name + "     0   (no prompt scored by both)"); continue }
             let ci = c.effect.preferredCI.map { "[\(Format.fixed($0.low)), \(Format.fixed($0.high))]" } ?? "-"
-            var line = name + String(format: " %5d", c.nPairs) + right(Format.signed(c.effect.meanDifference), 12) + "  "
+            var line =
+                name + String(format: " %5d", c.nPairs) + right(Format.signed(c.effect.meanDifference), 12) + "  "
                 + ci.padding(toLength: 17, withPad: " ", startingAt: 0)
             for key in ["wilcoxon", "ttest_rel", "ks_2samp"] {
                 let r = c[test: key]

@@ -13,8 +13,9 @@ func printModelSummary(_ models: [ModelSummary]) {
     let width = max(5, models.map(\.model.count).max() ?? 5)
     say("model".padding(toLength: width, withPad: " ", startingAt: 0) + "  prompts     mean   median       sd")
     for m in models {
-        say(m.model.padding(toLength: width, withPad: " ", startingAt: 0)
-            + String(format: "  %7d  %7.2f  %7.2f  %7.2f", m.prompts, m.mean, m.median, m.sd))
+        say(
+            m.model.padding(toLength: width, withPad: " ", startingAt: 0)
+                + String(format: "  %7d  %7.2f  %7.2f  %7.2f", m.prompts, m.mean, m.median, m.sd))
     }
 }
 

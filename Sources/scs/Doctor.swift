@@ -9,11 +9,11 @@ struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check this machine: CPU, kernels, the engine's arithmetic, and its speed. Paste the output into bug reports.",
         discussion: """
-        Offline and self-contained: the arithmetic is checked on a small built-in model against \
-        embeddings PyTorch computed for it, on every kernel path the CPU runs; the speed is timed on \
-        a model of ViT-B/32's shape with generated weights (or --model) and 20 generated 768x768 JPEGs. \
-        Exits with status 1 if a check fails.
-        """
+            Offline and self-contained: the arithmetic is checked on a small built-in model against \
+            embeddings PyTorch computed for it, on every kernel path the CPU runs; the speed is timed on \
+            a model of ViT-B/32's shape with generated weights (or --model) and 20 generated 768x768 JPEGs. \
+            Exits with status 1 if a check fails.
+            """
     )
 
     @Option(help: "Time this model instead of the generated ViT-B/32-shaped one (a folder or a cached repo id).")
@@ -35,9 +35,12 @@ struct Doctor: AsyncParsableCommand {
         say("cpu          \(CPU.brand), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         say("extensions   \(CPU.extensions.isEmpty ? "none of interest" : CPU.extensions.joined(separator: " "))")
         let forced = env["SCS_KERNEL"].map { " (SCS_KERNEL=\($0))" } ?? ""
-        say("kernels      \(KernelPath.current.rawValue)\(forced); this CPU runs: \(KernelPath.allCases.filter(\.isSupported).map(\.rawValue).joined(separator: ", "))")
-        say("precisions   \(Precision.allCases.filter(\.isSupported).map(\.rawValue).joined(separator: ", "))"
-            + (Precision.bf16.isSupported ? "" : " (bf16 needs AVX512-BF16)"))
+        say(
+            "kernels      \(KernelPath.current.rawValue)\(forced); this CPU runs: \(KernelPath.allCases.filter(\.isSupported).map(\.rawValue).joined(separator: ", "))"
+        )
+        say(
+            "precisions   \(Precision.allCases.filter(\.isSupported).map(\.rawValue).joined(separator: ", "))"
+                + (Precision.bf16.isSupported ? "" : " (bf16 needs AVX512-BF16)"))
         say("threads      \(ProcessInfo.processInfo.activeProcessorCount) (one forward pass per core; --threads changes it)")
         let blasVariables = env.keys.filter { $0.hasPrefix("OPENBLAS_") || $0.hasPrefix("OMP_") || $0.hasPrefix("MKL_") }.sorted()
         if !blasVariables.isEmpty {
@@ -47,16 +50,20 @@ struct Doctor: AsyncParsableCommand {
         let results = try SelfCheck.run(workDirectory: work)
         var failed = false
         for r in results {
-            let accuracy = r.precision == .fp32
+            let accuracy =
+                r.precision == .fp32
                 ? String(format: "max relative error %.1e vs PyTorch (limit %.0e)", r.maxRelativeError, SelfCheck.fp32Tolerance)
                 : String(format: "min cosine %.6f vs PyTorch fp32 (limit %.3f)", r.minCosine, SelfCheck.bf16MinCosine)
-            say("self-check   \(r.path.rawValue) \(r.precision.rawValue): \(accuracy), batch-invariant \(r.batchInvariant ? "yes" : "NO"): \(r.passed ? "ok" : "FAILED")")
+            say(
+                "self-check   \(r.path.rawValue) \(r.precision.rawValue): \(accuracy), batch-invariant \(r.batchInvariant ? "yes" : "NO"): \(r.passed ? "ok" : "FAILED")"
+            )
             failed = failed || !r.passed
         }
         if failed {
             let bad = results.filter { !$0.passed }.map { "\($0.path.rawValue)/\($0.precision.rawValue)" }.joined(separator: ", ")
-            say("problem      the engine computes wrong numbers on \(bad). Use another path (e.g. SCS_KERNEL=generic) "
-                + "until it is fixed, and report this output with `lscpu`.")
+            say(
+                "problem      the engine computes wrong numbers on \(bad). Use another path (e.g. SCS_KERNEL=generic) "
+                    + "until it is fixed, and report this output with `lscpu`.")
         }
 
         if !noSpeed {
@@ -77,14 +84,16 @@ struct Doctor: AsyncParsableCommand {
             for precision in Precision.allCases where precision.isSupported {
                 let network = try CLIPVisionModel(directory: modelDirectory, precision: precision)
                 let pipeline = EmbeddingPipeline(model: network, batchSize: 8)
-                try pipeline.run(paths: Array(paths.prefix(pipeline.workers))) { _ in }   // warm-up, untimed
+                try pipeline.run(paths: Array(paths.prefix(pipeline.workers))) { _ in }  // warm-up, untimed
                 let start = Date()
                 try pipeline.run(paths: paths) { result in
                     if let failure = result.failed.first { throw failure.error }
                 }
                 let seconds = Date().timeIntervalSince(start)
-                say(String(format: "speed        %@: %.1f images/s (%d images of 768x768 JPEG, end to end; %@)",
-                           precision.rawValue, Double(paths.count) / seconds, paths.count, label))
+                say(
+                    String(
+                        format: "speed        %@: %.1f images/s (%d images of 768x768 JPEG, end to end; %@)",
+                        precision.rawValue, Double(paths.count) / seconds, paths.count, label))
             }
         }
         if failed { throw ExitCode(1) }

@@ -49,8 +49,9 @@ enum ErrorWording {
         },
         backend: { "--backend \($0.rawValue)" })
 
-    static let shard = ShardWording(shard: { "--shard \($0)" }, shards: { "--shards \($0.map(String.init) ?? "N")" },
-                                    array: { "--array=0-\($0 - 1)" }, scoringShard: { "scs score --shard \($0)" })
+    static let shard = ShardWording(
+        shard: { "--shard \($0)" }, shards: { "--shards \($0.map(String.init) ?? "N")" },
+        array: { "--array=0-\($0 - 1)" }, scoringShard: { "scs score --shard \($0)" })
 
     static let report = ReportWording(comparisonSource: "scs compare --json", choosingOutput: "choose another --out")
 

@@ -9,10 +9,10 @@ struct FetchStudy: AsyncParsableCommand {
         commandName: "fetch-study",
         abstract: "Fetch a slice of the paper's data set (runsdata/semantic-consistency-score) from the Hugging Face hub.",
         discussion: """
-        Through the hub's file API under $HF_ENDPOINT, with $HF_TOKEN sent to the hub only (never to the file host \
-        it redirects to); files already fetched are kept. With HF_HUB_OFFLINE=1, or when the hub does not answer, \
-        a slice an earlier run fetched completely is used from the disk. Prints the folder.
-        """
+            Through the hub's file API under $HF_ENDPOINT, with $HF_TOKEN sent to the hub only (never to the file host \
+            it redirects to); files already fetched are kept. With HF_HUB_OFFLINE=1, or when the hub does not answer, \
+            a slice an earlier run fetched completely is used from the disk. Prints the folder.
+            """
     )
 
     @Option(help: ArgumentHelp("Where to put <model>/<prompt>/<images> (default: the scs cache).", valueName: "folder"))
@@ -21,9 +21,11 @@ struct FetchStudy: AsyncParsableCommand {
     @Option(help: "Prompts to fetch: the first ones by name that every model has.")
     var prompts: Int = 3
 
-    @Option(name: .customLong("prompts-file"),
-            help: ArgumentHelp("Fetch the prompt folders named in this file instead, one per line (' and other characters folder names "
-                               + "cannot hold may stand for _); repeatable.", valueName: "file"))
+    @Option(
+        name: .customLong("prompts-file"),
+        help: ArgumentHelp(
+            "Fetch the prompt folders named in this file instead, one per line (' and other characters folder names "
+                + "cannot hold may stand for _); repeatable.", valueName: "file"))
     var promptsFiles: [String] = []
 
     @Option(help: "Images per prompt and model (the first ones by name).")
@@ -70,8 +72,9 @@ struct FetchStudy: AsyncParsableCommand {
         case .offlineSet?:
             progress.message("HF_HUB_OFFLINE is set: working offline, all \(outcome.present) files of the slice are in \(folder)")
         case let .unreachable(url, reason)?:
-            progress.message("no answer from \(url.host ?? slice.endpoint.absoluteString) (\(reason)): working offline, "
-                             + "all \(outcome.present) files of the slice are in \(folder)")
+            progress.message(
+                "no answer from \(url.host ?? slice.endpoint.absoluteString) (\(reason)): working offline, "
+                    + "all \(outcome.present) files of the slice are in \(folder)")
         case nil:
             progress.message("\(outcome.fetched) files fetched, \(outcome.present) already there")
         }

@@ -11,16 +11,16 @@ struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate one image per (prompt, seed) through Replicate, AUTOMATIC1111, ComfyUI or OpenAI.",
         discussion: """
-        Writes OUT/MODEL/<prompt folder>/<seed>.jpg, the layout `scs score` reads, and one line per \
-        image to OUT/manifest.jsonl. A rerun skips images already on disk (no request is sent for \
-        them); Ctrl-C stops cleanly. Tokens (REPLICATE_API_TOKEN, OPENAI_API_KEY) come from the \
-        environment or a .env file and are never printed or recorded.
+            Writes OUT/MODEL/<prompt folder>/<seed>.jpg, the layout `scs score` reads, and one line per \
+            image to OUT/manifest.jsonl. A rerun skips images already on disk (no request is sent for \
+            them); Ctrl-C stops cleanly. Tokens (REPLICATE_API_TOKEN, OPENAI_API_KEY) come from the \
+            environment or a .env file and are never printed or recorded.
 
-        Sharded: --shard K/N makes only shard K (0-based) of the (prompt, seed) pairs, dealt by a \
-        stable hash, and records them in OUT/manifest.shard-K-of-N.jsonl; shards can share OUT. \
-        `scs merge OUT/manifest.shard-*-of-N.jsonl --out OUT/manifest.jsonl` joins the manifests. \
-        --shard auto reads a Slurm job array's or a Kubernetes Indexed Job's environment.
-        """
+            Sharded: --shard K/N makes only shard K (0-based) of the (prompt, seed) pairs, dealt by a \
+            stable hash, and records them in OUT/manifest.shard-K-of-N.jsonl; shards can share OUT. \
+            `scs merge OUT/manifest.shard-*-of-N.jsonl --out OUT/manifest.jsonl` joins the manifests. \
+            --shard auto reads a Slurm job array's or a Kubernetes Indexed Job's environment.
+            """
     )
 
     // MARK: What to make
@@ -158,10 +158,12 @@ struct Generate: AsyncParsableCommand {
         let progress = ProgressBar(quiet: quiet)
         let presetValue = preset.flatMap(ReplicatePreset.named)
         let promptList = try GenerationPlan.readPrompts(at: prompts, limit: limit)
-        let seedList = try seeds.map { try GenerationPlan.readSeeds(at: $0, count: count) }
+        let seedList =
+            try seeds.map { try GenerationPlan.readSeeds(at: $0, count: count) }
             ?? GenerationPlan.seeds(count: count!, base: seedBase!)
-        var plan = try GenerationPlan(modelName: modelName ?? presetValue!.modelName, prompts: promptList, seeds: seedList,
-                                      promptsSource: prompts)
+        var plan = try GenerationPlan(
+            modelName: modelName ?? presetValue!.modelName, prompts: promptList, seeds: seedList,
+            promptsSource: prompts)
         if let spec = try sharding.spec() {
             let all = plan.jobs.count
             plan = try plan.shard(index: spec.index, count: spec.count)
@@ -189,8 +191,9 @@ struct Generate: AsyncParsableCommand {
 
     /// The backend's settings from the options, with the token from the environment or `.env`.
     private func backendConfiguration(preset: ReplicatePreset?) throws -> BackendConfiguration {
-        let settings = GenerationSettings(width: width, height: height, steps: steps, guidance: guidance,
-                                          negativePrompt: negativePrompt, sampler: sampler, extra: try parseExtra())
+        let settings = GenerationSettings(
+            width: width, height: height, steps: steps, guidance: guidance,
+            negativePrompt: negativePrompt, sampler: sampler, extra: try parseExtra())
         var config = BackendConfiguration(kind: backend, url: url.flatMap(URL.init(string:)), settings: settings)
         let envPath = envFile ?? ".env"
         if let envFile, !FileManager.default.fileExists(atPath: envFile) {
@@ -246,19 +249,23 @@ struct Generate: AsyncParsableCommand {
         }
         defer { sources.forEach { $0.cancel() } }
         let task = Task { () -> GenerationSummary in
-            try await generation.run(onEvent: { event in
-                switch event {
-                case let .retrying(image, step, attempt, attempts, reason, delay):
-                    if !quiet {
-                        progress.message(String(format: "retrying %@ (%@, attempt %d of %d in %.1f s): %@", image, step, attempt, attempts, delay, reason))
+            try await generation.run(
+                onEvent: { event in
+                    switch event {
+                    case let .retrying(image, step, attempt, attempts, reason, delay):
+                        if !quiet {
+                            progress.message(
+                                String(format: "retrying %@ (%@, attempt %d of %d in %.1f s): %@", image, step, attempt, attempts, delay, reason))
+                        }
+                    case .note(let text):
+                        progress.message(text)
                     }
-                case .note(let text):
-                    progress.message(text)
-                }
-            }, onProgress: { p in
-                progress.update(label: "generating", done: p.done + p.failed, total: p.total,
-                                note: p.retries == 0 ? "" : "\(p.retries) \(p.retries == 1 ? "retry" : "retries")")
-            })
+                },
+                onProgress: { p in
+                    progress.update(
+                        label: "generating", done: p.done + p.failed, total: p.total,
+                        note: p.retries == 0 ? "" : "\(p.retries) \(p.retries == 1 ? "retry" : "retries")")
+                })
         }
         interrupts.attach(task)
 
@@ -268,7 +275,10 @@ struct Generate: AsyncParsableCommand {
         } catch is CancellationError {
             progress.finishLine()
             let s = generation.summary
-            FileHandle.standardError.write(Data("interrupted: \(s.generated) images written this run, \(s.alreadyOnDisk) were already on disk; the manifest is complete; run the same command to resume\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "interrupted: \(s.generated) images written this run, \(s.alreadyOnDisk) were already on disk; the manifest is complete; run the same command to resume\n"
+                        .utf8))
             throw ExitCode(130)
         } catch {
             progress.finishLine()

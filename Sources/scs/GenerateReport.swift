@@ -15,15 +15,17 @@ enum GenerateReport {
         say("dry run: nothing is sent")
         say("backend   \(backend), POST \(preview.endpoint)")
         say("model     \(plan.modelName) → \(generation.modelDirectory.path)")
-        say("images    \(plan.prompts.count) prompts × \(plan.seeds.count) seeds = \(plan.jobs.count); "
-            + "\(survey.done.count) on disk, \(survey.todo.count) to request (one \(config.kind == .replicate ? "prediction" : "request") each)")
+        say(
+            "images    \(plan.prompts.count) prompts × \(plan.seeds.count) seeds = \(plan.jobs.count); "
+                + "\(survey.done.count) on disk, \(survey.todo.count) to request (one \(config.kind == .replicate ? "prediction" : "request") each)")
         if !survey.unreadable.isEmpty { say("          \(survey.unreadable.count) files on disk do not decode and would be replaced") }
         if !preview.sendsSeed { say("seeds     \(config.kind.rawValue) takes no seed: seeds only name the files (manifest: \"seed_sent\": false)") }
         if let secretName {
             say("token     \(secretName) " + (secret.map { "found in \($0.source)" } ?? "missing: set it in the environment or in \(config.envFile)"))
         }
-        say("output    \(generation.options.format == .jpeg ? "JPEG, quality 75, 4:2:0 (as PIL saves)" : "the backend's bytes"), "
-            + "concurrency \(generation.options.concurrency), \(generation.options.retry.retries) retries")
+        say(
+            "output    \(generation.options.format == .jpeg ? "JPEG, quality 75, 4:2:0 (as PIL saves)" : "the backend's bytes"), "
+                + "concurrency \(generation.options.concurrency), \(generation.options.retry.retries) retries")
         var todo: [String: Int] = [:]
         for job in survey.todo { todo[job.folder, default: 0] += 1 }
         say("folders   \(plan.prompts.count) under \(generation.modelDirectory.path)/")
@@ -42,7 +44,10 @@ enum GenerateReport {
         var line = "\(s.generated) images generated, \(s.alreadyOnDisk) already on disk"
         if s.retries > 0 { line += ", \(s.retries) retries" }
         if !s.failed.isEmpty { line += ", \(s.failed.count) failed" }
-        note(line + "; images in \(generation.modelDirectory.path), manifest \(generation.options.outputDirectory.appendingPathComponent(generation.plan.manifestName).path)")
+        note(
+            line
+                + "; images in \(generation.modelDirectory.path), manifest \(generation.options.outputDirectory.appendingPathComponent(generation.plan.manifestName).path)"
+        )
         if s.recoveredLines > 0 { note("recorded \(s.recoveredLines) images that had no manifest line") }
         if s.droppedLines > 0 { note("dropped \(s.droppedLines) manifest lines whose image was missing or unreadable") }
         if !s.failed.isEmpty {

@@ -3,7 +3,10 @@ import SCSImaging
 
 /// How large an image may be.
 struct ImageOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Refuse images of more pixels than this, before decoding them (default: \(ImageLimits.defaultMaxPixels), where Pillow raises DecompressionBombError).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Refuse images of more pixels than this, before decoding them (default: \(ImageLimits.defaultMaxPixels), where Pillow raises DecompressionBombError).",
+            valueName: "n"))
     var maxPixels: Int = ImageLimits.defaultMaxPixels
 
     func validate() throws {

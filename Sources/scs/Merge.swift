@@ -8,13 +8,13 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Join the outputs of a sharded run: scores (scs score --shard) or manifests (scs generate --shard).",
         discussion: """
-        Scores: give every shard's scores.csv (each with its .meta.json sidecar beside it). The \
-        shards must be all N, each once, from one dataset listing, with one model fingerprint, \
-        precision and preprocessing; every group must be in exactly one shard. Writes the scores.csv \
-        (and sidecar) one unsharded run writes, byte for byte.
-        Manifests: give every manifest.shard-K-of-N.jsonl; writes one manifest.jsonl.
-        Embedding caches merge with `scs cache merge`.
-        """
+            Scores: give every shard's scores.csv (each with its .meta.json sidecar beside it). The \
+            shards must be all N, each once, from one dataset listing, with one model fingerprint, \
+            precision and preprocessing; every group must be in exactly one shard. Writes the scores.csv \
+            (and sidecar) one unsharded run writes, byte for byte.
+            Manifests: give every manifest.shard-K-of-N.jsonl; writes one manifest.jsonl.
+            Embedding caches merge with `scs cache merge`.
+            """
     )
 
     @Argument(help: "The shards' scores.csv files, or their manifest.shard-K-of-N.jsonl files.")

@@ -7,9 +7,11 @@ import SCSTensor
 
 /// Which network, and how to run it.
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A model folder (config.json + model.safetensors; DreamSim's cache folder), a checkpoint file (.pt, .pth, .bin, .safetensors), "
-                               + "a Hugging Face repo id, or dreamsim:VARIANT / dino:NAME (default: \(ModelLocator.defaultModel)). The kind is read from the files; see scs models.",
-                               valueName: "model"))
+    @Option(
+        help: ArgumentHelp(
+            "A model folder (config.json + model.safetensors; DreamSim's cache folder), a checkpoint file (.pt, .pth, .bin, .safetensors), "
+                + "a Hugging Face repo id, or dreamsim:VARIANT / dino:NAME (default: \(ModelLocator.defaultModel)). The kind is read from the files; see scs models.",
+            valueName: "model"))
     var model: String?
 
     /// The model asked for, or the default one.
@@ -24,12 +26,16 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Threads running the network (default: one per core).")
     var threads: Int?
 
-    @Option(help: ArgumentHelp("The network's arithmetic: fp32 (default, the reference) or bf16 (needs AVX512-BF16; about twice as fast, scores within ~0.05).",
-                               valueName: "fp32|bf16"))
+    @Option(
+        help: ArgumentHelp(
+            "The network's arithmetic: fp32 (default, the reference) or bf16 (needs AVX512-BF16; about twice as fast, scores within ~0.05).",
+            valueName: "fp32|bf16"))
     var precision: Precision = .fp32
 
-    @Option(help: ArgumentHelp("Whose image preprocessing: clip (the paper's clip.load, exactly, for every image mode; CLIP's default) or transformers (the model's image processor in transformers 5, exactly; DINOv2's and SigLIP's default).",
-                               valueName: "clip|transformers"))
+    @Option(
+        help: ArgumentHelp(
+            "Whose image preprocessing: clip (the paper's clip.load, exactly, for every image mode; CLIP's default) or transformers (the model's image processor in transformers 5, exactly; DINOv2's and SigLIP's default).",
+            valueName: "clip|transformers"))
     var preprocess: ImagePreprocessor.Pipeline?
 
     func validate() throws {

@@ -9,9 +9,9 @@ struct Models: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the model kinds scs runs and the models in the local Hugging Face cache.",
         discussion: """
-        The kind of a model is read from its files (config.json's model_type, a checkpoint's tensor \
-        names), never from its name. Pass any folder, file or repo id listed here as --model.
-        """
+            The kind of a model is read from its files (config.json's model_type, a checkpoint's tensor \
+            names), never from its name. Pass any folder, file or repo id listed here as --model.
+            """
     )
 
     @Option(help: ArgumentHelp("Also write the listing as JSON here.", valueName: "file"))
@@ -32,23 +32,28 @@ struct Models: ParsableCommand {
             do { kind = try ModelKind.detect(at: model.folder).rawValue } catch { kind = "not runnable: \(error)" }
             let revisions = model.revisions.isEmpty ? "" : " (\(model.revisions.joined(separator: ", ")))"
             say("  \(model.repo)@\(model.commit.prefix(12))\(revisions): \(kind)")
-            rows.append(["repo": model.repo, "commit": model.commit, "revisions": model.revisions.joined(separator: ","),
-                         "kind": kind, "folder": model.folder.path])
+            rows.append([
+                "repo": model.repo, "commit": model.commit, "revisions": model.revisions.joined(separator: ","),
+                "kind": kind, "folder": model.folder.path
+            ])
         }
         let published = PublishedModels.root()
         var local: [String] = []
-        for variant in DreamSimVariant.allCases where variant.requiredFiles.allSatisfy({
-            FileManager.default.fileExists(atPath: published.appendingPathComponent("dreamsim/" + $0).path) }) {
+        for variant in DreamSimVariant.allCases
+        where variant.requiredFiles.allSatisfy({
+            FileManager.default.fileExists(atPath: published.appendingPathComponent("dreamsim/" + $0).path)
+        }) {
             local.append("dreamsim:\(variant.rawValue)")
         }
         for (name, stem) in PublishedModels.dino.sorted(by: { $0.key < $1.key })
-            where FileManager.default.fileExists(atPath: published.appendingPathComponent("dino/\(stem).pth").path) {
+        where FileManager.default.fileExists(atPath: published.appendingPathComponent("dino/\(stem).pth").path) {
             local.append("dino:\(name)")
         }
         say("")
-        say("In \(published.path) (by name, downloaded from their authors' releases when missing: "
-            + "dreamsim:" + DreamSimVariant.allCases.map(\.rawValue).joined(separator: ", dreamsim:") + ", dino:"
-            + PublishedModels.dino.keys.sorted().joined(separator: ", dino:") + "): " + (local.isEmpty ? "none" : local.joined(separator: ", ")))
+        say(
+            "In \(published.path) (by name, downloaded from their authors' releases when missing: "
+                + "dreamsim:" + DreamSimVariant.allCases.map(\.rawValue).joined(separator: ", dreamsim:") + ", dino:"
+                + PublishedModels.dino.keys.sorted().joined(separator: ", dino:") + "): " + (local.isEmpty ? "none" : local.joined(separator: ", ")))
         if let json {
             let kinds = ModelKind.allCases.map { ["kind": $0.rawValue, "preprocessing": $0.defaultPipeline.rawValue, "about": $0.about] }
             try OutputFiles.writeJSON(["kinds": kinds, "cached": rows, "published": local.map { ["name": $0] }], to: json)

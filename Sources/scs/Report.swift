@@ -9,14 +9,14 @@ struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write an HTML report of a scored dataset: galleries, heatmaps, the paper's Figure 2.",
         discussion: """
-        Writes DIR/index.html and its assets, a static folder that opens offline: the model summary, \
-        each --compare file's verdict with Figure 2 (box plots and KDE) and a paired plot, and a \
-        page per prompt with thumbnails, the pairwise similarity heatmap and the image that agrees \
-        least flagged. Similarities come from the embedding cache: without --model, the model, \
-        precision and preprocessing recorded beside the scores (scores.meta.json) find the \
-        embeddings scs score left there, and nothing is loaded or run; with --model, images the \
-        cache lacks are embedded.
-        """
+            Writes DIR/index.html and its assets, a static folder that opens offline: the model summary, \
+            each --compare file's verdict with Figure 2 (box plots and KDE) and a paired plot, and a \
+            page per prompt with thumbnails, the pairwise similarity heatmap and the image that agrees \
+            least flagged. Similarities come from the embedding cache: without --model, the model, \
+            precision and preprocessing recorded beside the scores (scores.meta.json) find the \
+            embeddings scs score left there, and nothing is loaded or run; with --model, images the \
+            cache lacks are embedded.
+            """
     )
 
     @Argument(help: "The dataset folder, <root>/<model>/<prompt>/<images>, as scored.")
@@ -52,13 +52,17 @@ struct Report: AsyncParsableCommand {
             guard !cacheOptions.noCache, let cache = try cacheOptions.open() else {
                 throw ValidationError("--no-cache needs --model: without a cache the report must embed the images")
             }
-            progress.message("using the embeddings of \(meta.model) (\(meta.modelFingerprint.prefix(12))…, \(meta.precision.rawValue)) that made \(scores), from \(cache.path)")
+            progress.message(
+                "using the embeddings of \(meta.model) (\(meta.modelFingerprint.prefix(12))…, \(meta.precision.rawValue)) that made \(scores), from \(cache.path)"
+            )
             return Embedder(reproducing: meta, cache: cache)
         }
-        let embedder = try Embedder(modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open(),
-                                    setup: modelOptions.setup)
+        let embedder = try Embedder(
+            modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open(),
+            setup: modelOptions.setup)
         if let meta, meta.modelFingerprint != embedder.fingerprint {
-            progress.message("note: \(scores) was made with another model (\(meta.model), \(meta.modelFingerprint.prefix(12))…) than --model \(modelOptions.name)")
+            progress.message(
+                "note: \(scores) was made with another model (\(meta.model), \(meta.modelFingerprint.prefix(12))…) than --model \(modelOptions.name)")
         }
         return embedder
     }
@@ -75,10 +79,12 @@ struct Report: AsyncParsableCommand {
             }
             progress.finishLine()
             if !quiet {
-                FileHandle.standardError.write(Data("""
-                    \(summary.prompts) prompts, \(summary.groups) groups, \(summary.images) images (\(summary.embedded) embedded, \(summary.fromCache) from the cache), \(summary.figures.count) figures
+                FileHandle.standardError.write(
+                    Data(
+                        """
+                        \(summary.prompts) prompts, \(summary.groups) groups, \(summary.images) images (\(summary.embedded) embedded, \(summary.fromCache) from the cache), \(summary.figures.count) figures
 
-                    """.utf8))
+                        """.utf8))
             }
             // The report lists folders as `scs score` does; what that listing cannot use is named
             // again here (it has no group in scores.csv, so no page).

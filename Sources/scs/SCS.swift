@@ -8,12 +8,15 @@ struct SCS: AsyncParsableCommand {
         commandName: "scs",
         abstract: "The Semantic Consistency Score: how alike are the images a model draws for one prompt?",
         discussion: """
-        Each image is embedded with CLIP's image tower; per prompt, the score is the mean over all \
-        image pairs of max(100·cos, 0) (Bent, CVPR 2024 Workshops). 0 to 100; higher means the \
-        model repeats itself more.
-        """,
+            Each image is embedded with CLIP's image tower; per prompt, the score is the mean over all \
+            image pairs of max(100·cos, 0) (Bent, CVPR 2024 Workshops). 0 to 100; higher means the \
+            model repeats itself more.
+            """,
         version: BuildInfo.versionLine,
-        subcommands: [Score.self, Merge.self, Cache.self, Embed.self, Models.self, Bench.self, Doctor.self, Generate.self, Compare.self, Annotate.self, Report.self, FetchStudy.self, Worker.self]
+        subcommands: [
+            Score.self, Merge.self, Cache.self, Embed.self, Models.self, Bench.self, Doctor.self, Generate.self, Compare.self, Annotate.self,
+            Report.self, FetchStudy.self, Worker.self
+        ]
     )
 
     /// swift-argument-parser's own `main`, but errors from the libraries are worded with the

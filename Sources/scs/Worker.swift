@@ -38,34 +38,34 @@ struct Worker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load a model once, then embed and score on request: a line-based JSON protocol on stdin/stdout (for the Python package).",
         discussion: """
-        One request per line on stdin, one JSON response line per request on stdout, in order, until \
-        stdin ends. Every response has "id" (the request's, echoed; null without one) and "ok". A \
-        failed request answers {"id":…,"ok":false,"error":"<the one-line message scs prints after Error:>"} \
-        and the worker goes on. Nothing else is written to stdout: progress and notes go to stderr.
+            One request per line on stdin, one JSON response line per request on stdout, in order, until \
+            stdin ends. Every response has "id" (the request's, echoed; null without one) and "ok". A \
+            failed request answers {"id":…,"ok":false,"error":"<the one-line message scs prints after Error:>"} \
+            and the worker goes on. Nothing else is written to stdout: progress and notes go to stderr.
 
-        Requests (one line each) and what their responses hold:
-          {"id":1,"op":"ping"}
-              {"id":1,"ok":true,"op":"pong"}
-          {"id":2,"op":"info"}
-              model, path, kind, fingerprint, precision, preprocessing,
-              kernels, engine, version, cache, load_seconds,
-              packed_weights ("mapped", "written", "unwritten" or null)
-          {"id":3,"op":"embed","paths":["a.jpg","b.png"],"out":"x.npy"}
-              writes float32 (N, D) as scs embed does; "out",
-              "shape":[N,D], "embedded", "from_cache", "seconds"
-          {"id":4,"op":"score","dataset":"DIR","out":"scores.csv"}
-              optional: "manifest":"FILE" (instead of "dataset"),
-              "metrics":["scs","vendi"], "layout":"prompt",
-              "json":"summary.json", "skip_unreadable":true;
-              writes what scs score writes (scores.csv, scores.meta.json,
-              the JSON summary, scores.alignment.csv); "out", "meta",
-              "alignment", "groups", "images", "embedded", "from_cache",
-              "excluded", "skipped", "seconds"
-        "seconds" is the request's own time in the worker.
+            Requests (one line each) and what their responses hold:
+              {"id":1,"op":"ping"}
+                  {"id":1,"ok":true,"op":"pong"}
+              {"id":2,"op":"info"}
+                  model, path, kind, fingerprint, precision, preprocessing,
+                  kernels, engine, version, cache, load_seconds,
+                  packed_weights ("mapped", "written", "unwritten" or null)
+              {"id":3,"op":"embed","paths":["a.jpg","b.png"],"out":"x.npy"}
+                  writes float32 (N, D) as scs embed does; "out",
+                  "shape":[N,D], "embedded", "from_cache", "seconds"
+              {"id":4,"op":"score","dataset":"DIR","out":"scores.csv"}
+                  optional: "manifest":"FILE" (instead of "dataset"),
+                  "metrics":["scs","vendi"], "layout":"prompt",
+                  "json":"summary.json", "skip_unreadable":true;
+                  writes what scs score writes (scores.csv, scores.meta.json,
+                  the JSON summary, scores.alignment.csv); "out", "meta",
+                  "alignment", "groups", "images", "embedded", "from_cache",
+                  "excluded", "skipped", "seconds"
+            "seconds" is the request's own time in the worker.
 
-        The model is loaded before the first request; if it cannot be, the worker exits 1 with \
-        "Error: …" on stderr and nothing on stdout. The options are those of scs score.
-        """
+            The model is loaded before the first request; if it cannot be, the worker exits 1 with \
+            "Error: …" on stderr and nothing on stdout. The options are those of scs score.
+            """
     )
 
     @OptionGroup var modelOptions: ModelOptions
@@ -84,8 +84,9 @@ struct Worker: AsyncParsableCommand {
         let modelURL = try await modelOptions.resolve(progress: ProgressBar(quiet: false))
         let embedder = try Embedder(modelDirectory: modelURL, cache: try cacheOptions.open(), setup: modelOptions.setup)
         _ = try embedder.model()
-        let session = WorkerSession(model: modelOptions.name, modelURL: modelURL, embedder: embedder,
-                                    loadSeconds: Date().timeIntervalSince(started))
+        let session = WorkerSession(
+            model: modelOptions.name, modelURL: modelURL, embedder: embedder,
+            loadSeconds: Date().timeIntervalSince(started))
         while let line = readLine(strippingNewline: true) {
             if line.allSatisfy(\.isWhitespace) { continue }
             responses.write(Data((session.respond(to: line) + "\n").utf8))
@@ -130,7 +131,8 @@ final class WorkerSession {
             fields = ["ok": false, "error": Self.oneLine(Worker.message(for: ErrorWording.worded(error)))]
         }
         fields["id"] = id
-        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]))
+        let data =
+            (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data(#"{"ok":false,"error":"the response could not be written as JSON"}"#.utf8)
         return String(decoding: data, as: UTF8.self)
     }
@@ -157,23 +159,29 @@ final class WorkerSession {
             "precision": embedder.precision.rawValue, "preprocessing": embedder.preprocessing.versionedName,
             "kernels": KernelPath.current.rawValue, "engine": Embedder.engineVersion, "version": BuildInfo.version,
             "cache": embedder.cache?.path ?? NSNull(), "load_seconds": loadSeconds,
-            "packed_weights": embedder.packedWeights?.outcome.rawValue ?? NSNull(),
+            "packed_weights": embedder.packedWeights?.outcome.rawValue ?? NSNull()
         ]
     }
 
     func embed(_ request: [String: Any]) throws -> [String: Any] {
-        guard let paths = request["paths"] as? [String], !paths.isEmpty else { throw WorkerError("embed needs \"paths\": a non-empty list of image files") }
+        guard let paths = request["paths"] as? [String], !paths.isEmpty else {
+            throw WorkerError("embed needs \"paths\": a non-empty list of image files")
+        }
         let out = try string(request, "out", for: "embed")
         let started = Date()
         let outcome = try embedder.embed(paths: paths, skipUnreadable: false)
         let (rows, dim) = try OutputFiles.writeEmbeddingsNpy(outcome.embeddings.compactMap { $0 }, to: out)
-        return ["out": out, "shape": [rows, dim], "embedded": outcome.embeddedCount, "from_cache": outcome.cachedCount,
-                "seconds": Date().timeIntervalSince(started)]
+        return [
+            "out": out, "shape": [rows, dim], "embedded": outcome.embeddedCount, "from_cache": outcome.cachedCount,
+            "seconds": Date().timeIntervalSince(started)
+        ]
     }
 
     func score(_ request: [String: Any]) throws -> [String: Any] {
         let dataset = request["dataset"] as? String, manifest = request["manifest"] as? String
-        guard (dataset == nil) != (manifest == nil) else { throw WorkerError("score needs \"dataset\" (a folder) or \"manifest\" (a file), not both") }
+        guard (dataset == nil) != (manifest == nil) else {
+            throw WorkerError("score needs \"dataset\" (a folder) or \"manifest\" (a file), not both")
+        }
         let out = try string(request, "out", for: "score")
         let json = request["json"] as? String
         let skipUnreadable = request["skip_unreadable"] as? Bool ?? false
@@ -194,18 +202,22 @@ final class WorkerSession {
         let metrics: [Metric]
         do { metrics = try Metric.parseList(list) } catch { throw WorkerError("metrics: \(error)") }
         let started = Date()
-        let listing = try manifest.map { try Dataset.manifest(at: $0) }
+        let listing =
+            try manifest.map { try Dataset.manifest(at: $0) }
             ?? Dataset.scan(root: dataset!, layout: layout, allowEmptyGroups: skipUnreadable)
         if metrics.contains(where: \.needsText), text == nil {
             text = try TextEncoders.load(modelURL, kind: embedder.kind ?? .clip)
         }
-        let (result, alignment) = try Score.scoreAndWrite(data: listing, listing: listing, shard: nil, model: model, embedder: embedder,
-                                                          text: metrics.contains(where: \.needsText) ? text : nil, metrics: metrics,
-                                                          skipUnreadable: skipUnreadable, out: out, json: json)
-        return ["out": out, "meta": ScoresMeta.path(forScores: out), "alignment": alignment ?? NSNull(),
-                "groups": result.scores.count, "images": listing.items.count, "embedded": result.embedded,
-                "from_cache": result.fromCache, "excluded": result.excluded.count, "skipped": result.skipped.count,
-                "seconds": Date().timeIntervalSince(started)]
+        let (result, alignment) = try Score.scoreAndWrite(
+            data: listing, listing: listing, shard: nil, model: model, embedder: embedder,
+            text: metrics.contains(where: \.needsText) ? text : nil, metrics: metrics,
+            skipUnreadable: skipUnreadable, out: out, json: json)
+        return [
+            "out": out, "meta": ScoresMeta.path(forScores: out), "alignment": alignment ?? NSNull(),
+            "groups": result.scores.count, "images": listing.items.count, "embedded": result.embedded,
+            "from_cache": result.fromCache, "excluded": result.excluded.count, "skipped": result.skipped.count,
+            "seconds": Date().timeIntervalSince(started)
+        ]
     }
 
     private func string(_ request: [String: Any], _ key: String, for op: String) throws -> String {

@@ -8,9 +8,10 @@ import XCTest
 /// The study made on a `StudyFixture` (TestSupport), and its answers as stored.
 extension StudyFixture {
     func create(imagesPerSide: Int = 20, allowCantTell: Bool = false, promptsFile: String? = nil) throws -> (Study, StudySetup.Summary) {
-        try StudySetup.create(at: studyPath, dataset: dataset.path,
-                              config: StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: imagesPerSide, allowCantTell: allowCantTell),
-                              promptsFile: promptsFile)
+        try StudySetup.create(
+            at: studyPath, dataset: dataset.path,
+            config: StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: imagesPerSide, allowCantTell: allowCantTell),
+            promptsFile: promptsFile)
     }
 
     /// Rows of the answer table, read with a connection of our own (not the server's).
@@ -55,13 +56,17 @@ final class RunningServer: @unchecked Sendable {
         self.task = task
     }
 
-    static func start(_ study: Study, proxy: ProxyPolicy = .none, idleTimeout: Duration = AnnotationServer.defaultIdleTimeout,
-                      warmThumbnails: Bool = false, concurrentDecodes: Int = 4) async throws -> RunningServer {
+    static func start(
+        _ study: Study, proxy: ProxyPolicy = .none, idleTimeout: Duration = AnnotationServer.defaultIdleTimeout,
+        warmThumbnails: Bool = false, concurrentDecodes: Int = 4
+    ) async throws -> RunningServer {
         let server = try AnnotationServer(study: study, proxy: proxy, concurrentDecodes: concurrentDecodes)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
-            try await server.run(host: "127.0.0.1", port: 0, logLevel: .critical, idleTimeout: idleTimeout,
-                                 warmThumbnails: warmThumbnails) { continuation.yield($0) }
+            try await server.run(
+                host: "127.0.0.1", port: 0, logLevel: .critical, idleTimeout: idleTimeout,
+                warmThumbnails: warmThumbnails
+            ) { continuation.yield($0) }
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
@@ -73,4 +78,3 @@ final class RunningServer: @unchecked Sendable {
         _ = try? await task.value
     }
 }
-

@@ -57,9 +57,10 @@ final class BlindnessTests: XCTestCase {
     }
 
     func testNoVisibleFeaturePredictsTheSideOfModelA() async throws {
-        let (study, _) = try StudySetup.create(at: root.appendingPathComponent("study.db").path,
-                                               dataset: root.appendingPathComponent("ds").path,
-                                               config: StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: Self.perSide))
+        let (study, _) = try StudySetup.create(
+            at: root.appendingPathComponent("study.db").path,
+            dataset: root.appendingPathComponent("ds").path,
+            config: StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: Self.perSide))
         let server = try await RunningServer.start(study, warmThumbnails: true)
         defer { Task { await server.stop() } }
         let queue = try DatabaseQueue(path: study.path)
@@ -91,19 +92,23 @@ final class BlindnessTests: XCTestCase {
                         side.thumbSizes.append(thumb.body.count)
                         side.fullHashes.append(Self.sha(full.body))
                         for reply in [thumb, full] {
-                            side.headerSets.append(reply.headers.filter { $0.name.lowercased() != "date" }
-                                .map { "\($0.name.lowercased()): \($0.value)" }.sorted())
+                            side.headerSets.append(
+                                reply.headers.filter { $0.name.lowercased() != "date" }
+                                    .map { "\($0.name.lowercased()): \($0.value)" }.sorted())
                         }
-                        side.registeredIDs.append(try await queue.read { db in
-                            try Int64.fetchOne(db, sql: "SELECT image_id FROM shown_image WHERE token = ?", arguments: [token])!
-                        })
+                        side.registeredIDs.append(
+                            try await queue.read { db in
+                                try Int64.fetchOne(db, sql: "SELECT image_id FROM shown_image WHERE token = ?", arguments: [token])!
+                            })
                     }
                     if isLeft { sides.left = side } else { sides.right = side }
                 }
-                let aLeft = try await queue.read { db in
-                    try String.fetchOne(db, sql: "SELECT left_model FROM assignment WHERE annotator_id = ? AND prompt_id = ?",
-                                        arguments: [annotator.id, prompt])
-                } == "SDXL"
+                let aLeft =
+                    try await queue.read { db in
+                        try String.fetchOne(
+                            db, sql: "SELECT left_model FROM assignment WHERE annotator_id = ? AND prompt_id = ?",
+                            arguments: [annotator.id, prompt])
+                    } == "SDXL"
                 truth.append(aLeft)
                 trials.append(sides)
                 let reply = try await session.answer(prompt, Bool.random() ? "left" : "right")
@@ -165,9 +170,10 @@ final class BlindnessTests: XCTestCase {
         bytes.insert(contentsOf: [0xFF, 0xFE, UInt8((note.count + 2) >> 8), UInt8((note.count + 2) & 0xFF)] + note, at: 2)
         try Data(bytes).write(to: file)
         XCTAssertNotNil(Data(bytes).range(of: Data("sd_xl_base".utf8)))
-        let (study, _) = try StudySetup.create(at: root.appendingPathComponent("study.db").path,
-                                               dataset: root.appendingPathComponent("ds").path,
-                                               config: StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: Self.perSide))
+        let (study, _) = try StudySetup.create(
+            at: root.appendingPathComponent("study.db").path,
+            dataset: root.appendingPathComponent("ds").path,
+            config: StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: Self.perSide))
         let server = try await RunningServer.start(study)
         defer { Task { await server.stop() } }
         let annotator = try study.invite(name: "ann")

@@ -21,7 +21,11 @@ final class BoundedWorkTests: AliceStudyTestCase {
         defer { Task { await server.stop() } }
         let url = try await thumbLinks(server)[0]
         let bodies = try await withThrowingTaskGroup(of: Data.self) { group in
-            for _ in 0..<30 { group.addTask { let r = try await TestHTTP.get(url); XCTAssertEqual(r.status, 200); return r.body } }
+            for _ in 0..<30 {
+                group.addTask {
+                    let r = try await TestHTTP.get(url); XCTAssertEqual(r.status, 200); return r.body
+                }
+            }
             return try await group.reduce(into: [Data]()) { $0.append($1) }
         }
         XCTAssertEqual(bodies.count, 30)
@@ -37,7 +41,9 @@ final class BoundedWorkTests: AliceStudyTestCase {
         XCTAssertEqual(urls.count, 40)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for url in urls + urls.map({ $0.replacingOccurrences(of: "/thumb", with: "/full") }) {
-                group.addTask { let r = try await TestHTTP.get(url); XCTAssertEqual(r.status, 200) }
+                group.addTask {
+                    let r = try await TestHTTP.get(url); XCTAssertEqual(r.status, 200)
+                }
             }
             try await group.waitForAll()
         }
@@ -57,7 +63,7 @@ final class BoundedWorkTests: AliceStudyTestCase {
             "",
             "GET /a/\(alice.token) HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Ag",
             "POST /a/\(alice.token)/answer HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                + "Content-Length: 200\r\n\r\ncsrf=abc&prompt=1",
+                + "Content-Length: 200\r\n\r\ncsrf=abc&prompt=1"
         ]
         let sockets = try stalls.map { try RawConnection(port: server.port, send: $0) }
         let page = try await TestHTTP.get("\(server.base)/a/\(alice.token)")

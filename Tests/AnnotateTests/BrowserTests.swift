@@ -30,13 +30,15 @@ final class BrowserTests: XCTestCase {
             // Everything fits one 1366 × 768 screen: both galleries, all 40 thumbnails loaded,
             // the question and buttons, no horizontal scrolling.
             try await waitUntil(driver, "return Array.from(document.querySelectorAll('.thumb img')).every(i => i.complete && i.naturalWidth > 0)")
-            let layout = try await driver.script("""
-                const form = document.getElementById('answer-form').getBoundingClientRect();
-                const thumbs = Array.from(document.querySelectorAll('.thumb')).map(t => t.getBoundingClientRect());
-                return { w: innerWidth, h: innerHeight, thumbs: thumbs.length, formTop: form.top, formBottom: form.bottom,
-                         lowest: Math.max(...thumbs.map(r => r.bottom)), rightmost: Math.max(...thumbs.map(r => r.right)),
-                         smallest: Math.min(...thumbs.map(r => r.width)), scrollW: document.documentElement.scrollWidth }
-                """) as? [String: Any] ?? [:]
+            let layout =
+                try await driver.script(
+                    """
+                    const form = document.getElementById('answer-form').getBoundingClientRect();
+                    const thumbs = Array.from(document.querySelectorAll('.thumb')).map(t => t.getBoundingClientRect());
+                    return { w: innerWidth, h: innerHeight, thumbs: thumbs.length, formTop: form.top, formBottom: form.bottom,
+                             lowest: Math.max(...thumbs.map(r => r.bottom)), rightmost: Math.max(...thumbs.map(r => r.right)),
+                             smallest: Math.min(...thumbs.map(r => r.width)), scrollW: document.documentElement.scrollWidth }
+                    """) as? [String: Any] ?? [:]
             let number = { (key: String) in (layout[key] as? NSNumber)?.doubleValue ?? -1 }
             XCTAssertEqual(number("thumbs"), 40)
             XCTAssertLessThanOrEqual(number("formBottom"), number("h") + 0.5, "buttons visible without scrolling: \(layout)")

@@ -37,8 +37,10 @@ struct TestHTTP {
     }
 
     /// Posts a form as a browser on the same origin would.
-    static func post(_ url: String, form: [(String, String)], cookie: String?, origin: String? = nil,
-                     extra: [(String, String)] = []) async throws -> Reply {
+    static func post(
+        _ url: String, form: [(String, String)], cookie: String?, origin: String? = nil,
+        extra: [(String, String)] = []
+    ) async throws -> Reply {
         var headers = extra
         if let cookie { headers.append(("Cookie", cookie)) }
         if let origin { headers.append(("Origin", origin)) }
@@ -64,8 +66,9 @@ struct Session {
         guard reply.status == 200 else { throw NSError(domain: "Session", code: reply.status) }
         let setCookie = reply.header("Set-Cookie").map { String($0.split(separator: ";")[0]) }
         let page = reply.text
-        return Session(link: link, cookie: setCookie ?? cookie ?? "", csrf: field("csrf", in: page) ?? "",
-                       prompt: field("prompt", in: page).flatMap { Int64($0) }, page: page)
+        return Session(
+            link: link, cookie: setCookie ?? cookie ?? "", csrf: field("csrf", in: page) ?? "",
+            prompt: field("prompt", in: page).flatMap { Int64($0) }, page: page)
     }
 
     static func field(_ name: String, in page: String) -> String? {
@@ -75,7 +78,8 @@ struct Session {
     }
 
     func answer(_ prompt: Int64, _ choice: String, origin: String? = nil) async throws -> TestHTTP.Reply {
-        try await TestHTTP.post(link + "/answer", form: [("csrf", csrf), ("prompt", String(prompt)), ("choice", choice)],
-                                cookie: cookie, origin: origin)
+        try await TestHTTP.post(
+            link + "/answer", form: [("csrf", csrf), ("prompt", String(prompt)), ("choice", choice)],
+            cookie: cookie, origin: origin)
     }
 }

@@ -46,13 +46,17 @@ final class LoadTests: XCTestCase {
         // Read back with a fresh connection, as after a restart.
         let queue = try DatabaseQueue(path: fixture.studyPath)
         let (count, distinct, perAnnotator, wrong) = try await queue.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM answer"),
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT DISTINCT annotator_id, prompt_id FROM answer)"),
-             try Int.fetchAll(db, sql: "SELECT COUNT(*) FROM answer GROUP BY annotator_id"),
-             // Every answer is the one that was sent.
-             try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM answer WHERE choice <> CASE WHEN (prompt_id + annotator_id) % 2 = 0 THEN 'left' ELSE 'right' END
-                """))
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM answer"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT DISTINCT annotator_id, prompt_id FROM answer)"),
+                try Int.fetchAll(db, sql: "SELECT COUNT(*) FROM answer GROUP BY annotator_id"),
+                // Every answer is the one that was sent.
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM answer WHERE choice <> CASE WHEN (prompt_id + annotator_id) % 2 = 0 THEN 'left' ELSE 'right' END
+                        """)
+            )
         }
         XCTAssertEqual(count, annotators * prompts, "all stored")
         XCTAssertEqual(distinct, annotators * prompts, "none twice")

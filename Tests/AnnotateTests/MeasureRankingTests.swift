@@ -17,7 +17,8 @@ final class MeasureRankingTests: XCTestCase {
             scores[pick]![p] = high
             scores[pick == "A" ? "B" : "A"]![p] = low
         }
-        return Measure(name: name, path: name + ".csv", column: higherIsConsistent ? "scs" : "vendi", higherIsConsistent: higherIsConsistent, scores: scores)
+        return Measure(
+            name: name, path: name + ".csv", column: higherIsConsistent ? "scs" : "vendi", higherIsConsistent: higherIsConsistent, scores: scores)
     }
 
     func testRankingMcNemarAndBootstrap() throws {
@@ -25,8 +26,9 @@ final class MeasureRankingTests: XCTestCase {
         let best = measure("best", right: Set(0..<10), majority: majority)
         let weak = measure("weak", right: [0, 1, 2, 3], majority: majority)
         let inverted = measure("vendi", right: Set(0..<9), majority: majority, higherIsConsistent: false)
-        let r = MeasureRanking.analyse(majority: majority, promptOrder: prompts, modelA: "A", modelB: "B",
-                                       measures: [weak, inverted, best], resamples: 2000, seed: 7)
+        let r = MeasureRanking.analyse(
+            majority: majority, promptOrder: prompts, modelA: "A", modelB: "B",
+            measures: [weak, inverted, best], resamples: 2000, seed: 7)
         XCTAssertEqual(r.ranking.map(\.measure), ["best", "vendi", "weak"])
         XCTAssertEqual(r.ranking.map(\.agree), [10, 9, 4])
         let wilson = AgreementStatistics.wilson(successes: 4, trials: 10)!
@@ -42,8 +44,9 @@ final class MeasureRankingTests: XCTestCase {
         let other = try XCTUnwrap(r.pairs.first { $0.a == "weak" && $0.b == "vendi" })
         XCTAssertEqual(other.mcnemarP!, 0.0625, accuracy: 1e-15)
         // Same seed, same interval; resampling is over prompts, both measures together.
-        let again = MeasureRanking.analyse(majority: majority, promptOrder: prompts, modelA: "A", modelB: "B",
-                                           measures: [weak, inverted, best], resamples: 2000, seed: 7)
+        let again = MeasureRanking.analyse(
+            majority: majority, promptOrder: prompts, modelA: "A", modelB: "B",
+            measures: [weak, inverted, best], resamples: 2000, seed: 7)
         XCTAssertEqual(again.pairs.map(\.ciLow), r.pairs.map(\.ciLow))
     }
 

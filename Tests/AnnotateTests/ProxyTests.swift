@@ -15,9 +15,10 @@ final class ProxyTests: AliceStudyTestCase {
     func post(_ server: RunningServer, origin: String, forwarded: [(String, String)]) async throws -> TestHTTP.Reply {
         let session = try await Session.open("\(server.base)/a/\(alice.token)")
         let prompt = try XCTUnwrap(session.prompt)
-        return try await TestHTTP.post("\(server.base)/a/\(alice.token)/answer",
-                                       form: [("csrf", session.csrf), ("prompt", String(prompt)), ("choice", "left")],
-                                       cookie: session.cookie, origin: origin, extra: forwarded)
+        return try await TestHTTP.post(
+            "\(server.base)/a/\(alice.token)/answer",
+            form: [("csrf", session.csrf), ("prompt", String(prompt)), ("choice", "left")],
+            cookie: session.cookie, origin: origin, extra: forwarded)
     }
 
     func testForwardedHeadersCountOnlyFromATrustedProxy() async throws {
@@ -37,7 +38,8 @@ final class ProxyTests: AliceStudyTestCase {
         server = try await RunningServer.start(study, proxy: try ProxyPolicy(trustedProxies: ["127.0.0.1"]))
         reply = try await post(server, origin: "https://evil.example", forwarded: forwarded)
         XCTAssertEqual(reply.status, 403)
-        reply = try await post(server, origin: "https://annotate.example.org", forwarded: [("Forwarded", "for=1.2.3.4;host=annotate.example.org;proto=https")])
+        reply = try await post(
+            server, origin: "https://annotate.example.org", forwarded: [("Forwarded", "for=1.2.3.4;host=annotate.example.org;proto=https")])
         XCTAssertEqual(reply.status, 303, "RFC 7239 Forwarded")
         let page = try await TestHTTP.request("\(server.base)/a/\(alice.token)", headers: forwarded)
         XCTAssertTrue(page.header("Set-Cookie")?.contains("; Secure") == true, "behind HTTPS the cookie is Secure")
@@ -60,17 +62,24 @@ final class ProxyTests: AliceStudyTestCase {
         let dir = fixture.root.appendingPathComponent("nginx")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let env = ProcessInfo.processInfo.environment
-        let cert = try Spawn.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                                  "-keyout", "key.pem", "-out", "cert.pem"], environment: env, directory: dir)
+        let cert = try Spawn.run(
+            [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-keyout", "key.pem", "-out", "cert.pem"
+            ], environment: env, directory: dir)
         XCTAssertEqual(cert.status, 0, cert.stderr)
 
         for trusted in [false, true] {
             let server = try await RunningServer.start(study, proxy: try ProxyPolicy(trustedProxies: trusted ? ["127.0.0.1"] : []))
             let port = try WebDriver.freePort()
-            try Self.nginxConfig(upstream: server.port, port: port, dir: dir).write(to: dir.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
+            try Self.nginxConfig(upstream: server.port, port: port, dir: dir).write(
+                to: dir.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
             let start = try Spawn.run([nginx, "-c", dir.appendingPathComponent("nginx.conf").path, "-p", dir.path], environment: env, directory: dir)
             XCTAssertEqual(start.status, 0, start.stderr)
-            defer { _ = try? Spawn.run([nginx, "-c", dir.appendingPathComponent("nginx.conf").path, "-p", dir.path, "-s", "stop"], environment: env, directory: dir) }
+            defer {
+                _ = try? Spawn.run(
+                    [nginx, "-c", dir.appendingPathComponent("nginx.conf").path, "-p", dir.path, "-s", "stop"], environment: env, directory: dir)
+            }
             let base = "https://127.0.0.1:\(port)"
 
             let get = try curl(["-D", "-", "\(base)/a/\(alice.token)"], dir: dir)
@@ -80,19 +89,24 @@ final class ProxyTests: AliceStudyTestCase {
             let cookie = String(cookieLine.dropFirst("set-cookie:".count).split(separator: ";")[0]).trimmingCharacters(in: .whitespaces)
             let csrf = try XCTUnwrap(Session.field("csrf", in: get)), prompt = try XCTUnwrap(Session.field("prompt", in: get))
             func answer(origin: String) throws -> String {
-                try curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Cookie: \(cookie)", "-H", "Origin: \(origin)",
-                          "--data", "csrf=\(csrf)&prompt=\(prompt)&choice=left", "\(base)/a/\(alice.token)/answer"], dir: dir)
+                try curl(
+                    [
+                        "-o", "/dev/null", "-w", "%{http_code}", "-H", "Cookie: \(cookie)", "-H", "Origin: \(origin)",
+                        "--data", "csrf=\(csrf)&prompt=\(prompt)&choice=left", "\(base)/a/\(alice.token)/answer"
+                    ], dir: dir)
             }
             XCTAssertEqual(try answer(origin: "https://evil.example"), "403", "cross-site posts are refused through the proxy")
-            XCTAssertEqual(try answer(origin: base), trusted ? "303" : "403",
-                           trusted ? "accepted with --trust-proxy" : "nginx rewrote Host: without trust the origin cannot be checked")
+            XCTAssertEqual(
+                try answer(origin: base), trusted ? "303" : "403",
+                trusted ? "accepted with --trust-proxy" : "nginx rewrote Host: without trust the origin cannot be checked")
             await server.stop()
         }
         XCTAssertEqual(try fixture.storedAnswers().count, 1)
     }
 
     func curl(_ arguments: [String], dir: URL) throws -> String {
-        let result = try Spawn.run(["curl", "-k", "-s", "--max-time", "20"] + arguments, environment: ProcessInfo.processInfo.environment, directory: dir)
+        let result = try Spawn.run(
+            ["curl", "-k", "-s", "--max-time", "20"] + arguments, environment: ProcessInfo.processInfo.environment, directory: dir)
         XCTAssertEqual(result.status, 0, "curl \(arguments): \(result.stderr)")
         return result.stdout
     }
@@ -101,29 +115,31 @@ final class ProxyTests: AliceStudyTestCase {
     /// configuration of its own (no root needed, nothing outside `dir` written).
     static func nginxConfig(upstream: Int, port: Int, dir: URL) throws -> String {
         var block = try String(contentsOf: TestPaths.repoRoot.appendingPathComponent("examples/annotate/nginx.conf"), encoding: .utf8)
-        for (from, to) in [("listen 443 ssl;", "listen 127.0.0.1:\(port) ssl;"),
-                           ("proxy_pass http://127.0.0.1:8080;", "proxy_pass http://127.0.0.1:\(upstream);"),
-                           ("/etc/ssl/certs/annotate.example.org.pem", dir.appendingPathComponent("cert.pem").path),
-                           ("/etc/ssl/private/annotate.example.org.key", dir.appendingPathComponent("key.pem").path)] {
+        for (from, to) in [
+            ("listen 443 ssl;", "listen 127.0.0.1:\(port) ssl;"),
+            ("proxy_pass http://127.0.0.1:8080;", "proxy_pass http://127.0.0.1:\(upstream);"),
+            ("/etc/ssl/certs/annotate.example.org.pem", dir.appendingPathComponent("cert.pem").path),
+            ("/etc/ssl/private/annotate.example.org.key", dir.appendingPathComponent("key.pem").path)
+        ] {
             guard block.contains(from) else { throw NSError(domain: "nginx.conf lacks \(from)", code: 1) }
             block = block.replacingOccurrences(of: from, with: to)
         }
         let user = getuid() == 0 ? "user root;" : ""
         return """
-        \(user)
-        daemon on;
-        pid \(dir.path)/nginx.pid;
-        error_log \(dir.path)/error.log;
-        events { worker_connections 64; }
-        http {
-            access_log off;
-            client_body_temp_path \(dir.path)/body;
-            proxy_temp_path \(dir.path)/proxy;
-            fastcgi_temp_path \(dir.path)/fastcgi;
-            uwsgi_temp_path \(dir.path)/uwsgi;
-            scgi_temp_path \(dir.path)/scgi;
-        \(block)
-        }
-        """
+            \(user)
+            daemon on;
+            pid \(dir.path)/nginx.pid;
+            error_log \(dir.path)/error.log;
+            events { worker_connections 64; }
+            http {
+                access_log off;
+                client_body_temp_path \(dir.path)/body;
+                proxy_temp_path \(dir.path)/proxy;
+                fastcgi_temp_path \(dir.path)/fastcgi;
+                uwsgi_temp_path \(dir.path)/uwsgi;
+                scgi_temp_path \(dir.path)/scgi;
+            \(block)
+            }
+            """
     }
 }

@@ -51,9 +51,11 @@ final class ServerTests: XCTestCase {
     }
 
     func testUnknownTokensAndRoutesAre404() async throws {
-        for path in ["/", "/a/nope", "/a/\(String(repeating: "x", count: 43))", "/a/\(admin!)",
-                     "/admin/\(alice.token)", "/admin/wrong", "/admin/\(admin!)x/export.csv", "/a/\(alice.token)/nothing",
-                     "/static/../../etc/passwd"] {
+        for path in [
+            "/", "/a/nope", "/a/\(String(repeating: "x", count: 43))", "/a/\(admin!)",
+            "/admin/\(alice.token)", "/admin/wrong", "/admin/\(admin!)x/export.csv", "/a/\(alice.token)/nothing",
+            "/static/../../etc/passwd"
+        ] {
             let reply = try await TestHTTP.get(server.base + path)
             XCTAssertEqual(reply.status, 404, path)
         }
@@ -76,8 +78,10 @@ final class ServerTests: XCTestCase {
         let original = try ImageDecoder.decode(fileAt: shown.path), served = try ImageDecoder.decode([UInt8](full.body))
         XCTAssertEqual([served.width, served.height], [original.width, original.height], "full size is the whole image, re-encoded")
         let images = try study.images(promptID: 1)
-        for bad in ["\(images[0].id)/full", "999999/full", "0/thumb", "-1/full", "abc/full", "\(tokens[0])/huge",
-                    "..%2F..%2F..%2Fetc%2Fpasswd/full", "%2Fetc%2Fpasswd/full", "\(tokens[0])%00/full"] {
+        for bad in [
+            "\(images[0].id)/full", "999999/full", "0/thumb", "-1/full", "abc/full", "\(tokens[0])/huge",
+            "..%2F..%2F..%2Fetc%2Fpasswd/full", "%2Fetc%2Fpasswd/full", "\(tokens[0])%00/full"
+        ] {
             let reply = try await TestHTTP.get("\(link(alice))/image/\(bad)")
             XCTAssertEqual(reply.status, 404, bad)
             XCTAssertEqual(reply.header("X-Content-Type-Options"), "nosniff", "errors carry the security headers")
@@ -134,16 +138,16 @@ final class ServerTests: XCTestCase {
         let prompt = String(try XCTUnwrap(session.prompt))
         let url = link(alice) + "/answer"
         let cases: [(form: [(String, String)], status: Int)] = [
-            ([("csrf", session.csrf), ("prompt", prompt)], 400),                          // no choice
-            ([("csrf", session.csrf), ("prompt", prompt), ("choice", "middle")], 400),    // unknown choice
-            ([("csrf", session.csrf), ("prompt", prompt), ("choice", "cant_tell")], 400), // not allowed in this study
-            ([("csrf", session.csrf), ("choice", "left")], 400),                          // no prompt
+            ([("csrf", session.csrf), ("prompt", prompt)], 400),  // no choice
+            ([("csrf", session.csrf), ("prompt", prompt), ("choice", "middle")], 400),  // unknown choice
+            ([("csrf", session.csrf), ("prompt", prompt), ("choice", "cant_tell")], 400),  // not allowed in this study
+            ([("csrf", session.csrf), ("choice", "left")], 400),  // no prompt
             ([("csrf", session.csrf), ("prompt", "x1"), ("choice", "left")], 400),
             ([("csrf", session.csrf), ("prompt", "-3"), ("choice", "left")], 400),
             ([("csrf", session.csrf), ("prompt", "99999999999999999999"), ("choice", "left")], 400),
-            ([("csrf", session.csrf), ("prompt", "424242"), ("choice", "left")], 400),    // not a prompt of the study
+            ([("csrf", session.csrf), ("prompt", "424242"), ("choice", "left")], 400),  // not a prompt of the study
             ([("csrf", session.csrf + "x"), ("prompt", prompt), ("choice", "left")], 403),
-            ([("prompt", prompt), ("choice", "left")], 403),                              // no CSRF token
+            ([("prompt", prompt), ("choice", "left")], 403)  // no CSRF token
         ]
         for (form, status) in cases {
             let reply = try await TestHTTP.post(url, form: form, cookie: session.cookie)
@@ -177,12 +181,14 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(noCookie.status, 403)
         // Another session's (or annotator's) form token does not fit this session.
         let other = try await Session.open(link(alice))
-        let mixed = try await TestHTTP.post(url, form: [("csrf", other.csrf), ("prompt", String(prompt)), ("choice", "left")],
-                                            cookie: session.cookie)
+        let mixed = try await TestHTTP.post(
+            url, form: [("csrf", other.csrf), ("prompt", String(prompt)), ("choice", "left")],
+            cookie: session.cookie)
         XCTAssertEqual(mixed.status, 403)
         let bobs = try await Session.open(link(bob))
-        let asBob = try await TestHTTP.post(url, form: [("csrf", bobs.csrf), ("prompt", String(prompt)), ("choice", "left")],
-                                            cookie: bobs.cookie)
+        let asBob = try await TestHTTP.post(
+            url, form: [("csrf", bobs.csrf), ("prompt", String(prompt)), ("choice", "left")],
+            cookie: bobs.cookie)
         XCTAssertEqual(asBob.status, 403)
         XCTAssertEqual(try fixture.storedAnswers().count, 0)
     }
@@ -207,9 +213,10 @@ final class ServerTests: XCTestCase {
         // annotator resumes at prompt 2.
         let next = try await Session.open("\(server.base)/a/\(alice.token)", cookie: session.cookie)
         XCTAssertTrue(next.page.contains("2 of 3"))
-        let reply = try await TestHTTP.post("\(server.base)/a/\(alice.token)/answer",
-                                            form: [("csrf", session.csrf), ("prompt", String(next.prompt!)), ("choice", "right")],
-                                            cookie: session.cookie)
+        let reply = try await TestHTTP.post(
+            "\(server.base)/a/\(alice.token)/answer",
+            form: [("csrf", session.csrf), ("prompt", String(next.prompt!)), ("choice", "right")],
+            cookie: session.cookie)
         XCTAssertEqual(reply.header("X-Answer"), "stored")
         XCTAssertEqual(try fixture.storedAnswers().count, 2)
     }

@@ -13,12 +13,24 @@ final class StudyTests: XCTestCase {
 
     override func tearDown() { fixture?.remove() }
 
+    /// `StudySetup.create` of a study named `name` in the fixture's folder must fail; `check` looks
+    /// at the error.
+    func assertCreationFails(
+        _ name: String, config: StudyConfig, promptsFile: String? = nil, sidesFile: String? = nil,
+        file: StaticString = #filePath, line: UInt = #line, _ check: (Error) -> Void
+    ) {
+        XCTAssertThrowsError(
+            try StudySetup.create(
+                at: fixture.root.appendingPathComponent(name).path, dataset: fixture.dataset.path, config: config,
+                promptsFile: promptsFile, sidesFile: sidesFile), file: file, line: line, check)
+    }
     func testInitRegistersCommonPromptsAndTheFirstImagesByName() throws {
         fixture = try StudyFixture.make(prompts: ["b prompt", "a prompt", "c prompt"], images: 5)
         // A prompt only one model has is not in the study.
         let extra = fixture.dataset.appendingPathComponent("SDXL/only sdxl")
         try FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: fixture.dataset.appendingPathComponent("SDXL/a prompt/00.jpg"), to: extra.appendingPathComponent("00.jpg"))
+        try FileManager.default.copyItem(
+            at: fixture.dataset.appendingPathComponent("SDXL/a prompt/00.jpg"), to: extra.appendingPathComponent("00.jpg"))
         let (study, summary) = try fixture.create(imagesPerSide: 3)
         XCTAssertEqual(summary.prompts, 3)
         XCTAssertEqual(summary.images, 18)
@@ -40,12 +52,10 @@ final class StudyTests: XCTestCase {
 
         let bad = fixture.root.appendingPathComponent("bad.txt")
         try "the moon\nnot drawn\n".write(to: bad, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try StudySetup.create(at: fixture.root.appendingPathComponent("b.db").path, dataset: fixture.dataset.path,
-                                                   config: StudyConfig(modelA: "SDXL", modelB: "pixart"), promptsFile: bad.path)) {
+        assertCreationFails("b.db", config: StudyConfig(modelA: "SDXL", modelB: "pixart"), promptsFile: bad.path) {
             XCTAssertEqual($0 as? AnnotateError, .missingPrompt("not drawn", file: bad.path))
         }
-        XCTAssertThrowsError(try StudySetup.create(at: fixture.root.appendingPathComponent("c.db").path, dataset: fixture.dataset.path,
-                                                   config: StudyConfig(modelA: "SDXL", modelB: "flux"))) {
+        assertCreationFails("c.db", config: StudyConfig(modelA: "SDXL", modelB: "flux")) {
             XCTAssertEqual($0 as? AnnotateError, .unknownModel("flux", available: ["SDXL", "pixart"]))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("c.db").path))
@@ -76,8 +86,9 @@ final class StudyTests: XCTestCase {
         fixture = try StudyFixture.make(prompts: ["p0", "p1", "p2"], images: 1)
         let file = fixture.root.appendingPathComponent("order.txt")
         try "pixart,SDXL\nSDXL,pixart\npixart,SDXL\nSDXL,pixart\n".write(to: file, atomically: true, encoding: .utf8)
-        let (study, _) = try StudySetup.create(at: fixture.studyPath, dataset: fixture.dataset.path,
-                                               config: StudyConfig(modelA: "SDXL", modelB: "pixart"), sidesFile: file.path)
+        let (study, _) = try StudySetup.create(
+            at: fixture.studyPath, dataset: fixture.dataset.path,
+            config: StudyConfig(modelA: "SDXL", modelB: "pixart"), sidesFile: file.path)
         for name in ["a", "b", "c"] {
             let person = try study.invite(name: name)
             let lefts = try study.pool.read { db in
@@ -87,8 +98,7 @@ final class StudyTests: XCTestCase {
         }
         let bad = fixture.root.appendingPathComponent("bad.txt")
         try "pixart,SDXL\nSDXL,flux\npixart,SDXL\n".write(to: bad, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try StudySetup.create(at: fixture.root.appendingPathComponent("x.db").path, dataset: fixture.dataset.path,
-                                                   config: StudyConfig(modelA: "SDXL", modelB: "pixart"), sidesFile: bad.path)) {
+        assertCreationFails("x.db", config: StudyConfig(modelA: "SDXL", modelB: "pixart"), sidesFile: bad.path) {
             XCTAssertTrue("\($0)".contains("bad.txt:2"), "\($0)")
         }
     }
@@ -125,13 +135,15 @@ final class StudyTests: XCTestCase {
         defer { MessyDataset.remove(work) }
         let data = try MessyDataset.make(in: work)
         let base = URL(fileURLWithPath: data.path).standardizedFileURL.path
-        let (study, summary) = try StudySetup.create(at: work.appendingPathComponent("study.db").path, dataset: data.path,
-                                                     config: StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: 2))
+        let (study, summary) = try StudySetup.create(
+            at: work.appendingPathComponent("study.db").path, dataset: data.path,
+            config: StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: 2))
         let prompts = try study.prompts()
         XCTAssertEqual(prompts.map(\.text), ["a cat", "a dog"], "the symlinked prompt folder is in; the others are named")
         let cats = try study.images(promptID: prompts[0].id).filter { $0.model == "SDXL" }
-        XCTAssertEqual(cats.map { URL(fileURLWithPath: $0.path).lastPathComponent }, Array(MessyDataset.goodCats.prefix(2)),
-                       "the four broken files sort first and are passed over")
+        XCTAssertEqual(
+            cats.map { URL(fileURLWithPath: $0.path).lastPathComponent }, Array(MessyDataset.goodCats.prefix(2)),
+            "the four broken files sort first and are passed over")
         for prompt in prompts {
             for image in try study.images(promptID: prompt.id) { XCTAssertNoThrow(try ImageDecoder.decode(fileAt: image.path), image.path) }
         }
@@ -139,19 +151,23 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(summary.shortGroups, [])
         XCTAssertEqual(summary.unreadableImages.count, MessyDataset.brokenImages.count, "\(summary.unreadableImages)")
         for (file, reason) in MessyDataset.brokenImages {
-            XCTAssertTrue(summary.unreadableImages.contains { $0.hasPrefix("\(base)/SDXL/a cat/\(file): ") && $0.contains(reason) },
-                          "\(file) in \(summary.unreadableImages)")
+            XCTAssertTrue(
+                summary.unreadableImages.contains { $0.hasPrefix("\(base)/SDXL/a cat/\(file): ") && $0.contains(reason) },
+                "\(file) in \(summary.unreadableImages)")
         }
-        for line in ["\(base)/SDXL/loop: a symlink loop", "\(base)/SDXL/self: a symlink loop", "\(base)/SDXL/caf\\xE9: the name is not valid UTF-8",
-                     "\(base)/SDXL/a cat/pipe.png: a FIFO, not a file", "\(base)/SDXL/a cat/gone.jpg: a broken symlink"] {
+        for line in [
+            "\(base)/SDXL/loop: a symlink loop", "\(base)/SDXL/self: a symlink loop", "\(base)/SDXL/caf\\xE9: the name is not valid UTF-8",
+            "\(base)/SDXL/a cat/pipe.png: a FIFO, not a file", "\(base)/SDXL/a cat/gone.jpg: a broken symlink"
+        ] {
             XCTAssertTrue(summary.listingExclusions.contains { $0.hasPrefix(line) }, "\(line) in \(summary.listingExclusions)")
         }
         XCTAssertTrue(summary.listingExclusions.contains("\(base)/again: a symlink loop"), "\(summary.listingExclusions)")
         XCTAssertEqual(summary.listingExclusions.count, 6, "\(summary.listingExclusions)")
 
         // Asking for more than a model has readable: short, with every readable one shown.
-        let (more, short) = try StudySetup.create(at: work.appendingPathComponent("more.db").path, dataset: data.path,
-                                                  config: StudyConfig(modelA: "SDXL", modelB: "linked", imagesPerSide: 4))
+        let (more, short) = try StudySetup.create(
+            at: work.appendingPathComponent("more.db").path, dataset: data.path,
+            config: StudyConfig(modelA: "SDXL", modelB: "linked", imagesPerSide: 4))
         XCTAssertEqual(short.shortGroups, ["SDXL/a cat", "linked/a cat", "SDXL/a dog", "linked/a dog"])
         XCTAssertEqual(try more.images(promptID: try more.prompts()[0].id).filter { $0.model == "SDXL" }.count, MessyDataset.goodCats.count)
     }
@@ -165,8 +181,7 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(summary.unreadableImages.count, 2)
         let file = fixture.root.appendingPathComponent("prompts.txt")
         try "p1\np2\n".write(to: file, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try StudySetup.create(at: fixture.root.appendingPathComponent("b.db").path, dataset: fixture.dataset.path,
-                                                   config: StudyConfig(modelA: "SDXL", modelB: "pixart"), promptsFile: file.path)) {
+        assertCreationFails("b.db", config: StudyConfig(modelA: "SDXL", modelB: "pixart"), promptsFile: file.path) {
             XCTAssertTrue("\($0)".contains("prompt \"p2\" has no readable image of SDXL"), "\($0)")
         }
     }
@@ -175,14 +190,12 @@ final class StudyTests: XCTestCase {
         fixture = try StudyFixture.make(prompts: ["p"], images: 1)
         let config = StudyConfig(modelA: "SDXL", modelB: "pixart", imagesPerSide: 1)
         let missing = fixture.root.appendingPathComponent("none.txt").path
-        XCTAssertThrowsError(try StudySetup.create(at: fixture.root.appendingPathComponent("a.db").path, dataset: fixture.dataset.path,
-                                                   config: config, promptsFile: missing)) {
+        assertCreationFails("a.db", config: config, promptsFile: missing) {
             XCTAssertEqual("\($0)", "\(missing): cannot read the prompts file: no such file or folder")
         }
         let latin1 = fixture.root.appendingPathComponent("latin1.txt")
         try Data([0x63, 0x61, 0x66, 0xE9, 0x0A]).write(to: latin1)
-        XCTAssertThrowsError(try StudySetup.create(at: fixture.root.appendingPathComponent("b.db").path, dataset: fixture.dataset.path,
-                                                   config: config, promptsFile: latin1.path)) {
+        assertCreationFails("b.db", config: config, promptsFile: latin1.path) {
             XCTAssertEqual("\($0)", "\(latin1.path): cannot read the prompts file: not UTF-8 text")
         }
     }
@@ -193,8 +206,9 @@ final class StudyTests: XCTestCase {
         let prompts = ["=1+1", "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "plain = fine"]
         let modelA = "-SDXL", modelB = "@pixart"
         fixture = try StudyFixture.make(models: [modelA, modelB], prompts: prompts, images: 1)
-        let (study, _) = try StudySetup.create(at: fixture.studyPath, dataset: fixture.dataset.path,
-                                               config: StudyConfig(modelA: modelA, modelB: modelB, imagesPerSide: 1))
+        let (study, _) = try StudySetup.create(
+            at: fixture.studyPath, dataset: fixture.dataset.path,
+            config: StudyConfig(modelA: modelA, modelB: modelB, imagesPerSide: 1))
         XCTAssertEqual(Set(try study.prompts().map(\.text)), Set(prompts))
         let names = ["=cmd|' /C calc'!A0", "+bob", "@carol"]
         for name in names {
@@ -225,8 +239,10 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(Export.spreadsheetSafe(""), "")
 
         // The agreement reads the database: exact names, every prompt decided.
-        let scores = [modelA: Dictionary(uniqueKeysWithValues: prompts.map { ($0, 50.0) }),
-                      modelB: Dictionary(uniqueKeysWithValues: prompts.map { ($0, 60.0) })]
+        let scores = [
+            modelA: Dictionary(uniqueKeysWithValues: prompts.map { ($0, 50.0) }),
+            modelB: Dictionary(uniqueKeysWithValues: prompts.map { ($0, 60.0) })
+        ]
         let report = try Agreement.analyse(study: study, scores: scores)
         XCTAssertEqual(report.agreement.prompts, prompts.count)
         XCTAssertEqual(report.agreement.agree, prompts.count)
@@ -246,25 +262,26 @@ final class StudyTests: XCTestCase {
     func testAgreementReportsTheRateTiesAndTooFewAnswers() throws {
         let config = StudyConfig(modelA: "SDXL", modelB: "pixart", allowCantTell: true)
         func answer(_ who: String, _ prompt: String, _ chosen: String?) -> AnswerRecord {
-            AnswerRecord(annotator: who, prompt: prompt, promptPosition: 0, leftModel: "SDXL", rightModel: "pixart",
-                         choice: chosen == nil ? .cantTell : chosen == "SDXL" ? .left : .right, chosenModel: chosen,
-                         shownAt: "", answeredAt: "")
+            AnswerRecord(
+                annotator: who, prompt: prompt, promptPosition: 0, leftModel: "SDXL", rightModel: "pixart",
+                choice: chosen == nil ? .cantTell : chosen == "SDXL" ? .left : .right, chosenModel: chosen,
+                shownAt: "", answeredAt: "")
         }
         let prompts = ["p1", "p2", "p3", "p4", "p5", "p6"]
         let answers = [
             answer("a", "p1", "pixart"), answer("b", "p1", "pixart"), answer("c", "p1", "SDXL"),  // pixart 2:1
-            answer("a", "p2", "SDXL"), answer("b", "p2", "SDXL"), answer("c", "p2", "SDXL"),       // SDXL 3:0
-            answer("a", "p3", "SDXL"), answer("b", "p3", "pixart"), answer("c", "p3", nil),        // tie
-            answer("a", "p4", nil),                                                                  // too few
-            answer("a", "p5", "pixart"), answer("b", "p5", "pixart"),                                // no score
-            answer("a", "p6", "pixart"), answer("b", "p6", "pixart"), answer("c", "p6", "pixart"),
+            answer("a", "p2", "SDXL"), answer("b", "p2", "SDXL"), answer("c", "p2", "SDXL"),  // SDXL 3:0
+            answer("a", "p3", "SDXL"), answer("b", "p3", "pixart"), answer("c", "p3", nil),  // tie
+            answer("a", "p4", nil),  // too few
+            answer("a", "p5", "pixart"), answer("b", "p5", "pixart"),  // no score
+            answer("a", "p6", "pixart"), answer("b", "p6", "pixart"), answer("c", "p6", "pixart")
         ]
         let scores: [String: [String: Double]] = [
             "SDXL": ["p1": 60, "p2": 70, "p3": 50, "p4": 50, "p6": 80],
-            "pixart": ["p1": 65, "p2": 68, "p3": 55, "p4": 40, "p6": 75],
+            "pixart": ["p1": 65, "p2": 68, "p3": 55, "p4": 40, "p6": 75]
         ]
         let r = Agreement.analyse(answers: answers, prompts: prompts, config: config, annotators: ["a", "b", "c"], scores: scores, minAnswers: 1)
-        XCTAssertEqual(r.agreement.agree, 2)   // p1, p2 agree; p6 disagrees
+        XCTAssertEqual(r.agreement.agree, 2)  // p1, p2 agree; p6 disagrees
         XCTAssertEqual(r.agreement.prompts, 3)
         XCTAssertEqual(r.ties, ["p3"])
         XCTAssertEqual(r.tooFewAnswers, ["p4"])
@@ -274,7 +291,7 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(r.cohenKappa.map { "\($0.a)-\($0.b):\($0.prompts)" }, ["a-b:5", "a-c:4", "b-c:4"])
         XCTAssertEqual(r.categories, ["SDXL", "pixart", "cant_tell"])
         let c = r.annotatorAgreement.first { $0.annotator == "c" }!
-        XCTAssertEqual(c.compared, 3)   // p1, p2, p6 (p3 tie, c's p3 is can't tell)
+        XCTAssertEqual(c.compared, 3)  // p1, p2, p6 (p3 tie, c's p3 is can't tell)
         XCTAssertEqual(c.agree, 2)
         let strict = Agreement.analyse(answers: answers, prompts: prompts, config: config, annotators: ["a", "b", "c"], scores: scores, minAnswers: 3)
         XCTAssertEqual(strict.tooFewAnswers, ["p3", "p4", "p5"], "p3 has 2 decisive answers, p5 2")
@@ -303,9 +320,9 @@ final class StudyTests: XCTestCase {
         let twice = fixture.root.appendingPathComponent("twice.csv")
         try "model,prompt,scs\nSDXL,p,70\npixart,p,60\nSDXL,p,50\n".write(to: twice, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try Agreement.readScores(twice.path)) {
-            XCTAssertEqual($0 as? ScoresFileError,
-                           ScoresFileError(path: twice.path, line: 4, .scoredTwice(GroupKey(model: "SDXL", prompt: "p"), firstLine: 2)))
+            XCTAssertEqual(
+                $0 as? ScoresFileError,
+                ScoresFileError(path: twice.path, line: 4, .scoredTwice(GroupKey(model: "SDXL", prompt: "p"), firstLine: 2)))
         }
     }
 }
-

@@ -12,8 +12,11 @@ final class AnnotateAgreementCommandTests: XCTestCase {
         let fixture = try StudyFixture.make(prompts: names, images: 3)
         defer { fixture.remove() }
         let db = fixture.studyPath
-        XCTAssertEqual(try CLIRunner.run(["annotate", "init", db, "--dataset", fixture.dataset.path, "--models", "SDXL,pixart",
-                                          "--images-per-side", "3"]).status, 0)
+        XCTAssertEqual(
+            try CLIRunner.run([
+                "annotate", "init", db, "--dataset", fixture.dataset.path, "--models", "SDXL,pixart",
+                "--images-per-side", "3"
+            ]).status, 0)
         for name in ["alice", "bob", "carol"] { _ = try CLIRunner.run(["annotate", "invite", db, "--name", name]) }
         // Everyone prefers SDXL on p1 and p2, pixart on p3 and p4.
         let study = try Study.open(at: db)
@@ -25,11 +28,14 @@ final class AnnotateAgreementCommandTests: XCTestCase {
         }
         let a = fixture.root.appendingPathComponent("a.csv"), b = fixture.root.appendingPathComponent("b.csv")
         // a: SCS picks the majority on all four; b's vendi (lower = more consistent) on p1 only.
-        try "model,prompt,scs,vendi\nSDXL,p1,80,1.1\npixart,p1,70,1.5\nSDXL,p2,80,1.9\npixart,p2,70,1.5\nSDXL,p3,60,1.2\npixart,p3,70,1.5\nSDXL,p4,60,1.2\npixart,p4,70,1.5\n"
+        try
+            "model,prompt,scs,vendi\nSDXL,p1,80,1.1\npixart,p1,70,1.5\nSDXL,p2,80,1.9\npixart,p2,70,1.5\nSDXL,p3,60,1.2\npixart,p3,70,1.5\nSDXL,p4,60,1.2\npixart,p4,70,1.5\n"
             .write(to: a, atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(at: a, to: b)
         let json = fixture.root.appendingPathComponent("ranking.json").path
-        let r = try CLIRunner.run(["annotate", "agreement", db, "--scores", a.path, "--scores", b.path + ":vendi", "--json", json, "--bootstrap", "999"])
+        let r = try CLIRunner.run([
+            "annotate", "agreement", db, "--scores", a.path, "--scores", b.path + ":vendi", "--json", json, "--bootstrap", "999"
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("1. a: 4 of 4 = 100.0%"), r.stdout)
         XCTAssertTrue(r.stdout.contains("2. b:vendi: 1 of 4 = 25.0%") && r.stdout.contains("[lower = more consistent]"), r.stdout)

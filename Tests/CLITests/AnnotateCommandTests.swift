@@ -12,8 +12,10 @@ final class AnnotateCommandTests: XCTestCase {
         let fixture = try StudyFixture.make(prompts: ["p1", "p2", "p3"], images: 2)
         defer { fixture.remove() }
         let db = fixture.studyPath
-        let initRun = try CLIRunner.run(["annotate", "init", db, "--dataset", fixture.dataset.path, "--models", "SDXL,pixart",
-                                         "--images-per-side", "3"])
+        let initRun = try CLIRunner.run([
+            "annotate", "init", db, "--dataset", fixture.dataset.path, "--models", "SDXL,pixart",
+            "--images-per-side", "3"
+        ])
         XCTAssertEqual(initRun.status, 0, initRun.stderr)
         XCTAssertTrue(initRun.stdout.contains("3 prompts, 12 images"), initRun.stdout)
         XCTAssertTrue(initRun.stdout.contains("fewer than 3 readable images"), "short folders are reported")
@@ -85,9 +87,11 @@ final class AnnotateCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("2 prompts, 10 images"), r.stdout)
         XCTAssertTrue(r.stdout.contains("left out 10 folders, files or images"), r.stdout)
-        for line in ["  \(base)/again: a symlink loop", "  \(base)/SDXL/loop: a symlink loop", "  \(base)/SDXL/caf\\xE9: the name is not valid UTF-8",
-                     "  \(base)/SDXL/a cat/pipe.png: a FIFO, not a file", "  \(base)/SDXL/a cat/0-empty.png: empty file",
-                     "  \(base)/SDXL/a cat/0-passwd.jpg: not a JPEG, PNG or WebP image", "  \(base)/SDXL/a cat/0-truncated.jpg: truncated JPEG"] {
+        for line in [
+            "  \(base)/again: a symlink loop", "  \(base)/SDXL/loop: a symlink loop", "  \(base)/SDXL/caf\\xE9: the name is not valid UTF-8",
+            "  \(base)/SDXL/a cat/pipe.png: a FIFO, not a file", "  \(base)/SDXL/a cat/0-empty.png: empty file",
+            "  \(base)/SDXL/a cat/0-passwd.jpg: not a JPEG, PNG or WebP image", "  \(base)/SDXL/a cat/0-truncated.jpg: truncated JPEG"
+        ] {
             XCTAssertTrue(r.stdout.split(separator: "\n").contains { $0.hasPrefix(line) }, "\(line) in \(r.stdout)")
         }
         XCTAssertTrue(r.stdout.contains("fewer than 3 readable images"), r.stdout)
@@ -98,8 +102,10 @@ final class AnnotateCommandTests: XCTestCase {
         let fixture = try StudyFixture.make(prompts: ["p"], images: 2)
         defer { fixture.remove() }
         for i in 0..<25 { try Data().write(to: fixture.dataset.appendingPathComponent(String(format: "SDXL/p/0-%02d-empty.png", i))) }
-        let many = try CLIRunner.run(["annotate", "init", fixture.studyPath, "--dataset", fixture.dataset.path, "--models", "SDXL,pixart",
-                                      "--images-per-side", "2"])
+        let many = try CLIRunner.run([
+            "annotate", "init", fixture.studyPath, "--dataset", fixture.dataset.path, "--models", "SDXL,pixart",
+            "--images-per-side", "2"
+        ])
         XCTAssertEqual(many.status, 0, many.stderr)
         XCTAssertTrue(many.stdout.contains("left out 25 folders, files or images"), many.stdout)
         XCTAssertTrue(many.stdout.contains("and 20 more: all 25 are listed in \(fixture.studyPath).excluded.txt"), many.stdout)
@@ -107,7 +113,8 @@ final class AnnotateCommandTests: XCTestCase {
         XCTAssertEqual(listed.count, 25)
         XCTAssertTrue(listed.allSatisfy { $0.hasSuffix("-empty.png: empty file") }, "\(listed)")
         let study = try Study.open(at: fixture.studyPath)
-        XCTAssertEqual(try study.images(promptID: try study.prompts()[0].id).filter { $0.model == "SDXL" }
-            .map { URL(fileURLWithPath: $0.path).lastPathComponent }, ["00.jpg", "01.jpg"])
+        XCTAssertEqual(
+            try study.images(promptID: try study.prompts()[0].id).filter { $0.model == "SDXL" }
+                .map { URL(fileURLWithPath: $0.path).lastPathComponent }, ["00.jpg", "01.jpg"])
     }
 }

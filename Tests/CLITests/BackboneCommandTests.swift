@@ -53,11 +53,14 @@ final class BackboneCommandTests: XCTestCase {
         let twoFiles = try CLIRunner.run(["compare", path("clip.csv"), path("dino.csv"), "--a", "SDXL", "--b", "pixart"])
         XCTAssertEqual(twoFiles.status, 1, twoFiles.stderr)
         XCTAssertEqual(twoFiles.stderr.split(separator: "\n").count, 1, twoFiles.stderr)
-        XCTAssertTrue(twoFiles.stderr.contains("dino.csv and \(path("clip.csv")) were scored by different backbones (backbone dinov2 vs clip"),
-                      twoFiles.stderr)
+        XCTAssertTrue(
+            twoFiles.stderr.contains("dino.csv and \(path("clip.csv")) were scored by different backbones (backbone dinov2 vs clip"),
+            twoFiles.stderr)
 
         // One file made by concatenating both (as pandas.concat would): refused, naming the rows.
-        let concatenated = clipRows.joined(separator: "\n") + "\n" + dinoRows.dropFirst()
+        let concatenated =
+            clipRows.joined(separator: "\n") + "\n"
+            + dinoRows.dropFirst()
             .map { $0.replacingOccurrences(of: "SDXL,", with: "SDXL-dino,").replacingOccurrences(of: "pixart,", with: "pixart-dino,") }
             .joined(separator: "\n") + "\n"
         try concatenated.write(toFile: path("both.csv"), atomically: true, encoding: .utf8)
@@ -67,8 +70,10 @@ final class BackboneCommandTests: XCTestCase {
 
         // The same backbone split over two files compares as one table.
         let header = clipRows[0]
-        try ([header] + clipRows.filter { $0.hasPrefix("SDXL,") }).joined(separator: "\n").write(toFile: path("a.csv"), atomically: true, encoding: .utf8)
-        try ([header] + clipRows.filter { $0.hasPrefix("pixart,") }).joined(separator: "\n").write(toFile: path("b.csv"), atomically: true, encoding: .utf8)
+        try ([header] + clipRows.filter { $0.hasPrefix("SDXL,") }).joined(separator: "\n").write(
+            toFile: path("a.csv"), atomically: true, encoding: .utf8)
+        try ([header] + clipRows.filter { $0.hasPrefix("pixart,") }).joined(separator: "\n").write(
+            toFile: path("b.csv"), atomically: true, encoding: .utf8)
         let split = try CLIRunner.run(["compare", path("a.csv"), path("b.csv"), "--a", "SDXL", "--b", "pixart", "--bootstrap", "0"])
         XCTAssertEqual(split.status, 0, split.stderr)
         XCTAssertTrue(split.stdout.contains("2 prompts"), split.stdout)
@@ -99,8 +104,9 @@ final class BackboneCommandTests: XCTestCase {
         XCTAssertEqual((json["cached"] as? [[String: String]])?.map { $0["kind"] ?? "" }, ["dinov2", "siglip"])
 
         let data = try makeDataset()
-        let r = try CLIRunner.run(["score", data, "--model", "facebook/dinov2-tiny", "--out", path("s.csv"), "--no-cache", "--quiet"],
-                                  environment: env)
+        let r = try CLIRunner.run(
+            ["score", data, "--model", "facebook/dinov2-tiny", "--out", path("s.csv"), "--no-cache", "--quiet"],
+            environment: env)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(try String(contentsOfFile: path("s.csv"), encoding: .utf8).contains(",dinov2,"))
 
@@ -125,8 +131,9 @@ final class DreamSimCommandTests: XCTestCase {
         }
         let root = TestPaths.repoRoot.appendingPathComponent(".oracle-cache/dreamsim")
         let script = TestPaths.repoRoot.appendingPathComponent("scripts/oracle/dreamsim_files.py").path
-        let built = try Spawn.run([TestPaths.oraclePython!.path, script, root.path, "dreamsim-clip_vitb32"],
-                                  environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
+        let built = try Spawn.run(
+            [TestPaths.oraclePython!.path, script, root.path, "dreamsim-clip_vitb32"],
+            environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
         XCTAssertEqual(built.status, 0, built.stderr)
         let model = root.appendingPathComponent("dreamsim-clip_vitb32").path
         let work = try makeTemporaryDirectory("scs-dreamsim")
@@ -138,8 +145,10 @@ final class DreamSimCommandTests: XCTestCase {
         let r = try CLIRunner.run(["score", work.appendingPathComponent("data").path, "--model", model, "--out", csv, "--no-cache", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines[0], "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,dreamsim,"
-                       + "backbone,backbone_fingerprint,precision,preprocessing")
+        XCTAssertEqual(
+            lines[0],
+            "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,dreamsim,"
+                + "backbone,backbone_fingerprint,precision,preprocessing")
         let fields = lines[1].split(separator: ",").map(String.init)
         XCTAssertEqual(fields[9], "dreamsim")
         XCTAssertEqual(fields[12], "pil-v1")

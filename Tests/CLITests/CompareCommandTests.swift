@@ -85,8 +85,10 @@ final class CompareCommandTests: XCTestCase {
         }
         for (i, p) in sdxl.enumerated() { rows.append(("SDXL", p.replacingOccurrences(of: "'", with: "_"), "\(69 + Double(i % 5))")) }
         let scores = try writeScores(rows), out = work.appendingPathComponent("lora.json").path
-        let r = try CLIRunner.run(["compare", scores, "--a", "SDXL", "--b", "SDXL", "--pairs-a", loraList, "--pairs-b", sdxlList,
-                                   "--label-a", "Monet LoRA", "--label-b", "SDXL", "--json", out, "--bootstrap", "500"])
+        let r = try CLIRunner.run([
+            "compare", scores, "--a", "SDXL", "--b", "SDXL", "--pairs-a", loraList, "--pairs-b", sdxlList,
+            "--label-a", "Monet LoRA", "--label-b", "SDXL", "--json", out, "--bootstrap", "500"
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("13 lines do not pair cleanly (13 left out)"), r.stdout)
         XCTAssertTrue(r.stdout.contains("line 16: "), r.stdout)
@@ -98,8 +100,10 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual((pairing["issues"] as? [Any])?.count, 13)
         XCTAssertEqual((pairing["substitution"] as? [String: String])?["a"], "TOK")
 
-        let kept = try CLIRunner.run(["compare", scores, "--a", "SDXL", "--b", "SDXL", "--pairs-a", loraList, "--pairs-b", sdxlList,
-                                      "--keep-mismatched", "--json", out, "--bootstrap", "0"])
+        let kept = try CLIRunner.run([
+            "compare", scores, "--a", "SDXL", "--b", "SDXL", "--pairs-a", loraList, "--pairs-b", sdxlList,
+            "--keep-mismatched", "--json", out, "--bootstrap", "0"
+        ])
         XCTAssertEqual(kept.status, 0, kept.stderr)
         XCTAssertEqual(try json(out)["n_pairs"] as? Int, 49)
 
@@ -145,13 +149,16 @@ final class CompareCommandTests: XCTestCase {
         let good = try writeScores([("A", "p", "50"), ("B", "p", "60"), ("A", "q", "52"), ("B", "q", "58")])
         let cases: [(arguments: [String], expected: String)] = [
             (["compare", good, "--a", "A", "--b", "C"], "no model \"C\""),
-            (["compare", try writeScores([("A", "p", "nan"), ("B", "p", "1")], name: "nan.csv"), "--a", "A", "--b", "B"], "not a finite number: \"nan\""),
+            (
+                ["compare", try writeScores([("A", "p", "nan"), ("B", "p", "1")], name: "nan.csv"), "--a", "A", "--b", "B"],
+                "not a finite number: \"nan\""
+            ),
             (["compare", try writeScores([("A", "p", "high"), ("B", "p", "1")], name: "text.csv")], "not a finite number: \"high\""),
             (["compare", try writeScores([("A", "p", "1"), ("A", "p", "2")], name: "twice.csv"), "--a", "A", "--b", "A"], "scored twice"),
             (["compare", good, "--a", "A", "--b", "A"], "give --pairs-a/--pairs-b or --pairs"),
             (["compare", work.appendingPathComponent("missing.csv").path], "no such scores file"),
             (["compare", good, "--a", "A", "--b", "B", "--pairs-a", "/nonexistent", "--pairs-b", "/nonexistent"], "no such prompt list"),
-            (["compare", try writeScores([("A", "only", "1"), ("B", "other", "2")], name: "disjoint.csv")], "no prompt pairs A with B"),
+            (["compare", try writeScores([("A", "only", "1"), ("B", "other", "2")], name: "disjoint.csv")], "no prompt pairs A with B")
         ]
         for (arguments, expected) in cases {
             let r = try CLIRunner.run(arguments)
@@ -159,7 +166,8 @@ final class CompareCommandTests: XCTestCase {
             XCTAssertTrue(r.stderr.contains(expected), "\(arguments): \(r.stderr)")
         }
         let malformed = work.appendingPathComponent("malformed.csv").path
-        try "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max\nA,\"p,20,190,1,1,1,1\n".write(toFile: malformed, atomically: true, encoding: .utf8)
+        try "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max\nA,\"p,20,190,1,1,1,1\n".write(
+            toFile: malformed, atomically: true, encoding: .utf8)
         let m = try CLIRunner.run(["compare", malformed])
         XCTAssertNotEqual(m.status, 0)
         XCTAssertTrue(m.stderr.contains("unterminated quoted field"), m.stderr)

@@ -16,7 +16,7 @@ final class DocsTests: XCTestCase {
     /// subcommand. Keep it short: every entry is a line the test does not check.
     static let allowlist: Set<String> = [
         "scs --no-such-flag",  // docs/exit-codes.md: the example of a usage error (exit code 64)
-        "scs 0.1.0 (engine 3, commit 59b82e7444dc)",  // docs/exit-codes.md: what `scs --version` prints
+        "scs 0.1.0 (engine 3, commit 59b82e7444dc)"  // docs/exit-codes.md: what `scs --version` prints
     ]
     static let placeholderSubcommands: Set<String> = ["...", "…", "<subcommand>"]
 
@@ -93,8 +93,7 @@ final class DocsTests: XCTestCase {
         }
         var slug = ""
         for ch in text.lowercased() {
-            if ch == " " { slug.append("-") }
-            else if ch == "-" || ch == "_" || ch.isLetter || ch.isNumber { slug.append(ch) }
+            if ch == " " { slug.append("-") } else if ch == "-" || ch == "_" || ch.isLetter || ch.isNumber { slug.append(ch) }
         }
         return slug
     }
@@ -131,7 +130,9 @@ final class DocsTests: XCTestCase {
                     let where_ = "\(Self.relative(file)):\(line.number): \(target)"
                     let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
                     let path = String(parts[0]), anchor = parts.count > 1 ? String(parts[1]) : nil
-                    let resolved = path.isEmpty ? file
+                    let resolved =
+                        path.isEmpty
+                        ? file
                         : file.deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL
                     guard FileManager.default.fileExists(atPath: resolved.path) else {
                         problems.append("\(where_): no such file"); continue
@@ -235,7 +236,8 @@ final class DocsTests: XCTestCase {
         for line in r.stdout.components(separatedBy: "\n") {
             if let first = line.first, first != " ", line.hasSuffix(":") { section = line; continue }
             if section == "SUBCOMMANDS:", line.hasPrefix("  "), !line.hasPrefix("   "),
-               let word = line.split(separator: " ").first, !line.contains("See 'scs help") {
+                let word = line.split(separator: " ").first, !line.contains("See 'scs help")
+            {
                 subcommands.insert(String(word))
             }
             if section == "OPTIONS:", line.hasPrefix("  -") {
@@ -368,12 +370,14 @@ final class DocsTests: XCTestCase {
         }
         let block = all[start...].prefix(while: \.isCode).map { $0.text.trimmingCharacters(in: .whitespaces) }
         let work = try makeTemporaryDirectory("scs-docs")
-        try PhotoStudy.make(at: work.appendingPathComponent("study"), [
-            ("SDXL", "a red fox in the snow", ["chelsea.png", "coffee.png", "camera.png"]),
-            ("SDXL", "a rocket at dawn", ["rocket.jpg", "astronaut.png", "hubble_deep_field.jpg"]),
-            ("pixart", "a red fox in the snow", ["chelsea.png", "astronaut.png", "coffee.png"]),
-            ("pixart", "a rocket at dawn", ["rocket.jpg", "camera.png", "franz-kafka.jpg"]),
-        ], numbered: false)
+        try PhotoStudy.make(
+            at: work.appendingPathComponent("study"),
+            [
+                ("SDXL", "a red fox in the snow", ["chelsea.png", "coffee.png", "camera.png"]),
+                ("SDXL", "a rocket at dawn", ["rocket.jpg", "astronaut.png", "hubble_deep_field.jpg"]),
+                ("pixart", "a red fox in the snow", ["chelsea.png", "astronaut.png", "coffee.png"]),
+                ("pixart", "a rocket at dawn", ["rocket.jpg", "camera.png", "franz-kafka.jpg"])
+            ], numbered: false)
         var i = 0, ran = 0
         while i < block.count, block[i].hasPrefix("$ scs ") {
             let shown = String(block[i].dropFirst(2))
@@ -388,8 +392,9 @@ final class DocsTests: XCTestCase {
             let args = text.split(separator: " ").dropFirst().map { arg -> String in
                 arg.hasPrefix("Tests/Fixtures/") ? Self.root.appendingPathComponent(String(arg)).path : String(arg)
             }
-            let r = try CLIRunner.run(args, environment: ["SCS_CACHE_DIR": work.appendingPathComponent("cache").path],
-                                      directory: work)
+            let r = try CLIRunner.run(
+                args, environment: ["SCS_CACHE_DIR": work.appendingPathComponent("cache").path],
+                directory: work)
             XCTAssertEqual(r.status, 0, "\(shown): \(r.stderr)")
             var printed = r.stdout.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }
             if let tail { printed = Array(printed.suffix(tail)) }

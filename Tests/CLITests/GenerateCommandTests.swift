@@ -24,8 +24,10 @@ final class GenerateCommandTests: XCTestCase {
     }
 
     func args(_ backend: String, _ url: URL, _ more: [String] = []) -> [String] {
-        ["generate", "--backend", backend, "--url", url.absoluteString, "--prompts", work.appendingPathComponent("prompts.txt").path,
-         "--seeds", work.appendingPathComponent("seeds.txt").path, "--n", "3", "--out", out.path, "--retry-base-delay", "0.01"] + more
+        [
+            "generate", "--backend", backend, "--url", url.absoluteString, "--prompts", work.appendingPathComponent("prompts.txt").path,
+            "--seeds", work.appendingPathComponent("seeds.txt").path, "--n", "3", "--out", out.path, "--retry-base-delay", "0.01"
+        ] + more
     }
 
     func manifestLines() throws -> [JSONValue] {
@@ -50,9 +52,13 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("retrying a red fox in the snow/11 (txt2img, attempt 2 of 6"), r.stderr)
         XCTAssertTrue(r.stderr.contains("generating:") && r.stderr.contains("6/6 images") && r.stderr.contains("1 retry"), r.stderr)
         XCTAssertTrue(r.stderr.contains("6 images generated, 0 already on disk, 1 retries"), r.stderr)
-        XCTAssertEqual(files(), ["SDXL/a person_s eye/11.jpg", "SDXL/a person_s eye/12.jpg", "SDXL/a person_s eye/13.jpg",
-                                 "SDXL/a red fox in the snow/11.jpg", "SDXL/a red fox in the snow/12.jpg", "SDXL/a red fox in the snow/13.jpg",
-                                 "manifest.jsonl"])
+        XCTAssertEqual(
+            files(),
+            [
+                "SDXL/a person_s eye/11.jpg", "SDXL/a person_s eye/12.jpg", "SDXL/a person_s eye/13.jpg",
+                "SDXL/a red fox in the snow/11.jpg", "SDXL/a red fox in the snow/12.jpg", "SDXL/a red fox in the snow/13.jpg",
+                "manifest.jsonl"
+            ])
         XCTAssertEqual(try manifestLines().count, 6)
 
         // scs score reads the folder as it is…
@@ -65,8 +71,10 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssertTrue(rows[2].hasPrefix("SDXL,a red fox in the snow,3,3,"), rows[2])
         // …and through the manifest, with the prompts' exact text.
         let exact = work.appendingPathComponent("exact.csv").path
-        let byManifest = try CLIRunner.run(["score", "--manifest", out.appendingPathComponent("manifest.jsonl").path, "--model", tiny,
-                                            "--no-cache", "--out", exact, "--quiet"])
+        let byManifest = try CLIRunner.run([
+            "score", "--manifest", out.appendingPathComponent("manifest.jsonl").path, "--model", tiny,
+            "--no-cache", "--out", exact, "--quiet"
+        ])
         XCTAssertEqual(byManifest.status, 0, byManifest.stderr)
         XCTAssertTrue(try String(contentsOfFile: exact, encoding: .utf8).contains("SDXL,a person's eye,3,3,"))
     }
@@ -130,10 +138,12 @@ final class GenerateCommandTests: XCTestCase {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
-        var output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        var output =
+            String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             + String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(files(), ["manifest.jsonl", "pixart/a red fox in the snow/11.jpg", "pixart/a red fox in the snow/12.jpg"],
-                       "two complete images, no partial file")
+        XCTAssertEqual(
+            files(), ["manifest.jsonl", "pixart/a red fox in the snow/11.jpg", "pixart/a red fox in the snow/12.jpg"],
+            "two complete images, no partial file")
         XCTAssertEqual(try manifestLines().count, 2)
 
         let rerun = try CLIRunner.run(command, environment: env, directory: work)
@@ -144,8 +154,12 @@ final class GenerateCommandTests: XCTestCase {
         // Requests per image over both runs: once each, twice for the one that hung when killed.
         var asked: [String: Int] = [:]
         for body in stub.created { asked["\(body["input"]!["prompt"]!.stringValue!)/\(body["input"]!["seed"]!.intValue!)", default: 0] += 1 }
-        XCTAssertEqual(asked, ["a red fox in the snow/11": 1, "a red fox in the snow/12": 1, "a red fox in the snow/13": 2,
-                               "a person's eye/11": 1, "a person's eye/12": 1, "a person's eye/13": 1])
+        XCTAssertEqual(
+            asked,
+            [
+                "a red fox in the snow/11": 1, "a red fox in the snow/12": 1, "a red fox in the snow/13": 2,
+                "a person's eye/11": 1, "a person's eye/12": 1, "a person's eye/13": 1
+            ])
         let lines = try manifestLines()
         XCTAssertEqual(lines.count, 6)
         XCTAssertEqual(Set(lines.compactMap { $0["path"]?.stringValue }).count, 6)
@@ -195,8 +209,9 @@ final class GenerateCommandTests: XCTestCase {
     func testDryRunPrintsThePlanAndSendsNothing() async throws {
         let stub = try await ReplicateStub.start()
         servers.append(stub.server)
-        let r = try CLIRunner.run(args("replicate", stub.url, ["--preset", "paper-sdxl", "--dry-run"]), environment: ["REPLICATE_API_TOKEN": ""],
-                                  directory: work)
+        let r = try CLIRunner.run(
+            args("replicate", stub.url, ["--preset", "paper-sdxl", "--dry-run"]), environment: ["REPLICATE_API_TOKEN": ""],
+            directory: work)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("2 prompts × 3 seeds = 6; 0 on disk, 6 to request"), r.stdout)
         XCTAssertTrue(r.stdout.contains("a person_s eye/  3 to request   (prompt: a person's eye)"), r.stdout)

@@ -49,25 +49,31 @@ final class KubernetesManifestTests: XCTestCase {
         }
         let tiny = TestPaths.fixtures.appendingPathComponent("models/tiny-b32").path
         let reference = work.appendingPathComponent("reference.csv").path
-        let unsharded = try CLIRunner.run(["score", work.appendingPathComponent("data/study").path, "--model", tiny, "--no-cache",
-                                           "--quiet", "--out", reference])
+        let unsharded = try CLIRunner.run([
+            "score", work.appendingPathComponent("data/study").path, "--model", tiny, "--no-cache",
+            "--quiet", "--out", reference
+        ])
         XCTAssertEqual(unsharded.status, 0, unsharded.stderr)
 
         // …then each pod's command, as the Job would run it, with the manifest's paths made local.
-        let local = ["DATASET": work.appendingPathComponent("data/study").path, "MODEL": tiny,
-                     "OUT": work.appendingPathComponent("data/scs-out").path,
-                     "PATH": CLIRunner.binary.deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")]
+        let local = [
+            "DATASET": work.appendingPathComponent("data/study").path, "MODEL": tiny,
+            "OUT": work.appendingPathComponent("data/scs-out").path,
+            "PATH": CLIRunner.binary.deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        ]
         for index in 0..<shards {
             var podEnv = env.merging(scoreContainer.env) { $1 }.merging(local) { $1 }
             podEnv["JOB_COMPLETION_INDEX"] = "\(index)"
             let pod = try Spawn.run(scoreContainer.command, environment: podEnv, directory: work)
             XCTAssertEqual(pod.status, 0, "pod \(index): \(pod.stderr)")
         }
-        let mergePod = try Spawn.run(mergeContainer.command, environment: env.merging(mergeContainer.env) { $1 }.merging(local) { $1 },
-                                     directory: work)
+        let mergePod = try Spawn.run(
+            mergeContainer.command, environment: env.merging(mergeContainer.env) { $1 }.merging(local) { $1 },
+            directory: work)
         XCTAssertEqual(mergePod.status, 0, mergePod.stderr)
-        XCTAssertEqual(try Data(contentsOf: work.appendingPathComponent("data/scs-out/scores.csv")),
-                       try Data(contentsOf: URL(fileURLWithPath: reference)))
+        XCTAssertEqual(
+            try Data(contentsOf: work.appendingPathComponent("data/scs-out/scores.csv")),
+            try Data(contentsOf: URL(fileURLWithPath: reference)))
         XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("data/scs-out/embeddings.sqlite").path))
     }
 }

@@ -27,8 +27,10 @@ final class MetricsCommandTests: XCTestCase {
                 let p = work.appendingPathComponent("p.txt"), s = work.appendingPathComponent("s.txt")
                 try Data((prompt + "\n").utf8).write(to: p)
                 try Data(list.map(String.init).joined(separator: "\n").utf8).write(to: s)
-                let r = try CLIRunner.run(["generate", "--backend", "a1111", "--url", stub.url.absoluteString, "--prompts", p.path,
-                                           "--seeds", s.path, "--n", "3", "--out", study.path, "--model-name", model, "--quiet"])
+                let r = try CLIRunner.run([
+                    "generate", "--backend", "a1111", "--url", stub.url.absoluteString, "--prompts", p.path,
+                    "--seeds", s.path, "--n", "3", "--out", study.path, "--model-name", model, "--quiet"
+                ])
                 XCTAssertEqual(r.status, 0, r.stderr)
             }
         }
@@ -37,13 +39,17 @@ final class MetricsCommandTests: XCTestCase {
     func testScoreCompareAndReportEveryMetric() async throws {
         try await generateStudy()
         let csv = work.appendingPathComponent("scores.csv").path
-        let score = try CLIRunner.run(["score", study.path, "--model", tiny, "--no-cache", "--out", csv,
-                                       "--metrics", "scs,vendi,vendi_inf,clipscore,clipscore_max,clipscore_hessel"])
+        let score = try CLIRunner.run([
+            "score", study.path, "--model", tiny, "--no-cache", "--out", csv,
+            "--metrics", "scs,vendi,vendi_inf,clipscore,clipscore_max,clipscore_hessel"
+        ])
         XCTAssertEqual(score.status, 0, score.stderr)
         XCTAssertFalse(score.stderr.contains("folder names with `_`"), "the manifest gives the exact prompts: \(score.stderr)")
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines[0], "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,vendi,vendi_inf,clipscore,clipscore_max,"
-                       + "clipscore_hessel,backbone,backbone_fingerprint,precision,preprocessing")
+        XCTAssertEqual(
+            lines[0],
+            "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,vendi,vendi_inf,clipscore,clipscore_max,"
+                + "clipscore_hessel,backbone,backbone_fingerprint,precision,preprocessing")
         let rows = try ScoresFile.read(csv).groupScores()
         XCTAssertEqual(rows.count, 8)
         let same = try XCTUnwrap(rows.first { $0.model == "A" && $0.prompt == "an astronaut on the moon" })  // seeds 4, 8, 12: one photo three times
@@ -66,8 +72,10 @@ final class MetricsCommandTests: XCTestCase {
         let bare = work.appendingPathComponent("bare")
         try FileManager.default.copyItem(at: study, to: bare)
         try FileManager.default.removeItem(at: bare.appendingPathComponent("manifest.jsonl"))
-        let folderOnly = try CLIRunner.run(["score", bare.path, "--model", tiny, "--no-cache", "--out", work.appendingPathComponent("bare.csv").path,
-                                            "--metrics", "clipscore", "--quiet"])
+        let folderOnly = try CLIRunner.run([
+            "score", bare.path, "--model", tiny, "--no-cache", "--out", work.appendingPathComponent("bare.csv").path,
+            "--metrics", "clipscore", "--quiet"
+        ])
         XCTAssertEqual(folderOnly.status, 0, folderOnly.stderr)
         XCTAssertTrue(folderOnly.stderr.contains("folder names with `_`") && folderOnly.stderr.contains("a person_s eye"), folderOnly.stderr)
 
@@ -77,8 +85,9 @@ final class MetricsCommandTests: XCTestCase {
         XCTAssertEqual(compare.status, 0, compare.stderr)
         XCTAssertTrue(compare.stdout.contains("metric: vendi") && compare.stdout.contains("vendi (median"), compare.stdout)
         XCTAssertTrue(try String(contentsOfFile: json, encoding: .utf8).contains("\"metric\": \"vendi\""))
-        XCTAssertTrue(compare.stdout.contains("no significant difference in consistency between A and B") && compare.stdout.contains(" vendi ["),
-                      compare.stdout)
+        XCTAssertTrue(
+            compare.stdout.contains("no significant difference in consistency between A and B") && compare.stdout.contains(" vendi ["),
+            compare.stdout)
         let alignmentCompare = try CLIRunner.run(["compare", csv, "--metric", "clipscore", "--bootstrap", "99"])
         XCTAssertTrue(alignmentCompare.stdout.contains("in alignment between A and B"), alignmentCompare.stdout)
         let missing = try CLIRunner.run(["compare", csv, "--metric", "dreamsim"])
@@ -86,8 +95,10 @@ final class MetricsCommandTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("no \"dreamsim\" column (score with --metrics dreamsim to add it)"), missing.stderr)
 
         // The report draws SCS beside a comparison's verdict: a comparison of another column is refused.
-        let refused = try CLIRunner.run(["report", study.path, "--scores", csv, "--compare", json, "--model", tiny, "--no-cache",
-                                         "--out", work.appendingPathComponent("r2").path, "--quiet"])
+        let refused = try CLIRunner.run([
+            "report", study.path, "--scores", csv, "--compare", json, "--model", tiny, "--no-cache",
+            "--out", work.appendingPathComponent("r2").path, "--quiet"
+        ])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("compares vendi, and the report's comparisons show SCS"), refused.stderr)
 
@@ -124,8 +135,9 @@ final class MetricsCommandTests: XCTestCase {
         let m = try CLIRunner.run(["merge"] + shards + ["--out", merged])
         XCTAssertEqual(m.status, 0, m.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: merged)), try Data(contentsOf: URL(fileURLWithPath: whole)))
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: ScoresFile.alignmentPath(forScores: merged))),
-                       try Data(contentsOf: URL(fileURLWithPath: ScoresFile.alignmentPath(forScores: whole))))
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: ScoresFile.alignmentPath(forScores: merged))),
+            try Data(contentsOf: URL(fileURLWithPath: ScoresFile.alignmentPath(forScores: whole))))
         try FileManager.default.removeItem(atPath: ScoresFile.alignmentPath(forScores: shards[1]))
         let partial = try CLIRunner.run(["merge"] + shards + ["--out", work.appendingPathComponent("m2.csv").path])
         XCTAssertNotEqual(partial.status, 0)
@@ -138,8 +150,10 @@ final class MetricsCommandTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for url in photos.prefix(2) { try FileManager.default.copyItem(at: url, to: folder.appendingPathComponent(url.lastPathComponent)) }
         let visionOnly = TestPaths.fixtures.appendingPathComponent("backbones/tiny-dinov2").path
-        let r = try CLIRunner.run(["score", work.path, "--model", visionOnly, "--no-cache", "--metrics", "clipscore", "--quiet",
-                                   "--out", work.appendingPathComponent("s.csv").path])
+        let r = try CLIRunner.run([
+            "score", work.path, "--model", visionOnly, "--no-cache", "--metrics", "clipscore", "--quiet",
+            "--out", work.appendingPathComponent("s.csv").path
+        ])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("has no text tower"), r.stderr)
         let unknown = try CLIRunner.run(["score", work.path, "--metrics", "vendy"])

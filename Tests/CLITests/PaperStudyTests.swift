@@ -31,7 +31,8 @@ final class PaperStudyTests: XCTestCase {
         func add(_ model: String, _ prompt: String, base: UInt64, alike: Bool) throws {
             for s in 0..<images {
                 let seed = UInt64(s)
-                files["\(model)/\(folder(prompt))/\(1000 + s).jpg"] = alike
+                files["\(model)/\(folder(prompt))/\(1000 + s).jpg"] =
+                    alike
                     ? try TinyImages.jpeg(base: base, variant: seed, jitter: 2)
                     : try TinyImages.jpeg(base: base &* 64 &+ seed &+ 1_000_000)
             }
@@ -57,7 +58,9 @@ final class PaperStudyTests: XCTestCase {
 
     /// The machine's environment without any hub settings, plus the stand-in's.
     func studyEnvironment(_ hub: StubDatasetHub, _ extra: [String: String] = [:]) -> [String: String] {
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HF_") && !$0.key.hasPrefix("HUGGING") && $0.key != "TRANSFORMERS_OFFLINE" }
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("HF_") && !$0.key.hasPrefix("HUGGING") && $0.key != "TRANSFORMERS_OFFLINE"
+        }
         env["HF_ENDPOINT"] = hub.url.absoluteString
         env["HF_TOKEN"] = Self.token
         env["HF_HUB_CACHE"] = temp.appendingPathComponent("hf").path
@@ -93,8 +96,11 @@ final class PaperStudyTests: XCTestCase {
         let binary = CLIRunner.binary.path
         let started = Date()
         // DEMO_PROMPTS is left at its default: the point is that the default can be significant.
-        let r = try Spawn.run(["make", "--no-print-directory", "demo-steps", "SCS=\(binary)", "MODEL=\(Self.tiny)",
-                               "DEMO_OUT=\(out.path)", "DEMO_IMAGES=3"], environment: env, directory: TestPaths.repoRoot)
+        let r = try Spawn.run(
+            [
+                "make", "--no-print-directory", "demo-steps", "SCS=\(binary)", "MODEL=\(Self.tiny)",
+                "DEMO_OUT=\(out.path)", "DEMO_IMAGES=3"
+            ], environment: env, directory: TestPaths.repoRoot)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         print("make demo-steps: \(Int(Date().timeIntervalSince(started))) s")
         let verdict = try XCTUnwrap(r.stdout.split(separator: "\n").last { $0.contains("Wilcoxon p =") }.map(String.init), r.stdout)
@@ -115,7 +121,8 @@ final class PaperStudyTests: XCTestCase {
             .trimmingCharacters(in: .whitespacesAndNewlines)
 
         // HF_HUB_OFFLINE=1 with the complete slice on disk: from the disk, and it says so.
-        let offline = try CLIRunner.run(["fetch-study", "--images", "3", "--prompts", "12"], environment: studyEnvironment(hub, ["HF_HUB_OFFLINE": "1"]))
+        let offline = try CLIRunner.run(
+            ["fetch-study", "--images", "3", "--prompts", "12"], environment: studyEnvironment(hub, ["HF_HUB_OFFLINE": "1"]))
         XCTAssertEqual(offline.status, 0, offline.stderr)
         XCTAssertEqual(offline.stdout, folder + "\n")
         XCTAssertTrue(offline.stderr.contains("HF_HUB_OFFLINE is set: working offline, all 72 files of the slice are in \(folder)"), offline.stderr)
@@ -129,8 +136,10 @@ final class PaperStudyTests: XCTestCase {
         XCTAssertNotEqual(more.status, 0)
         let message = more.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertFalse(message.contains("\n"), message)
-        XCTAssertTrue(message.contains("no answer from 127.0.0.1:\(port) (connection refused; offline?) and \(folder) holds no complete "
-                                       + "fetch of this slice"), message)
+        XCTAssertTrue(
+            message.contains(
+                "no answer from 127.0.0.1:\(port) (connection refused; offline?) and \(folder) holds no complete "
+                    + "fetch of this slice"), message)
         XCTAssertTrue(message.contains("(no listing of SDXL/"), message)
     }
 
@@ -166,8 +175,9 @@ final class PaperStudyTests: XCTestCase {
         let index = try String(contentsOf: out.appendingPathComponent("report/index.html"), encoding: .utf8)
         XCTAssertTrue(index.contains("Monet LoRA"), "the LoRA comparison is in the report")
         XCTAssertTrue(index.contains("pixart"))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("report/figures/figure2-2.svg").path)
-                      || index.components(separatedBy: "figure2").count > 2, "two rows of Figure 2")
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: out.appendingPathComponent("report/figures/figure2-2.svg").path)
+                || index.components(separatedBy: "figure2").count > 2, "two rows of Figure 2")
         checkTokenStayedOnTheHub(hub)
         // Exactly the paper's files: the first 100 prompts of both models, the 100 Monet folders.
         let prompts = try Self.lines("prompts.txt")

@@ -16,9 +16,11 @@ final class PublishedModelTests: XCTestCase {
     /// A release zip laid out as DreamSim's: the adapter folder and the branch files at the top.
     func dreamsimZip(adapter: String, extra: [String: Data] = [:]) throws -> Data {
         let staging = work.appendingPathComponent("zip-\(UUID().uuidString)")
-        var files: [String: Data] = ["\(adapter)/adapter_config.json": Data(#"{"r": 16, "lora_alpha": 0.5}"#.utf8),
-                                     "\(adapter)/adapter_model.safetensors": Data(repeating: 7, count: 4096),
-                                     "dino_vitb16_pretrain.pth": Data(repeating: 1, count: 100)]
+        var files: [String: Data] = [
+            "\(adapter)/adapter_config.json": Data(#"{"r": 16, "lora_alpha": 0.5}"#.utf8),
+            "\(adapter)/adapter_model.safetensors": Data(repeating: 7, count: 4096),
+            "dino_vitb16_pretrain.pth": Data(repeating: 1, count: 100)
+        ]
         files.merge(extra) { $1 }
         for (path, data) in files {
             let url = staging.appendingPathComponent(path)
@@ -41,15 +43,18 @@ final class PublishedModelTests: XCTestCase {
             }
         }
         let cache = work.appendingPathComponent("cache")
-        let env = ["SCS_CACHE_DIR": cache.path, "SCS_DREAMSIM_RELEASES": server.url.absoluteString + "/dreamsim",
-                   "SCS_DINO_RELEASES": server.url.absoluteString + "/dino"]
+        let env = [
+            "SCS_CACHE_DIR": cache.path, "SCS_DREAMSIM_RELEASES": server.url.absoluteString + "/dreamsim",
+            "SCS_DINO_RELEASES": server.url.absoluteString + "/dino"
+        ]
         let folder = try await PublishedModels.resolve("dreamsim:dino_vitb16", environment: env)
         let root = cache.appendingPathComponent("models/dreamsim")
         XCTAssertEqual(folder?.path, root.appendingPathComponent("dino_vitb16_single_lora").path)
         XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent("checkpoints/dino_vitbase16_pretrain.pth")), dino)
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("dino_vitb16_single_lora/adapter_model.safetensors").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent(".downloads").path), "staging left behind")
-        let record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("downloads.json"))) as? [[String: String]])
+        let record = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("downloads.json"))) as? [[String: String]])
         XCTAssertEqual(record.map { $0["sha256"] ?? "" }, [sha256Hex(zip), sha256Hex(dino)])
         XCTAssertEqual(server.log.count, 2)
 
@@ -74,14 +79,17 @@ final class PublishedModelTests: XCTestCase {
     func testOfflineSaysWhatToPutWhere() throws {
         let cache = work.appendingPathComponent("cache")
         let photo = try TestPaths.sharedPhotos()[0].path
-        let r = try CLIRunner.run(["embed", photo, "--out", work.appendingPathComponent("e.npy").path, "--model", "dreamsim:ensemble", "--no-cache"],
-                                  environment: ["SCS_CACHE_DIR": cache.path, "HF_HUB_OFFLINE": "1"])
+        let r = try CLIRunner.run(
+            ["embed", photo, "--out", work.appendingPathComponent("e.npy").path, "--model", "dreamsim:ensemble", "--no-cache"],
+            environment: ["SCS_CACHE_DIR": cache.path, "HF_HUB_OFFLINE": "1"])
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
         let root = cache.appendingPathComponent("models/dreamsim").path
-        for expected in ["dreamsim:ensemble is not in the cache and downloads are off",
-                         "download \(PublishedModels.dreamsimReleases)/dreamsim_ensemble_checkpoint.zip and unzip it into \(root)",
-                         "download \(PublishedModels.dinoReleases)/dino_vitbase16_pretrain/dino_vitbase16_pretrain.pth to \(root)/checkpoints/dino_vitbase16_pretrain.pth"] {
+        for expected in [
+            "dreamsim:ensemble is not in the cache and downloads are off",
+            "download \(PublishedModels.dreamsimReleases)/dreamsim_ensemble_checkpoint.zip and unzip it into \(root)",
+            "download \(PublishedModels.dinoReleases)/dino_vitbase16_pretrain/dino_vitbase16_pretrain.pth to \(root)/checkpoints/dino_vitbase16_pretrain.pth"
+        ] {
             XCTAssertTrue(r.stderr.contains(expected), "expected \"\(expected)\" in: \(r.stderr)")
         }
     }
@@ -105,25 +113,37 @@ final class PublishedModelTests: XCTestCase {
         let downloader = ReleaseDownloader(environment: [:])
         let target = work.appendingPathComponent("target")
         do {
-            try await downloader.fetch([ReleaseFile(url: server.url.appendingPathComponent("good.zip"), destination: "", unzip: true,
-                                                    sha256: String(repeating: "0", count: 64))], into: target, what: "test")
+            try await downloader.fetch(
+                [
+                    ReleaseFile(
+                        url: server.url.appendingPathComponent("good.zip"), destination: "", unzip: true,
+                        sha256: String(repeating: "0", count: 64))
+                ], into: target, what: "test")
             XCTFail("a wrong checksum was accepted")
         } catch let error as ReleaseError {
-            XCTAssertEqual(error, .checksumMismatch(url: server.url.appendingPathComponent("good.zip"),
-                                                    expected: String(repeating: "0", count: 64), actual: sha256Hex(good)))
+            XCTAssertEqual(
+                error,
+                .checksumMismatch(
+                    url: server.url.appendingPathComponent("good.zip"),
+                    expected: String(repeating: "0", count: 64), actual: sha256Hex(good)))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: target.appendingPathComponent("ensemble_lora").path))
         do {
-            try await downloader.fetch([ReleaseFile(url: server.url.appendingPathComponent("evil.zip"), destination: "", unzip: true)],
-                                       into: target, what: "test")
+            try await downloader.fetch(
+                [ReleaseFile(url: server.url.appendingPathComponent("evil.zip"), destination: "", unzip: true)],
+                into: target, what: "test")
             XCTFail("an escaping entry was extracted")
         } catch let error as ReleaseError {
             XCTAssertTrue(error.description.contains("entry ../escaped.txt would land outside"), error.description)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("escaped.txt").path))
         // With the right checksum it goes through.
-        try await downloader.fetch([ReleaseFile(url: server.url.appendingPathComponent("good.zip"), destination: "", unzip: true,
-                                                sha256: sha256Hex(good))], into: target, what: "test")
+        try await downloader.fetch(
+            [
+                ReleaseFile(
+                    url: server.url.appendingPathComponent("good.zip"), destination: "", unzip: true,
+                    sha256: sha256Hex(good))
+            ], into: target, what: "test")
         XCTAssertTrue(FileManager.default.fileExists(atPath: target.appendingPathComponent("ensemble_lora/adapter_config.json").path))
         await server.stop()
     }

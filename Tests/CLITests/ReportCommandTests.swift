@@ -21,8 +21,10 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertLessThan(Double(String(describing: summary["max_score_deviation"]!))!, 1e-9, "heatmap pairs are the score's pairs")
 
         let fm = FileManager.default
-        for file in ["index.html", "assets/report.css", "assets/report.js", "figures/figure2.svg", "figures/figure2-1.svg",
-                     "figures/paired-1.svg", "figures/all-models.svg", "prompts/0001.html", "prompts/0003.html", "thumbs/0001/1-1.jpg"] {
+        for file in [
+            "index.html", "assets/report.css", "assets/report.js", "figures/figure2.svg", "figures/figure2-1.svg",
+            "figures/paired-1.svg", "figures/all-models.svg", "prompts/0001.html", "prompts/0003.html", "thumbs/0001/1-1.jpg"
+        ] {
             XCTAssertTrue(fm.fileExists(atPath: out.appendingPathComponent(file).path), "missing \(file)")
         }
         let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
@@ -31,7 +33,9 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(index.contains("<table class=\"sortable\""))
         XCTAssertTrue(index.contains("href=\"prompts/0002.html\">a man&#39;s portrait</a>"))
         // Offline: nothing is fetched from anywhere but the folder itself.
-        for page in try [index] + (1...3).map({ try String(contentsOf: out.appendingPathComponent(String(format: "prompts/%04d.html", $0)), encoding: .utf8) }) {
+        for page in try [index]
+            + (1...3).map({ try String(contentsOf: out.appendingPathComponent(String(format: "prompts/%04d.html", $0)), encoding: .utf8) })
+        {
             for remote in ["src=\"http", "href=\"http", "src=\"//", "href=\"//", "url(http", "@import"] {
                 XCTAssertFalse(page.contains(remote), "a page fetches from the network: \(remote)")
             }
@@ -61,8 +65,9 @@ final class ReportCommandTests: XCTestCase {
         let f = try ReportFixture.get()
         let out = try makeTemporaryDirectory("scs-report-nomodel").appendingPathComponent("report")
         let offline = ["HF_HUB_OFFLINE": "1", "HF_HOME": out.deletingLastPathComponent().appendingPathComponent("hf").path]
-        let r = try CLIRunner.run(["report", f.dataset.path, "--scores", f.scores.path, "--out", out.path, "--cache", f.cache.path],
-                                  environment: offline)
+        let r = try CLIRunner.run(
+            ["report", f.dataset.path, "--scores", f.scores.path, "--out", out.path, "--cache", f.cache.path],
+            environment: offline)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("using the embeddings of \(ReportFixture.model)"), r.stderr)
         let summary = try XCTUnwrap(try loadJSON(out.appendingPathComponent("report.json")) as? [String: Any])
@@ -70,8 +75,9 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(summary["from_cache"] as? Int, 27)
 
         let empty = out.deletingLastPathComponent().appendingPathComponent("empty.sqlite").path
-        let miss = try CLIRunner.run(["report", f.dataset.path, "--scores", f.scores.path, "--out", out.path + "-2", "--cache", empty],
-                                     environment: offline)
+        let miss = try CLIRunner.run(
+            ["report", f.dataset.path, "--scores", f.scores.path, "--out", out.path + "-2", "--cache", empty],
+            environment: offline)
         XCTAssertEqual(miss.status, 1)
         let errors = miss.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
         XCTAssertEqual(errors.count, 1, miss.stderr)
@@ -89,8 +95,10 @@ final class ReportCommandTests: XCTestCase {
         try Data("a cat\na rocket\na man's portrait\n".utf8).write(to: listA)
         try Data("a cat\na rocket\na man's portrait\n".utf8).write(to: listB)
         let json = work.appendingPathComponent("lists.json")
-        try ReportFixture.check(["compare", f.scores.path, "--a", "flux", "--b", "pixart", "--pairs-a", listA.path,
-                                 "--pairs-b", listB.path, "--json", json.path, "--bootstrap", "99"])
+        try ReportFixture.check([
+            "compare", f.scores.path, "--a", "flux", "--b", "pixart", "--pairs-a", listA.path,
+            "--pairs-b", listB.path, "--json", json.path, "--bootstrap", "99"
+        ])
         let pairing = try XCTUnwrap((try loadJSON(json) as? [String: Any])?["pairing"] as? [String: Any])
         XCTAssertEqual(pairing["mode"] as? String, "lists")
         XCTAssertEqual((pairing["pairs"] as? [Any])?.count, 3)

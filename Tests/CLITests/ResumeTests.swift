@@ -33,8 +33,9 @@ final class ResumeTests: XCTestCase {
         let fingerprint = Embedder.cacheKey(fingerprint: try ModelFingerprint.compute(directory: tiny, cache: nil), precision: .fp32)
         let args = ["score", data, "--model", tiny.path, "--cache", cachePath, "--batch-size", "2", "--quiet"]
 
-        let (process, _, errors) = try CLIRunner.start(args + ["--out", work.appendingPathComponent("killed.csv").path],
-                                                       environment: environment)
+        let (process, _, errors) = try CLIRunner.start(
+            args + ["--out", work.appendingPathComponent("killed.csv").path],
+            environment: environment)
         var stored = 0
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline && process.isRunning {
@@ -64,11 +65,13 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(summary["embedded"] as? Int, total - afterKill)
 
         let cleanCSV = work.appendingPathComponent("clean.csv").path
-        let clean = try CLIRunner.run(["score", data, "--model", tiny.path, "--no-cache", "--quiet", "--out", cleanCSV],
-                                      environment: environment)
+        let clean = try CLIRunner.run(
+            ["score", data, "--model", tiny.path, "--no-cache", "--quiet", "--out", cleanCSV],
+            environment: environment)
         XCTAssertEqual(clean.status, 0, clean.stderr)
-        XCTAssertEqual(try String(contentsOfFile: resumedCSV, encoding: .utf8), try String(contentsOfFile: cleanCSV, encoding: .utf8),
-                       "\(label): resumed scores differ from a clean run's")
+        XCTAssertEqual(
+            try String(contentsOfFile: resumedCSV, encoding: .utf8), try String(contentsOfFile: cleanCSV, encoding: .utf8),
+            "\(label): resumed scores differ from a clean run's")
         return try String(contentsOfFile: cleanCSV, encoding: .utf8)
     }
 }

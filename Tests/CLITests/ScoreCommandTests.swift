@@ -17,15 +17,17 @@ final class ScoreCommandTests: CommandTestCase {
         let root = try makeDataset([
             ("SDXL", "a rocket", ["rocket.jpg", "astronaut.png", "hubble_deep_field.jpg"]),
             ("SDXL", "a cat", ["chelsea.png", "coffee.png"]),
-            ("pixart", "a rocket", ["rocket.jpg", "rocket.jpg", "camera.png"]),
+            ("pixart", "a rocket", ["rocket.jpg", "rocket.jpg", "camera.png"])
         ])
         try Data("x".utf8).write(to: root.appendingPathComponent("SDXL/a cat/.hidden.jpg"))
         let csv = work.appendingPathComponent("scores.csv").path, json = work.appendingPathComponent("summary.json").path
         let r = try CLIRunner.run(["score", root.path, "--model", tiny, "--cache", cache, "--out", csv, "--json", json])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.first, "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,"
-                       + "backbone,backbone_fingerprint,precision,preprocessing")
+        XCTAssertEqual(
+            lines.first,
+            "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,"
+                + "backbone,backbone_fingerprint,precision,preprocessing")
         XCTAssertEqual(lines.count, 4)
         let readme = try String(contentsOf: TestPaths.repoRoot.appendingPathComponent("docs/score.md"), encoding: .utf8)
         XCTAssertTrue(readme.contains("\n    \(lines[0])\n"), "docs/score.md shows the header scs writes")
@@ -139,16 +141,20 @@ final class ScoreCommandTests: CommandTestCase {
         // And the user reads each on one line, in words.
         XCTAssertFalse(r.stderr.contains("hidden or non-image"), r.stderr)
         XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
-        for line in ["\(base)/SDXL/loop: a symlink loop", "\(base)/SDXL/self: a symlink loop", "\(base)/SDXL/caf\\xE9: the name is not valid UTF-8",
-                     "\(base)/SDXL/a cat/pipe.png: a FIFO, not a file", "\(base)/SDXL/a cat/gone.jpg: a broken symlink",
-                     "\(base)/SDXL/a cat/0-empty.png: empty file"] {
+        for line in [
+            "\(base)/SDXL/loop: a symlink loop", "\(base)/SDXL/self: a symlink loop", "\(base)/SDXL/caf\\xE9: the name is not valid UTF-8",
+            "\(base)/SDXL/a cat/pipe.png: a FIFO, not a file", "\(base)/SDXL/a cat/gone.jpg: a broken symlink",
+            "\(base)/SDXL/a cat/0-empty.png: empty file"
+        ] {
             XCTAssertTrue(r.stderr.contains(line), "\(line) in \(r.stderr)")
         }
 
         // The report of these scores, broken images still on disk: it leaves out what score
         // skipped (from the sidecar), so every scored group matches its images.
-        let skippedReport = try CLIRunner.run(["report", root.path, "--scores", csv, "--cache", cache,
-                                               "--out", work.appendingPathComponent("report-skipped").path])
+        let skippedReport = try CLIRunner.run([
+            "report", root.path, "--scores", csv, "--cache", cache,
+            "--out", work.appendingPathComponent("report-skipped").path
+        ])
         XCTAssertEqual(skippedReport.status, 0, skippedReport.stderr)
         XCTAssertTrue(skippedReport.stderr.contains("2 prompts, 6 groups"), skippedReport.stderr)
 
@@ -164,7 +170,9 @@ final class ScoreCommandTests: CommandTestCase {
         XCTAssertTrue(clean.stderr.contains("SDXL/loop: a symlink loop"), clean.stderr)
 
         // The report lists the folders the same way: every scored group found, the rest named.
-        let report = try CLIRunner.run(["report", root.path, "--scores", cleanCSV, "--cache", cache, "--out", work.appendingPathComponent("report").path])
+        let report = try CLIRunner.run([
+            "report", root.path, "--scores", cleanCSV, "--cache", cache, "--out", work.appendingPathComponent("report").path
+        ])
         XCTAssertEqual(report.status, 0, report.stderr)
         XCTAssertTrue(report.stderr.contains("2 prompts, 6 groups"), report.stderr)
         XCTAssertTrue(report.stderr.contains("\(base)/SDXL/caf\\xE9: the name is not valid UTF-8"), report.stderr)
@@ -188,8 +196,9 @@ final class ScoreCommandTests: CommandTestCase {
 
     func testOfflineWithoutModelSaysWhatToDownload() throws {
         let root = try makeDataset([("m", "p", ["rocket.jpg", "coffee.png"])])
-        let r = try CLIRunner.run(["score", root.path, "--cache", cache, "--quiet"],
-                                  environment: ["HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": work.appendingPathComponent("hf").path])
+        let r = try CLIRunner.run(
+            ["score", root.path, "--cache", cache, "--quiet"],
+            environment: ["HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": work.appendingPathComponent("hf").path])
         XCTAssertNotEqual(r.status, 0)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("openai/clip-vit-base-patch32") && r.stderr.contains("model.safetensors"), r.stderr)

@@ -42,9 +42,12 @@ final class ShardCommandTests: CommandTestCase {
         return r
     }
 
-    func score(shard: String?, out: String, cache: String, model: String? = nil, environment: [String: String] = [:],
-               more: [String] = []) throws -> CLIResult {
-        try scs(["score", data, "--model", model ?? tiny, "--cache", path(cache), "--out", path(out), "--skip-unreadable", "--quiet"]
+    func score(
+        shard: String?, out: String, cache: String, model: String? = nil, environment: [String: String] = [:],
+        more: [String] = []
+    ) throws -> CLIResult {
+        try scs(
+            ["score", data, "--model", model ?? tiny, "--cache", path(cache), "--out", path(out), "--skip-unreadable", "--quiet"]
                 + (shard.map { ["--shard", $0] } ?? []) + more, environment: environment)
     }
 
@@ -52,8 +55,9 @@ final class ShardCommandTests: CommandTestCase {
 
     func testShardsMergeToTheUnshardedScoresByteForByte() throws {
         try score(shard: nil, out: "full.csv", cache: "full.sqlite")
-        XCTAssertEqual(try String(contentsOfFile: path("full.csv"), encoding: .utf8).split(separator: "\n").count, 11,
-                       "10 scored groups and a header (one image, an empty folder: left out)")
+        XCTAssertEqual(
+            try String(contentsOfFile: path("full.csv"), encoding: .utf8).split(separator: "\n").count, 11,
+            "10 scored groups and a header (one image, an empty folder: left out)")
         for count in [1, 2, 3, 5, 16] {
             var outputs: [String] = []
             for k in 0..<count {
@@ -70,8 +74,9 @@ final class ShardCommandTests: CommandTestCase {
             try scs(["cache", "merge"] + caches + ["--into", path("all-\(count).sqlite"), "--quiet"])
             let key = try XCTUnwrap(ScoresMeta.read(forScores: path("full.csv"))).modelFingerprint
             let cacheKey = Embedder.cacheKey(fingerprint: key, precision: .fp32)
-            XCTAssertEqual(try EmbeddingCache(path: path("all-\(count).sqlite")).count(model: cacheKey),
-                           try EmbeddingCache(path: path("full.sqlite")).count(model: cacheKey))
+            XCTAssertEqual(
+                try EmbeddingCache(path: path("all-\(count).sqlite")).count(model: cacheKey),
+                try EmbeddingCache(path: path("full.sqlite")).count(model: cacheKey))
         }
         // 16 shards of 13 groups: some shards are empty and still count.
         let empty = try ScoresMeta.read(forScores: path("s16-15.csv"))
@@ -86,14 +91,16 @@ final class ShardCommandTests: CommandTestCase {
 
     func testShardAutoReadsSlurmAndKubernetes() throws {
         try score(shard: "1/3", out: "explicit.csv", cache: "a.sqlite")
-        try score(shard: "auto", out: "slurm.csv", cache: "b.sqlite",
-                  environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1"])
+        try score(
+            shard: "auto", out: "slurm.csv", cache: "b.sqlite",
+            environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1"])
         try score(shard: "auto", out: "k8s.csv", cache: "c.sqlite", environment: ["JOB_COMPLETION_INDEX": "1"], more: ["--shards", "3"])
         XCTAssertEqual(try read("slurm.csv"), try read("explicit.csv"))
         XCTAssertEqual(try read("k8s.csv"), try read("explicit.csv"))
         XCTAssertEqual(try ScoresMeta.read(forScores: path("k8s.csv"))?.shard?.index, 1)
-        let none = try scs(["score", data, "--model", tiny, "--no-cache", "--out", path("x.csv"), "--skip-unreadable", "--shard", "auto"],
-                           environment: ["SLURM_ARRAY_TASK_ID": "", "JOB_COMPLETION_INDEX": ""], expect: 1)
+        let none = try scs(
+            ["score", data, "--model", tiny, "--no-cache", "--out", path("x.csv"), "--skip-unreadable", "--shard", "auto"],
+            environment: ["SLURM_ARRAY_TASK_ID": "", "JOB_COMPLETION_INDEX": ""], expect: 1)
         XCTAssertTrue(none.stderr.contains("neither SLURM_ARRAY_TASK_ID"), none.stderr)
         // Without --out and --cache a shard writes its own files, named after it.
         let own = try CLIRunner.run(["score", data, "--model", tiny, "--skip-unreadable", "--quiet", "--shard", "1/3"], directory: work)
@@ -107,8 +114,9 @@ final class ShardCommandTests: CommandTestCase {
 
     func testBadMergesAreOneLineNamingTheShard() throws {
         for k in 0..<3 { try score(shard: "\(k)/3", out: "s\(k).csv", cache: "s.sqlite") }
-        try score(shard: "1/3", out: "other-model.csv", cache: "o.sqlite",
-                  model: TestPaths.fixtures.appendingPathComponent("models/tiny-p16-gelu").path)
+        try score(
+            shard: "1/3", out: "other-model.csv", cache: "o.sqlite",
+            model: TestPaths.fixtures.appendingPathComponent("models/tiny-p16-gelu").path)
         try score(shard: "0/2", out: "half.csv", cache: "s.sqlite")
         try score(shard: "1/3", out: "transformers.csv", cache: "s.sqlite", more: ["--preprocess", "transformers"])
         XCTAssertEqual(try ScoresMeta.read(forScores: path("transformers.csv"))?.preprocessing.versionedName, "transformers-v1")
@@ -136,7 +144,7 @@ final class ShardCommandTests: CommandTestCase {
         try (text + otherRow + "\n").write(toFile: path("s0.csv"), atomically: true, encoding: .utf8)
         try refused(["s0.csv", "s1.csv", "s2.csv"], "s0.csv: row ")
         var fields = firstRow.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        fields[fields.count - 5] = "NaN"   // pair_max, before the four provenance fields
+        fields[fields.count - 5] = "NaN"  // pair_max, before the four provenance fields
         text = text.replacingOccurrences(of: String(firstRow), with: fields.joined(separator: ","))
         try text.write(toFile: path("s0.csv"), atomically: true, encoding: .utf8)
         try refused(["s0.csv", "s1.csv", "s2.csv"], "s0.csv:2: pair_max")
@@ -153,14 +161,16 @@ final class ShardCommandTests: CommandTestCase {
         try score(shard: nil, out: "b.csv", cache: "b.sqlite")
         try scs(["cache", "merge", path("a.sqlite"), "--into", path("m.sqlite"), "--quiet"])
         // The same image with other bits in the second cache: merging it must stop.
-        let shared = try XCTUnwrap(try EmbeddingCache(path: path("a.sqlite")).db.read {
-            try String.fetchOne($0, sql: "SELECT image_sha256 FROM embedding LIMIT 1")
-        })
+        let shared = try XCTUnwrap(
+            try EmbeddingCache(path: path("a.sqlite")).db.read {
+                try String.fetchOne($0, sql: "SELECT image_sha256 FROM embedding LIMIT 1")
+            })
         try EmbeddingCache(path: path("b.sqlite")).db.write { db in
             try db.execute(sql: "UPDATE embedding SET vector = zeroblob(length(vector)) WHERE image_sha256 = ?", arguments: [shared])
         }
         let r = try scs(["cache", "merge", path("b.sqlite"), "--into", path("m.sqlite")], expect: 1)
-        XCTAssertTrue(r.stderr.contains("b.sqlite") && r.stderr.contains("embedding \(shared)") && r.stderr.contains("differs from the one in"), r.stderr)
+        XCTAssertTrue(
+            r.stderr.contains("b.sqlite") && r.stderr.contains("embedding \(shared)") && r.stderr.contains("differs from the one in"), r.stderr)
         try Data("not sqlite at all, not even close".utf8).write(to: work.appendingPathComponent("junk.sqlite"))
         let junk = try scs(["cache", "merge", path("junk.sqlite"), "--into", path("m.sqlite")], expect: 1)
         XCTAssertTrue(junk.stderr.contains("junk.sqlite"), junk.stderr)

@@ -23,8 +23,9 @@ final class SlurmTests: XCTestCase {
 
     /// Runs a command from the repository root with our environment plus `environment`.
     func run(_ command: [String], extra: [String: String] = [:]) throws -> CLIResult {
-        try Spawn.run(command, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }.merging(extra) { $1 },
-                      directory: TestPaths.repoRoot)
+        try Spawn.run(
+            command, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }.merging(extra) { $1 },
+            directory: TestPaths.repoRoot)
     }
 
     /// Waits until `condition` holds, polling; fails the test with `what` after `seconds`.
@@ -61,7 +62,7 @@ final class SlurmTests: XCTestCase {
 
         // A model slow enough (about 20 ms an image on one thread) to kill a task midway.
         var config = CLIPVisionConfig()
-        config.hiddenSize = 512; config.intermediateSize = 2048; config.layers = 8; config.heads = 8; config.projectionDim = 256
+        config.shape.width = 512; config.shape.mlpWidth = 2048; config.shape.layers = 8; config.shape.heads = 8; config.projectionDim = 256
         let model = work.appendingPathComponent("model")
         try SyntheticCLIP.write(config: config, seed: 13, to: model)
         // 3 shards of 2 models × 6 prompts × 16 images: 64 images each.
@@ -82,8 +83,10 @@ final class SlurmTests: XCTestCase {
         XCTAssertEqual(unsharded.status, 0, unsharded.stderr)
 
         let out = work.appendingPathComponent("out")
-        environment.merge(["SHARDS": "3", "DATASET": data, "MODEL": model.path, "OUT": out.path,
-                           "SCS": CLIRunner.binary.path, "SCS_SCORE_ARGS": "--batch-size 1"]) { $1 }
+        environment.merge([
+            "SHARDS": "3", "DATASET": data, "MODEL": model.path, "OUT": out.path,
+            "SCS": CLIRunner.binary.path, "SCS_SCORE_ARGS": "--batch-size 1"
+        ]) { $1 }
         let submitted = try run(["bash", "examples/slurm/score.sbatch"])
         XCTAssertEqual(submitted.status, 0, submitted.stderr)
         // "submitted array job 1 (tasks 0-2 of 3) and merge job 2"
@@ -121,8 +124,9 @@ final class SlurmTests: XCTestCase {
             FileManager.default.fileExists(atPath: merged)
                 && ((try? EmbeddingCache(path: mergedCache).count(model: fingerprint)) ?? 0) == 192
         }
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: merged)), try Data(contentsOf: URL(fileURLWithPath: reference)),
-                       "the merged scores differ from the unsharded run's")
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: merged)), try Data(contentsOf: URL(fileURLWithPath: reference)),
+            "the merged scores differ from the unsharded run's")
         let summary = try XCTUnwrap(try loadJSON(out.appendingPathComponent("shards/scores-1.json")) as? [String: Any])
         XCTAssertEqual(summary["from_cache"] as? Int, afterKill, "the rerun of task 1 did not resume from its cache")
         XCTAssertEqual(summary["embedded"] as? Int, 64 - afterKill)

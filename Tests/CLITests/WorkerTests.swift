@@ -43,11 +43,13 @@ final class WorkerTests: XCTestCase {
     }
 
     func makeDataset() throws -> URL {
-        try PhotoStudy.make(at: work.appendingPathComponent("dataset"), [
-            ("SDXL", "a rocket", ["rocket.jpg", "astronaut.png", "hubble_deep_field.jpg"]),
-            ("SDXL", "a cat", ["chelsea.png", "coffee.png"]),
-            ("pixart", "a rocket", ["rocket.jpg", "camera.png", "franz-kafka.jpg"]),
-        ])
+        try PhotoStudy.make(
+            at: work.appendingPathComponent("dataset"),
+            [
+                ("SDXL", "a rocket", ["rocket.jpg", "astronaut.png", "hubble_deep_field.jpg"]),
+                ("SDXL", "a cat", ["chelsea.png", "coffee.png"]),
+                ("pixart", "a rocket", ["rocket.jpg", "camera.png", "franz-kafka.jpg"])
+            ])
     }
 
     func testPingInfoEmbedScoreAndErrorsThatKeepTheWorker() throws {
@@ -64,7 +66,7 @@ final class WorkerTests: XCTestCase {
             "",
             #"{"id": "seven", "op": "fly"}"#,
             try json(["id": 8, "op": "score", "out": csv]),
-            #"{"id": 9, "op": "ping"}"#,
+            #"{"id": 9, "op": "ping"}"#
         ]
         let r = try drive(["--model", tiny, "--no-cache"], requests)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -95,8 +97,9 @@ final class WorkerTests: XCTestCase {
         let s = try CLIRunner.run(["score", root.path, "--model", tiny, "--no-cache", "--metrics", "scs,vendi", "--out", cliCSV, "--quiet"])
         XCTAssertEqual(s.status, 0, s.stderr)
         XCTAssertEqual(try String(contentsOfFile: csv, encoding: .utf8), try String(contentsOfFile: cliCSV, encoding: .utf8))
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: work.appendingPathComponent("worker.meta.json").path)),
-                       try Data(contentsOf: URL(fileURLWithPath: work.appendingPathComponent("cli.meta.json").path)))
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: work.appendingPathComponent("worker.meta.json").path)),
+            try Data(contentsOf: URL(fileURLWithPath: work.appendingPathComponent("cli.meta.json").path)))
 
         // Errors: scs's one-line message, and the worker answers the next request.
         for i in [4, 5, 6, 7] {

@@ -34,14 +34,18 @@ final class BackendAnswerFuzzTests: XCTestCase {
             current.set(Data(body))
             Fuzz.recordCurrent(report.target, body)
             let out = work.appendingPathComponent("out-\(i)")
-            let run = try GenerationRun(plan: plan, backend: config,
-                                        options: GenerationOptions(outputDirectory: out, retry: RetryPolicy(retries: 0), timeout: 10))
+            let run = try GenerationRun(
+                plan: plan, backend: config,
+                options: GenerationOptions(outputDirectory: out, retry: RetryPolicy(retries: 0), timeout: 10))
             report.inputs += 1
             do {
                 let summary = try await run.run()
                 if let failure = summary.failed.first {
-                    if failure.reason.contains("\n") || failure.reason.isEmpty { report.badErrors.append((out.path, failure.reason)) }
-                    else { report.refused += 1 }
+                    if failure.reason.contains("\n") || failure.reason.isEmpty {
+                        report.badErrors.append((out.path, failure.reason))
+                    } else {
+                        report.refused += 1
+                    }
                 } else {
                     report.accepted += 1
                 }

@@ -16,12 +16,13 @@ public final class A1111Stub: ServiceStub, @unchecked Sendable {
     public static let samplers = ["Euler", "Euler a", "LMS", "Heun", "DPM2", "DPM++ 2M", "DPM++ SDE", "DDIM", "UniPC"]
 
     /// The fields of `StableDiffusionTxt2ImgProcessingAPI` that matter here; others are ignored.
-    static let schema = Schema(fields: [
-        "prompt": .string, "negative_prompt": .string, "seed": .integer(), "steps": .integer(), "cfg_scale": .number(),
-        "width": .integer(), "height": .integer(), "sampler_name": .string, "scheduler": .string,
-        "batch_size": .integer(), "n_iter": .integer(), "restore_faces": .boolean, "tiling": .boolean,
-        "send_images": .boolean, "save_images": .boolean, "denoising_strength": .number(),
-    ], required: [], refusesUnknown: false)
+    static let schema = Schema(
+        fields: [
+            "prompt": .string, "negative_prompt": .string, "seed": .integer(), "steps": .integer(), "cfg_scale": .number(),
+            "width": .integer(), "height": .integer(), "sampler_name": .string, "scheduler": .string,
+            "batch_size": .integer(), "n_iter": .integer(), "restore_faces": .boolean, "tiling": .boolean,
+            "send_images": .boolean, "save_images": .boolean, "denoising_strength": .number()
+        ], required: [], refusesUnknown: false)
 
     public init(server: StubServer) { self.server = server }
 
@@ -34,8 +35,9 @@ public final class A1111Stub: ServiceStub, @unchecked Sendable {
         case .hang: return .hung
         case .malformedJSON: return StubResponse(status: 200, headers: [("Content-Type", "application/json")], body: StubImages.malformedJSON)
         case let .status(code, retryAfter):
-            return .json(code, ["error": "OutOfMemoryError", "detail": "", "body": "", "errors": "CUDA out of memory. Tried to allocate 2.00 GiB"],
-                         headers: retryAfter.map { [("Retry-After", $0)] } ?? [])
+            return .json(
+                code, ["error": "OutOfMemoryError", "detail": "", "body": "", "errors": "CUDA out of memory. Tried to allocate 2.00 GiB"],
+                headers: retryAfter.map { [("Retry-After", $0)] } ?? [])
         case .pass, .truncatedImage: break
         }
         guard let body = r.json, case .object(let o) = body else {
@@ -55,9 +57,15 @@ public final class A1111Stub: ServiceStub, @unchecked Sendable {
         let used = ignoreSeed ? seed + 1 : seed
         var png = StubImages.png(forSeed: used)
         if fault == .truncatedImage { png = StubImages.truncated(png) }
-        let info: JSONValue = ["prompt": .string(prompt), "all_prompts": [.string(prompt)], "seed": .int(used), "all_seeds": [.int(used)],
-                               "width": o["width"] ?? 512, "height": o["height"] ?? 512, "sampler_name": o["sampler_name"] ?? "Euler"]
-        return .json(200, ["images": [.string(png.base64EncodedString())], "parameters": body,
-                           "info": .string(String(decoding: info.jsonData, as: UTF8.self))])
+        let info: JSONValue = [
+            "prompt": .string(prompt), "all_prompts": [.string(prompt)], "seed": .int(used), "all_seeds": [.int(used)],
+            "width": o["width"] ?? 512, "height": o["height"] ?? 512, "sampler_name": o["sampler_name"] ?? "Euler"
+        ]
+        return .json(
+            200,
+            [
+                "images": [.string(png.base64EncodedString())], "parameters": body,
+                "info": .string(String(decoding: info.jsonData, as: UTF8.self))
+            ])
     }
 }

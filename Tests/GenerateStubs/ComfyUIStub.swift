@@ -23,13 +23,17 @@ public final class ComfyUIStub: ServiceStub, @unchecked Sendable {
     static let nodeSchemas: [String: Schema] = [
         "CheckpointLoaderSimple": Schema(fields: ["ckpt_name": .string], required: ["ckpt_name"]),
         "CLIPTextEncode": Schema(fields: ["text": .string], required: ["text"], refusesUnknown: false),
-        "EmptyLatentImage": Schema(fields: ["width": .integer(16...16384), "height": .integer(16...16384), "batch_size": .integer(1...4096)],
-                                   required: ["width", "height", "batch_size"]),
-        "KSampler": Schema(fields: ["seed": .integer(0...Int64.max), "steps": .integer(1...10000), "cfg": .number(0...100),
-                                    "sampler_name": .choice(samplers), "scheduler": .string, "denoise": .number(0...1)],
-                           required: ["seed", "steps", "cfg", "sampler_name", "scheduler", "denoise"], refusesUnknown: false),
+        "EmptyLatentImage": Schema(
+            fields: ["width": .integer(16...16384), "height": .integer(16...16384), "batch_size": .integer(1...4096)],
+            required: ["width", "height", "batch_size"]),
+        "KSampler": Schema(
+            fields: [
+                "seed": .integer(0...Int64.max), "steps": .integer(1...10000), "cfg": .number(0...100),
+                "sampler_name": .choice(samplers), "scheduler": .string, "denoise": .number(0...1)
+            ],
+            required: ["seed", "steps", "cfg", "sampler_name", "scheduler", "denoise"], refusesUnknown: false),
         "VAEDecode": Schema(fields: [:], required: [], refusesUnknown: false),
-        "SaveImage": Schema(fields: ["filename_prefix": .string], required: ["filename_prefix"], refusesUnknown: false),
+        "SaveImage": Schema(fields: ["filename_prefix": .string], required: ["filename_prefix"], refusesUnknown: false)
     ]
 
     public init(server: StubServer) { self.server = server }
@@ -57,8 +61,14 @@ public final class ComfyUIStub: ServiceStub, @unchecked Sendable {
     private func queue(_ r: StubRequest) -> StubResponse {
         if let answer = faultAnswer(faults.next("prompt")) { return answer }
         guard let graph = r.json?["prompt"]?.objectValue, r.json?["client_id"]?.stringValue != nil else {
-            return .json(400, ["error": ["type": "invalid_prompt", "message": "Cannot execute because the prompt is not a workflow", "details": "", "extra_info": [:]],
-                               "node_errors": [:]])
+            return .json(
+                400,
+                [
+                    "error": [
+                        "type": "invalid_prompt", "message": "Cannot execute because the prompt is not a workflow", "details": "", "extra_info": [:]
+                    ],
+                    "node_errors": [:]
+                ])
         }
         var nodeErrors: JSONValue.Object = [:]
         var seed: Int64?
@@ -67,24 +77,41 @@ public final class ComfyUIStub: ServiceStub, @unchecked Sendable {
             let inputs = node["inputs"]?.objectValue ?? [:]
             var errors: [JSONValue] = []
             guard let schema = Self.nodeSchemas[type] else {
-                return .json(400, ["error": ["type": "invalid_prompt", "message": .string("Cannot execute because node \(type) does not exist."), "details": .string("Node ID '#\(id)'"), "extra_info": [:]], "node_errors": [:]])
+                return .json(
+                    400,
+                    [
+                        "error": [
+                            "type": "invalid_prompt", "message": .string("Cannot execute because node \(type) does not exist."),
+                            "details": .string("Node ID '#\(id)'"), "extra_info": [:]
+                        ], "node_errors": [:]
+                    ])
             }
             // Links ([node, output]) stand for inputs computed by other nodes.
             let literal = inputs.filter { $0.value.arrayValue == nil }
             for (field, problem) in schema.problems(literal) {
-                errors.append(["type": "value_not_valid", "message": "Value not in list", "details": .string("\(field): \(problem)"), "extra_info": [:]])
+                errors.append([
+                    "type": "value_not_valid", "message": "Value not in list", "details": .string("\(field): \(problem)"), "extra_info": [:]
+                ])
             }
             for (field, value) in literal {
                 if let s = value.stringValue, s.contains("{{") {
-                    errors.append(["type": "value_not_valid", "message": "Unsubstituted placeholder", "details": .string("\(field): \(s)"), "extra_info": [:]])
+                    errors.append([
+                        "type": "value_not_valid", "message": "Unsubstituted placeholder", "details": .string("\(field): \(s)"), "extra_info": [:]
+                    ])
                 }
             }
             if type == "KSampler" { seed = inputs["seed"]?.intValue }
             if !errors.isEmpty { nodeErrors[id] = ["errors": .array(errors), "dependent_outputs": [], "class_type": .string(type)] }
         }
         if !nodeErrors.isEmpty {
-            return .json(400, ["error": ["type": "prompt_outputs_failed_validation", "message": "Prompt outputs failed validation", "details": "", "extra_info": [:]],
-                               "node_errors": .object(nodeErrors)])
+            return .json(
+                400,
+                [
+                    "error": [
+                        "type": "prompt_outputs_failed_validation", "message": "Prompt outputs failed validation", "details": "", "extra_info": [:]
+                    ],
+                    "node_errors": .object(nodeErrors)
+                ])
         }
         let id: String = lock.withLock {
             counter += 1
@@ -105,17 +132,28 @@ public final class ComfyUIStub: ServiceStub, @unchecked Sendable {
         }
         guard let state, state.polls > pollsBeforeDone else { return .json(200, [:]) }
         if failSeeds.contains(state.seed) {
-            let failed: JSONValue = ["prompt": [], "outputs": [:], "status": ["status_str": "error", "completed": false, "messages": [
-                ["execution_start", ["prompt_id": .string(id)]],
-                ["execution_error", ["prompt_id": .string(id), "node_id": "3", "node_type": "KSampler",
-                                     "exception_message": "CUDA error: out of memory", "exception_type": "torch.OutOfMemoryError"]],
-            ]]]
+            let failed: JSONValue = [
+                "prompt": [], "outputs": [:],
+                "status": [
+                    "status_str": "error", "completed": false,
+                    "messages": [
+                        ["execution_start", ["prompt_id": .string(id)]],
+                        [
+                            "execution_error",
+                            [
+                                "prompt_id": .string(id), "node_id": "3", "node_type": "KSampler",
+                                "exception_message": "CUDA error: out of memory", "exception_type": "torch.OutOfMemoryError"
+                            ]
+                        ]
+                    ]
+                ]
+            ]
             return .json(200, .object([id: failed]))
         }
         let entry: JSONValue = [
             "prompt": [], "meta": [:],
             "outputs": ["9": ["images": [["filename": .string("ComfyUI_\(state.seed)_.png"), "subfolder": "", "type": "output"]]]],
-            "status": ["status_str": "success", "completed": true, "messages": []],
+            "status": ["status_str": "success", "completed": true, "messages": []]
         ]
         return .json(200, .object([id: entry]))
     }
@@ -124,7 +162,8 @@ public final class ComfyUIStub: ServiceStub, @unchecked Sendable {
         let fault = faults.next("view")
         if fault != .truncatedImage, let answer = faultAnswer(fault) { return answer }
         guard r.query["type"] == "output", r.query["subfolder"] != nil, let name = r.query["filename"],
-              name.hasPrefix("ComfyUI_"), let seed = Int64(name.dropFirst(8).dropLast(5)) else { return StubResponse(status: 404) }
+            name.hasPrefix("ComfyUI_"), let seed = Int64(name.dropFirst(8).dropLast(5))
+        else { return StubResponse(status: 404) }
         let png = StubImages.png(forSeed: seed)
         return .bytes(fault == .truncatedImage ? StubImages.truncated(png) : png, type: "image/png")
     }

@@ -27,26 +27,30 @@ public final class ReplicateStub: ServiceStub, @unchecked Sendable {
 
     /// Input schemas of the paper's versions (from their OpenAPI schemas on Replicate).
     public static let schemas: [String: Schema] = {
-        let sdxl = Schema(fields: [
-            "prompt": .string, "negative_prompt": .string, "image": .string, "mask": .string,
-            "width": .integer(1...4096), "height": .integer(1...4096), "num_outputs": .integer(1...4),
-            "scheduler": .choice(["DDIM", "DPMSolverMultistep", "HeunDiscrete", "KarrasDPM", "K_EULER_ANCESTRAL", "K_EULER", "PNDM"]),
-            "num_inference_steps": .integer(1...500), "guidance_scale": .number(1...50), "prompt_strength": .number(0...1),
-            "seed": .integer(), "refine": .choice(["no_refiner", "expert_ensemble_refiner", "base_image_refiner"]),
-            "high_noise_frac": .number(0...1), "refine_steps": .integer(), "apply_watermark": .boolean,
-            "lora_scale": .number(0...1), "replicate_weights": .string, "disable_safety_checker": .boolean,
-        ], required: ["prompt"])
-        let pixart = Schema(fields: [
-            "prompt": .string, "negative_prompt": .string,
-            "style": .choice(["None", "Cinematic", "Photographic", "Anime", "Manga", "Digital Art", "Pixel art", "Fantasy art", "Neonpunk", "3D Model"]),
-            "width": .integer(1...4096), "height": .integer(1...4096),
-            "scheduler": .choice(["DDIM", "DPMSolverMultistep", "HeunDiscrete", "K_EULER_ANCESTRAL", "K_EULER", "KarrasDPM", "DPMSolverSDE"]),
-            "num_inference_steps": .integer(1...100), "guidance_scale": .number(1...20), "seed": .integer(), "num_outputs": .integer(1...4),
-        ], required: ["prompt"])
+        let sdxl = Schema(
+            fields: [
+                "prompt": .string, "negative_prompt": .string, "image": .string, "mask": .string,
+                "width": .integer(1...4096), "height": .integer(1...4096), "num_outputs": .integer(1...4),
+                "scheduler": .choice(["DDIM", "DPMSolverMultistep", "HeunDiscrete", "KarrasDPM", "K_EULER_ANCESTRAL", "K_EULER", "PNDM"]),
+                "num_inference_steps": .integer(1...500), "guidance_scale": .number(1...50), "prompt_strength": .number(0...1),
+                "seed": .integer(), "refine": .choice(["no_refiner", "expert_ensemble_refiner", "base_image_refiner"]),
+                "high_noise_frac": .number(0...1), "refine_steps": .integer(), "apply_watermark": .boolean,
+                "lora_scale": .number(0...1), "replicate_weights": .string, "disable_safety_checker": .boolean
+            ], required: ["prompt"])
+        let pixart = Schema(
+            fields: [
+                "prompt": .string, "negative_prompt": .string,
+                "style": .choice([
+                    "None", "Cinematic", "Photographic", "Anime", "Manga", "Digital Art", "Pixel art", "Fantasy art", "Neonpunk", "3D Model"
+                ]),
+                "width": .integer(1...4096), "height": .integer(1...4096),
+                "scheduler": .choice(["DDIM", "DPMSolverMultistep", "HeunDiscrete", "K_EULER_ANCESTRAL", "K_EULER", "KarrasDPM", "DPMSolverSDE"]),
+                "num_inference_steps": .integer(1...100), "guidance_scale": .number(1...20), "seed": .integer(), "num_outputs": .integer(1...4)
+            ], required: ["prompt"])
         return [
             "39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b": sdxl,
             "816c99673841b9448bc2539834c16d40e0315bbf92fef0317b57a226727409bb": pixart,
-            "7f5d28ab8ed4de56770de0402ac91f1d6ffe3caff39c4b979ed3ed0779a452ed": sdxl,
+            "7f5d28ab8ed4de56770de0402ac91f1d6ffe3caff39c4b979ed3ed0779a452ed": sdxl
         ]
     }()
 
@@ -65,7 +69,8 @@ public final class ReplicateStub: ServiceStub, @unchecked Sendable {
         if r.method == "POST" && r.path == "/v1/predictions" { return create(r) }
         if r.method == "POST" && r.path.hasPrefix("/v1/predictions/") && r.path.hasSuffix("/cancel") {
             let id = String(r.path.dropFirst("/v1/predictions/".count).dropLast("/cancel".count))
-            return lock.withLock { predictions[id] } == nil ? .json(404, ["detail": "Not found.", "status": 404]) : .json(200, prediction(id, status: "canceled"))
+            return lock.withLock { predictions[id] } == nil
+                ? .json(404, ["detail": "Not found.", "status": 404]) : .json(200, prediction(id, status: "canceled"))
         }
         if r.method == "GET" && r.path.hasPrefix("/v1/predictions/") { return poll(String(r.path.dropFirst("/v1/predictions/".count))) }
         return .json(404, ["detail": "Not found.", "status": 404])
@@ -77,7 +82,8 @@ public final class ReplicateStub: ServiceStub, @unchecked Sendable {
         case .hang: return .hung
         case .malformedJSON: return StubResponse(status: 201, headers: [("Content-Type", "application/json")], body: StubImages.malformedJSON)
         case let .status(code, retryAfter):
-            let body: JSONValue = code == 429
+            let body: JSONValue =
+                code == 429
                 ? ["title": "Request was throttled", "detail": "Request was throttled. Expected available in 1 second.", "status": 429]
                 : ["title": "Internal Server Error", "detail": "Something went wrong", "status": .int(Int64(code))]
             return .json(code, body, headers: retryAfter.map { [("Retry-After", $0)] } ?? [])
@@ -90,19 +96,25 @@ public final class ReplicateStub: ServiceStub, @unchecked Sendable {
             return .json(400, ["detail": "Invalid JSON body", "status": 400])
         }
         guard let version = o["version"]?.stringValue, let schema = Self.schemas[version] else {
-            return .json(422, ["title": "Invalid version or not permitted", "status": 422,
-                               "detail": "The specified version does not exist (or perhaps you don't have permission to use it?)"])
+            return .json(
+                422,
+                [
+                    "title": "Invalid version or not permitted", "status": 422,
+                    "detail": "The specified version does not exist (or perhaps you don't have permission to use it?)"
+                ])
         }
         guard let input = o["input"]?.objectValue else {
             return .json(422, ["title": "Input validation failed", "status": 422, "detail": "- input: Required\n"])
         }
         let problems = schema.problems(input)
         if !problems.isEmpty {
-            return .json(422, [
-                "title": "Input validation failed", "status": 422,
-                "detail": .string(problems.map { "- input.\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"),
-                "invalid_fields": .array(problems.map { ["type": "invalid", "field": .string("input.\($0.0)"), "description": .string($0.1)] }),
-            ])
+            return .json(
+                422,
+                [
+                    "title": "Input validation failed", "status": 422,
+                    "detail": .string(problems.map { "- input.\($0.0): \($0.1)" }.joined(separator: "\n") + "\n"),
+                    "invalid_fields": .array(problems.map { ["type": "invalid", "field": .string("input.\($0.0)"), "description": .string($0.1)] })
+                ])
         }
         guard let seed = input["seed"]?.intValue else {
             return .json(422, ["title": "Input validation failed", "status": 422, "detail": "- input.seed: the test stub needs a seed\n"])
@@ -137,7 +149,7 @@ public final class ReplicateStub: ServiceStub, @unchecked Sendable {
         var p: JSONValue.Object = [
             "id": .string(id), "status": .string(status), "model": "stub/model", "version": "v",
             "input": [:], "logs": "", "error": .null, "output": .null, "created_at": "2024-03-01T00:00:00.000Z",
-            "urls": ["get": .string("\(url)/v1/predictions/\(id)"), "cancel": .string("\(url)/v1/predictions/\(id)/cancel")],
+            "urls": ["get": .string("\(url)/v1/predictions/\(id)"), "cancel": .string("\(url)/v1/predictions/\(id)/cancel")]
         ]
         // Output files live on another origin (replicate.delivery in real life; here "localhost"),
         // where the client must not send the token.

@@ -108,9 +108,11 @@ public final class StubServer: @unchecked Sendable {
         let buffer = try await request.body.collect(upTo: 64 << 20)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-        let query = URLComponents(string: request.uri.description)?.queryItems?.reduce(into: [String: String]()) { $0[$1.name] = $1.value ?? "" } ?? [:]
-        let logged = StubRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers,
-                                 body: Data(buffer.readableBytesView), time: Date())
+        let query =
+            URLComponents(string: request.uri.description)?.queryItems?.reduce(into: [String: String]()) { $0[$1.name] = $1.value ?? "" } ?? [:]
+        let logged = StubRequest(
+            method: request.method.rawValue, path: request.uri.path, query: query, headers: headers,
+            body: Data(buffer.readableBytesView), time: Date())
         lock.withLock {
             _log.append(logged)
             inFlight += 1

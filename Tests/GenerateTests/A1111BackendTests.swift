@@ -13,10 +13,12 @@ final class A1111BackendTests: StubbedGenerateTestCase<A1111Stub> {
         let (summary, _) = try await generate(try plan(["a lighthouse", "a fox"], seeds: [11, 12]), a1111(), options())
         XCTAssertEqual(summary.generated, 4)
         XCTAssertEqual(stub.bodies.count, 4)
-        XCTAssertEqual(stub.bodies[0], [
-            "prompt": "a lighthouse", "negative_prompt": "", "seed": 11, "steps": 20, "cfg_scale": 7.5, "width": 768, "height": 768,
-            "sampler_name": "Euler", "batch_size": 1, "n_iter": 1,
-        ])
+        XCTAssertEqual(
+            stub.bodies[0],
+            [
+                "prompt": "a lighthouse", "negative_prompt": "", "seed": 11, "steps": 20, "cfg_scale": 7.5, "width": 768, "height": 768,
+                "sampler_name": "Euler", "batch_size": 1, "n_iter": 1
+            ])
         XCTAssertEqual(files(), ["M/a fox/11.jpg", "M/a fox/12.jpg", "M/a lighthouse/11.jpg", "M/a lighthouse/12.jpg"])
         // PNG in, the paper's JPEG out: the bytes Pillow writes for that PNG.
         let written = try Data(contentsOf: out.appendingPathComponent("M/a fox/12.jpg"))
@@ -29,8 +31,9 @@ final class A1111BackendTests: StubbedGenerateTestCase<A1111Stub> {
     }
 
     func testCommonOptionsAndExtraInputs() async throws {
-        let settings = GenerationSettings(width: 512, height: 640, steps: 30, guidance: 5, negativePrompt: "blurry", sampler: "DPM++ 2M",
-                                          extra: ["scheduler": "Karras", "restore_faces": false])
+        let settings = GenerationSettings(
+            width: 512, height: 640, steps: 30, guidance: 5, negativePrompt: "blurry", sampler: "DPM++ 2M",
+            extra: ["scheduler": "Karras", "restore_faces": false])
         try await generate(try plan(["a fox"], seeds: [3]), a1111(settings), options(format: .original))
         let body = try XCTUnwrap(stub.bodies.first)
         XCTAssertEqual(body["width"], 512)
@@ -84,6 +87,7 @@ final class A1111BackendTests: StubbedGenerateTestCase<A1111Stub> {
     }
 
     func testExtraCannotOverrideThePromptOrSeed() async throws {
-        XCTAssertThrowsError(try GenerationRun(plan: try plan(["a"], seeds: [1]), backend: a1111(GenerationSettings(extra: ["seed": 1])), options: options()))
+        XCTAssertThrowsError(
+            try GenerationRun(plan: try plan(["a"], seeds: [1]), backend: a1111(GenerationSettings(extra: ["seed": 1])), options: options()))
     }
 }

@@ -8,17 +8,17 @@ import XCTest
 final class ComfyUIBackendTests: StubbedGenerateTestCase<ComfyUIStub> {
     /// ComfyUI's default text-to-image graph, exported with "Save (API Format)", with placeholders.
     static let workflowJSON = #"""
-    {
-      "3": {"class_type": "KSampler", "inputs": {"seed": "{{seed}}", "steps": "{{steps}}", "cfg": "{{guidance}}", "sampler_name": "{{sampler}}",
-            "scheduler": "normal", "denoise": 1, "model": ["4", 0], "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["5", 0]}},
-      "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd_xl_base_1.0.safetensors"}},
-      "5": {"class_type": "EmptyLatentImage", "inputs": {"width": "{{width}}", "height": "{{height}}", "batch_size": 1}},
-      "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{prompt}}", "clip": ["4", 1]}},
-      "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{negative_prompt}}", "clip": ["4", 1]}},
-      "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}},
-      "9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "scs", "images": ["8", 0]}}
-    }
-    """#
+        {
+          "3": {"class_type": "KSampler", "inputs": {"seed": "{{seed}}", "steps": "{{steps}}", "cfg": "{{guidance}}", "sampler_name": "{{sampler}}",
+                "scheduler": "normal", "denoise": 1, "model": ["4", 0], "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["5", 0]}},
+          "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd_xl_base_1.0.safetensors"}},
+          "5": {"class_type": "EmptyLatentImage", "inputs": {"width": "{{width}}", "height": "{{height}}", "batch_size": 1}},
+          "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{prompt}}", "clip": ["4", 1]}},
+          "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{negative_prompt}}", "clip": ["4", 1]}},
+          "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}},
+          "9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "scs", "images": ["8", 0]}}
+        }
+        """#
 
     func comfy(_ settings: GenerationSettings = .init(), workflow: String = workflowJSON) throws -> BackendConfiguration {
         let path = temp.appendingPathComponent("workflow_api.json")
@@ -81,15 +81,20 @@ final class ComfyUIBackendTests: StubbedGenerateTestCase<ComfyUIStub> {
     /// before anything is sent.
     func testMismatchesBetweenOptionsAndPlaceholdersAreRefused() throws {
         let noSteps = Self.workflowJSON.replacingOccurrences(of: "\"{{steps}}\"", with: "20")
-        XCTAssertThrowsError(try GenerationRun(plan: try plan(["a"], seeds: [1]), backend: try comfy(GenerationSettings(steps: 30), workflow: noSteps),
-                                               options: options())) { error in
+        XCTAssertThrowsError(
+            try GenerationRun(
+                plan: try plan(["a"], seeds: [1]), backend: try comfy(GenerationSettings(steps: 30), workflow: noSteps),
+                options: options())
+        ) { error in
             XCTAssertTrue("\(error)".contains("steps is given but the workflow has no {{steps}}") && !"\(error)".contains("--"), "\(error)")
         }
         let unknown = Self.workflowJSON.replacingOccurrences(of: "\"normal\"", with: "\"{{scheduler}}\"")
         XCTAssertThrowsError(try GenerationRun(plan: try plan(["a"], seeds: [1]), backend: try comfy(workflow: unknown), options: options()))
         // …unless --extra names it.
-        XCTAssertNoThrow(try GenerationRun(plan: try plan(["a"], seeds: [1]), backend: try comfy(GenerationSettings(extra: ["scheduler": "karras"]), workflow: unknown),
-                                           options: options()))
+        XCTAssertNoThrow(
+            try GenerationRun(
+                plan: try plan(["a"], seeds: [1]), backend: try comfy(GenerationSettings(extra: ["scheduler": "karras"]), workflow: unknown),
+                options: options()))
         XCTAssertEqual(stub.server.log.count, 0)
     }
 }

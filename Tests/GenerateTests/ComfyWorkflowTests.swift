@@ -5,9 +5,9 @@ import XCTest
 final class ComfyWorkflowTests: XCTestCase {
     func testPlaceholdersBecomeTypedValuesOrText() throws {
         let json = #"""
-        {"3": {"class_type": "KSampler", "inputs": {"seed": "{{seed}}", "cfg": "{{ guidance }}", "steps": "{{steps}}", "model": ["4", 0]}},
-         "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{prompt}}, oil on canvas, \"quoted\""}}}
-        """#
+            {"3": {"class_type": "KSampler", "inputs": {"seed": "{{seed}}", "cfg": "{{ guidance }}", "steps": "{{steps}}", "model": ["4", 0]}},
+             "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{prompt}}, oil on canvas, \"quoted\""}}}
+            """#
         let w = try ComfyWorkflow(data: Data(json.utf8), path: "w.json")
         XCTAssertEqual(w.placeholders, ["seed", "guidance", "steps", "prompt"])
         let out = w.substituted(["seed": 42, "guidance": 7.5, "steps": 20, "prompt": "a \"cat\" {{seed}}"])

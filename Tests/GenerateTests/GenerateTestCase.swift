@@ -29,8 +29,9 @@ class GenerateTestCase: XCTestCase {
     }
 
     func options(concurrency: Int = 1, retries: Int = 3, timeout: Double = 5, format: OutputFormat = .jpeg) -> GenerationOptions {
-        GenerationOptions(outputDirectory: out, format: format, concurrency: concurrency,
-                          retry: RetryPolicy(retries: retries, baseDelay: 0.01, maxDelay: 0.05), timeout: timeout)
+        GenerationOptions(
+            outputDirectory: out, format: format, concurrency: concurrency,
+            retry: RetryPolicy(retries: retries, baseDelay: 0.01, maxDelay: 0.05), timeout: timeout)
     }
 
     func config(_ kind: BackendKind, _ url: URL, secret: String? = nil, settings: GenerationSettings = .init()) -> BackendConfiguration {
@@ -50,8 +51,10 @@ class GenerateTestCase: XCTestCase {
     }
 
     /// The error a run stops with.
-    func generateError(_ plan: GenerationPlan, _ config: BackendConfiguration, _ options: GenerationOptions,
-                       file: StaticString = #filePath, line: UInt = #line) async -> GenerateError? {
+    func generateError(
+        _ plan: GenerationPlan, _ config: BackendConfiguration, _ options: GenerationOptions,
+        file: StaticString = #filePath, line: UInt = #line
+    ) async -> GenerateError? {
         await oneLineError(GenerateError.self, file: file, line: line) { try await generate(plan, config, options) }
     }
 

@@ -5,8 +5,9 @@ import XCTest
 /// Dealing (prompt, seed) pairs to shards, and joining the shards' manifests.
 final class GenerationPlanShardTests: XCTestCase {
     func plan() throws -> GenerationPlan {
-        try GenerationPlan(modelName: "SDXL", prompts: (1...7).map { PromptRef(line: $0, text: "prompt \($0)") },
-                           seeds: Array(100..<113))
+        try GenerationPlan(
+            modelName: "SDXL", prompts: (1...7).map { PromptRef(line: $0, text: "prompt \($0)") },
+            seeds: Array(100..<113))
     }
 
     func testShardsPartitionThePlanEvenly() throws {
@@ -39,13 +40,19 @@ final class GenerationPlanShardTests: XCTestCase {
             try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: url)
             return url.path
         }
-        let a = try write("manifest.shard-0-of-2.jsonl", [#"{"path":"m/p/1.jpg","seed":1}"#, #"{"path":"m/p/2.jpg","seed":2}"#,
-                                                         #"{"path":"m/p/1.jpg","seed":1,"again":true}"#])
+        let a = try write(
+            "manifest.shard-0-of-2.jsonl",
+            [
+                #"{"path":"m/p/1.jpg","seed":1}"#, #"{"path":"m/p/2.jpg","seed":2}"#,
+                #"{"path":"m/p/1.jpg","seed":1,"again":true}"#
+            ])
         let b = try write("manifest.shard-1-of-2.jsonl", [#"{"path":"m/p/3.jpg","seed":3}"#])
         let merged = try ManifestMerge.merge(paths: [b, a])
         XCTAssertEqual(merged.images, 3)
-        XCTAssertEqual(merged.text, #"{"path":"m/p/1.jpg","seed":1,"again":true}"# + "\n" + #"{"path":"m/p/2.jpg","seed":2}"# + "\n"
-                       + #"{"path":"m/p/3.jpg","seed":3}"# + "\n")
+        XCTAssertEqual(
+            merged.text,
+            #"{"path":"m/p/1.jpg","seed":1,"again":true}"# + "\n" + #"{"path":"m/p/2.jpg","seed":2}"# + "\n"
+                + #"{"path":"m/p/3.jpg","seed":3}"# + "\n")
         let dup = try write("manifest.shard-1-of-2.jsonl", [#"{"path":"m/p/2.jpg","seed":2}"#])
         XCTAssertThrowsError(try ManifestMerge.merge(paths: [a, dup])) { XCTAssertTrue("\($0)".contains("m/p/2.jpg is also in"), "\($0)") }
         let bad = try write("manifest.shard-1-of-2.jsonl", ["{\"path\": \"m/p/3.jpg\""])

@@ -16,8 +16,12 @@ final class OpenAIBackendTests: StubbedGenerateTestCase<OpenAIStub> {
     func testBase64ImagesAndSeedsThatAreOnlyLabels() async throws {
         let (summary, _) = try await generate(try plan(["a teapot"], seeds: [100, 101]), openai(), options())
         XCTAssertEqual(summary.generated, 2)
-        XCTAssertEqual(stub.bodies, [["model": "gpt-image-1", "prompt": "a teapot", "n": 1, "size": "1024x1024"],
-                                     ["model": "gpt-image-1", "prompt": "a teapot", "n": 1, "size": "1024x1024"]])
+        XCTAssertEqual(
+            stub.bodies,
+            [
+                ["model": "gpt-image-1", "prompt": "a teapot", "n": 1, "size": "1024x1024"],
+                ["model": "gpt-image-1", "prompt": "a teapot", "n": 1, "size": "1024x1024"]
+            ])
         XCTAssertTrue(stub.server.log.allSatisfy { $0.authorization == "Bearer \(OpenAIStub.key)" })
         XCTAssertEqual(files(), ["M/a teapot/100.jpg", "M/a teapot/101.jpg"])
         let lines = try manifest()
@@ -58,8 +62,11 @@ final class OpenAIBackendTests: StubbedGenerateTestCase<OpenAIStub> {
     }
 
     func testOptionsOpenAIDoesNotHaveAreRefusedBeforeAnyRequest() throws {
-        XCTAssertThrowsError(try GenerationRun(plan: try plan(["a"], seeds: [1]), backend: openai(settings: GenerationSettings(steps: 20, guidance: 7.5)),
-                                               options: options())) { error in
+        XCTAssertThrowsError(
+            try GenerationRun(
+                plan: try plan(["a"], seeds: [1]), backend: openai(settings: GenerationSettings(steps: 20, guidance: 7.5)),
+                options: options())
+        ) { error in
             XCTAssertEqual(error as? GenerateError, .setting(.unsupported([.steps, .guidance], backend: .openai)))
             XCTAssertTrue("\(error)".contains("has no steps, guidance"), "\(error)")
         }

@@ -21,10 +21,12 @@ final class PromptFolderTests: XCTestCase {
             XCTAssertNoThrow(try GenerationPlan(modelName: "SDXL", prompts: prompts, seeds: [1]))
         }
         XCTAssertEqual(checked, 104 + 50 + 50)  // the Monet lists lack a final newline
-        XCTAssertEqual(PromptFolder.name(for: "a high-contrast black and white photograph of a person's eye"),
-                       "a high-contrast black and white photograph of a person_s eye")
-        XCTAssertEqual(PromptFolder.name(for: "a whimsical, Dr. Seuss-style illustration of a fantastical creature"),
-                       "a whimsical, Dr. Seuss-style illustration of a fantastical creature")
+        XCTAssertEqual(
+            PromptFolder.name(for: "a high-contrast black and white photograph of a person's eye"),
+            "a high-contrast black and white photograph of a person_s eye")
+        XCTAssertEqual(
+            PromptFolder.name(for: "a whimsical, Dr. Seuss-style illustration of a fantastical creature"),
+            "a whimsical, Dr. Seuss-style illustration of a fantastical creature")
     }
 
     func testEachStepOfTheRule() {
@@ -63,8 +65,10 @@ final class PromptFolderTests: XCTestCase {
 
     /// Whatever the text, the name is one safe path component.
     func testNamesAreAlwaysSafe() {
-        let nasty = ["../../etc/passwd", "..", "/", "\\\\server\\share", "a/../b", "...", " . ", "x\0y", "C:\\Windows",
-                     String(repeating: "../", count: 100), String(repeating: "é", count: 150), "\u{1}\u{2}", "'; rm -rf /"]
+        let nasty = [
+            "../../etc/passwd", "..", "/", "\\\\server\\share", "a/../b", "...", " . ", "x\0y", "C:\\Windows",
+            String(repeating: "../", count: 100), String(repeating: "é", count: 150), "\u{1}\u{2}", "'; rm -rf /"
+        ]
         for text in nasty {
             let name = PromptFolder.name(for: text)
             XCTAssertFalse(name.isEmpty, text)
@@ -87,8 +91,11 @@ final class PromptFolderTests: XCTestCase {
             } catch { return error as? GenerateError }
         }
         let e = collision("a cat's hat", "a cat_s hat")
-        XCTAssertEqual(e, .folderCollision(folder: "a cat_s hat", first: PromptRef(line: 1, text: "a cat's hat"),
-                                           second: PromptRef(line: 3, text: "a cat_s hat")))
+        XCTAssertEqual(
+            e,
+            .folderCollision(
+                folder: "a cat_s hat", first: PromptRef(line: 1, text: "a cat's hat"),
+                second: PromptRef(line: 3, text: "a cat_s hat")))
         XCTAssertTrue(e!.description.contains("line 1") && e!.description.contains("line 3"), e!.description)
         XCTAssertNotNil(collision("A Cat", "a cat"), "case-insensitive file systems")
         XCTAssertNotNil(collision("Café", "Cafe\u{301}"), "Unicode normalisation")

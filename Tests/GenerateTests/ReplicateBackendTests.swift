@@ -7,7 +7,9 @@ import XCTest
 
 /// The replicate backend against a loopback copy of Replicate's predictions API.
 final class ReplicateBackendTests: StubbedGenerateTestCase<ReplicateStub> {
-    func replicate(_ preset: ReplicatePreset? = .paperSDXL, token: String = ReplicateStub.token, extra: [String: JSONValue] = [:]) -> BackendConfiguration {
+    func replicate(_ preset: ReplicatePreset? = .paperSDXL, token: String = ReplicateStub.token, extra: [String: JSONValue] = [:])
+        -> BackendConfiguration
+    {
         var c = config(.replicate, stub.url, secret: token, settings: GenerationSettings(extra: extra))
         c.preset = preset
         return c
@@ -16,19 +18,21 @@ final class ReplicateBackendTests: StubbedGenerateTestCase<ReplicateStub> {
     /// The inputs of the paper's generate_images.py, written out here independently of the presets.
     static let paperSDXLInput: [String: JSONValue] = [
         "width": 768, "height": 768, "refine": "no_refiner", "scheduler": "K_EULER", "lora_scale": 0.6, "num_outputs": 1,
-        "guidance_scale": 7.5, "apply_watermark": false, "negative_prompt": "", "prompt_strength": 0.8, "num_inference_steps": 20,
+        "guidance_scale": 7.5, "apply_watermark": false, "negative_prompt": "", "prompt_strength": 0.8, "num_inference_steps": 20
     ]
     static let paperPixArtInput: [String: JSONValue] = [
         "style": "None", "width": 768, "height": 768, "scheduler": "K_EULER", "num_outputs": 1, "guidance_scale": 7.5,
-        "num_inference_steps": 20,
+        "num_inference_steps": 20
     ]
 
     func testThePapersPresetsSendExactlyThePapersInputs() async throws {
         let cases: [(ReplicatePreset, String, [String: JSONValue], String)] = [
             (.paperSDXL, "39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b", Self.paperSDXLInput, "a person's eye"),
             (.paperPixArt, "816c99673841b9448bc2539834c16d40e0315bbf92fef0317b57a226727409bb", Self.paperPixArtInput, "a person's eye"),
-            (.paperSDXLLoRA, "7f5d28ab8ed4de56770de0402ac91f1d6ffe3caff39c4b979ed3ed0779a452ed", Self.paperSDXLInput,
-             "a person's eye in the style of TOK"),
+            (
+                .paperSDXLLoRA, "7f5d28ab8ed4de56770de0402ac91f1d6ffe3caff39c4b979ed3ed0779a452ed", Self.paperSDXLInput,
+                "a person's eye in the style of TOK"
+            )
         ]
         for (preset, version, input, prompt) in cases {
             stub.server.clearLog()
@@ -151,7 +155,8 @@ final class ReplicateBackendTests: StubbedGenerateTestCase<ReplicateStub> {
 
     /// Input the model refuses (422) stops the run with the field and the reason.
     func testInvalidInputStopsWithTheFieldAndReason() async throws {
-        let e = await generateError(try plan(["a rocket"], seeds: [1]), replicate(extra: ["scheduler": "K_WRONG", "apply_watermark": "no"]), options())
+        let e = await generateError(
+            try plan(["a rocket"], seeds: [1]), replicate(extra: ["scheduler": "K_WRONG", "apply_watermark": "no"]), options())
         guard case let .rejected(_, _, status, message)? = e else { return XCTFail("\(String(describing: e))") }
         XCTAssertEqual(status, 422)
         XCTAssertTrue(message.contains("input.scheduler") && message.contains("K_WRONG is not one of"), message)

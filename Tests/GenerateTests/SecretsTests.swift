@@ -8,14 +8,14 @@ import XCTest
 final class SecretsTests: XCTestCase {
     func testDotEnvFormats() {
         let text = """
-        # a comment
-        REPLICATE_API_TOKEN = "r8_quoted"
-        export OPENAI_API_KEY=sk-plain # trailing comment
-        SINGLE='it''s'
-        ESCAPED="a \\"b\\" c"
-        EMPTY=
-        not a line
-        """
+            # a comment
+            REPLICATE_API_TOKEN = "r8_quoted"
+            export OPENAI_API_KEY=sk-plain # trailing comment
+            SINGLE='it''s'
+            ESCAPED="a \\"b\\" c"
+            EMPTY=
+            not a line
+            """
         let env = DotEnv.parse(text)
         XCTAssertEqual(env["REPLICATE_API_TOKEN"], "r8_quoted")
         XCTAssertEqual(env["OPENAI_API_KEY"], "sk-plain")

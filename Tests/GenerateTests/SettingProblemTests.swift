@@ -12,7 +12,7 @@ final class SettingProblemTests: XCTestCase {
         .backendNeeds(.replicate, oneOf: [.preset, .replicateModel]), .unsupported([.steps, .sampler], backend: .openai),
         .reservedExtraKey("seed", backend: .a1111), .noPlaceholder(workflow: "w.json", setting: .steps, placeholder: "steps"),
         .noPlaceholder(workflow: "w.json", setting: .extra, placeholder: "lora"), .unknownPlaceholders(workflow: "w.json", ["lora"]),
-        .pastFile(.count, value: 5, path: "seeds.txt", available: 2), .notAFolderName(.modelName, value: "..", reason: "a dot folder"),
+        .pastFile(.count, value: 5, path: "seeds.txt", available: 2), .notAFolderName(.modelName, value: "..", reason: "a dot folder")
     ]
 
     func testPlainWordsNameNoFlag() {
@@ -22,16 +22,19 @@ final class SettingProblemTests: XCTestCase {
         }
         XCTAssertEqual(SettingProblem.outOfRange(.width, value: 0, range: 1...16384).description, "width must be between 1 and 16384")
         XCTAssertEqual(SettingProblem.onlyFor([.preset], backend: .replicate).description, "preset is for the replicate backend")
-        XCTAssertEqual(SettingProblem.pastFile(.count, value: 5, path: "seeds.txt", available: 2).description,
-                       "seed count 5 but seeds.txt has only 2 seeds")
+        XCTAssertEqual(
+            SettingProblem.pastFile(.count, value: 5, path: "seeds.txt", available: 2).description,
+            "seed count 5 but seeds.txt has only 2 seeds")
     }
 
     func testACallersWordingNamesItsOwn() {
         let flags = GenerationWording(setting: { "--" + $0.rawValue }, giving: { "--" + $0.rawValue + " X" }, backend: { "--backend " + $0.rawValue })
-        XCTAssertEqual(SettingProblem.onlyFor([.replicateModel, .replicateVersion], backend: .replicate).describe(flags),
-                       "--replicateModel and --replicateVersion are for --backend replicate")
+        XCTAssertEqual(
+            SettingProblem.onlyFor([.replicateModel, .replicateVersion], backend: .replicate).describe(flags),
+            "--replicateModel and --replicateVersion are for --backend replicate")
         XCTAssertEqual(SettingProblem.tooSmall(.retries, value: -1, least: 0).describe(flags), "--retries must be 0 or more")
-        XCTAssertEqual(SettingProblem.noPlaceholder(workflow: "w.json", setting: .extra, placeholder: "lora").describe(flags),
-                       "ComfyUI workflow w.json: --extra sets \"lora\" but the workflow has no {{lora}} placeholder")
+        XCTAssertEqual(
+            SettingProblem.noPlaceholder(workflow: "w.json", setting: .extra, placeholder: "lora").describe(flags),
+            "ComfyUI workflow w.json: --extra sets \"lora\" but the workflow has no {{lora}} placeholder")
     }
 }

@@ -32,8 +32,10 @@ public final class StubDatasetHub: @unchecked Sendable {
         /// The CDN closes the connection half-way through every file.
         public var breakOffFiles: Bool
 
-        public init(repo: String = DatasetSlice.paperRepo, files: [String: Data] = [:], pageSize: Int = 3, requiredToken: String? = nil,
-                    failWith: (status: Int, code: String?, message: String?)? = nil, breakOffFiles: Bool = false) {
+        public init(
+            repo: String = DatasetSlice.paperRepo, files: [String: Data] = [:], pageSize: Int = 3, requiredToken: String? = nil,
+            failWith: (status: Int, code: String?, message: String?)? = nil, breakOffFiles: Bool = false
+        ) {
             (self.repo, self.files, self.pageSize) = (repo, files, pageSize)
             (self.requiredToken, self.failWith, self.breakOffFiles) = (requiredToken, failWith, breakOffFiles)
         }
@@ -109,8 +111,9 @@ public final class StubDatasetHub: @unchecked Sendable {
             }
             guard parts[3] == "main" else { return Self.error(404, code: "RevisionNotFound", message: "Invalid rev id: \(parts[3])") }
             let inner = parts.count > 4 ? parts[4].trimmingCharacters(in: CharacterSet(charactersIn: "/")) : ""
-            return verb == "tree" ? tree(inner, cursor: request.uri.queryParameters["cursor"].flatMap { Int($0) } ?? 0, b, request)
-                                  : resolve(inner, b)
+            return verb == "tree"
+                ? tree(inner, cursor: request.uri.queryParameters["cursor"].flatMap { Int($0) } ?? 0, b, request)
+                : resolve(inner, b)
         }
         return Self.error(404, code: nil, message: nil)
     }
@@ -128,11 +131,12 @@ public final class StubDatasetHub: @unchecked Sendable {
         guard !entries.isEmpty else { return Self.error(404, code: "EntryNotFound", message: "\(dir) does not exist on \"main\"") }
         let sorted = entries.sorted { $0.key < $1.key }
         let page = sorted.dropFirst(cursor).prefix(b.pageSize)
-        let json = try! JSONSerialization.data(withJSONObject: page.map { key, size -> [String: Any] in
-            var entry: [String: Any] = ["type": size == nil ? "directory" : "file", "path": key, "oid": "0"]
-            if let size { entry["size"] = size }
-            return entry
-        })
+        let json = try! JSONSerialization.data(
+            withJSONObject: page.map { key, size -> [String: Any] in
+                var entry: [String: Any] = ["type": size == nil ? "directory" : "file", "path": key, "oid": "0"]
+                if let size { entry["size"] = size }
+                return entry
+            })
         var headers: HTTPFields = [.contentType: "application/json"]
         if cursor + b.pageSize < sorted.count {
             let base = request.uri.path
@@ -144,8 +148,12 @@ public final class StubDatasetHub: @unchecked Sendable {
     private func resolve(_ file: String, _ b: Behaviour) -> Response {
         guard let data = b.files[file] else { return Self.error(404, code: "EntryNotFound", message: "\(file) does not exist on \"main\"") }
         let sha = sha256Hex(data)
-        return Response(status: .found, headers: [.location: "http://127.0.0.1:\(cdnPort)/files/\(sha)?X-Amz-Signature=abc",
-                                                  .contentLength: "0"])
+        return Response(
+            status: .found,
+            headers: [
+                .location: "http://127.0.0.1:\(cdnPort)/files/\(sha)?X-Amz-Signature=abc",
+                .contentLength: "0"
+            ])
     }
 
     // MARK: The CDN
@@ -163,10 +171,12 @@ public final class StubDatasetHub: @unchecked Sendable {
         }
         if behaviour.breakOffFiles {
             let half = data.prefix(data.count / 2)
-            return Response(status: .ok, headers: [.contentLength: String(data.count)], body: ResponseBody(contentLength: data.count) { writer in
-                try await writer.write(ByteBuffer(bytes: half))
-                throw CancellationError()  // the server closes the connection mid-body
-            })
+            return Response(
+                status: .ok, headers: [.contentLength: String(data.count)],
+                body: ResponseBody(contentLength: data.count) { writer in
+                    try await writer.write(ByteBuffer(bytes: half))
+                    throw CancellationError()  // the server closes the connection mid-body
+                })
         }
         return Response(status: .ok, headers: [.contentLength: String(data.count)], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -24,8 +24,10 @@ final class DatasetSliceTests: HubTestCase {
     /// SDXL and pixart with five prompts each (four shared), three images and a text file per prompt.
     static func files() -> [String: Data] {
         var files: [String: Data] = ["README.md": Data("readme".utf8)]
-        for (model, prompts) in [("SDXL", ["a cat", "a man's portrait", "b dog", "c owl", "zebra"]),
-                                 ("pixart", ["a cat", "a man's portrait", "b dog", "c owl", "yak"])] {
+        for (model, prompts) in [
+            ("SDXL", ["a cat", "a man's portrait", "b dog", "c owl", "zebra"]),
+            ("pixart", ["a cat", "a man's portrait", "b dog", "c owl", "yak"])
+        ] {
             for p in prompts {
                 for seed in ["11", "22", "33"] { files["\(model)/\(p)/\(seed).jpg"] = Data("\(model)/\(p)/\(seed) jpeg bytes".utf8) }
                 files["\(model)/\(p)/notes.txt"] = Data("x".utf8)
@@ -90,18 +92,27 @@ final class DatasetSliceTests: HubTestCase {
         // A file gone: offline names it, and why the hub was not asked.
         try FileManager.default.removeItem(at: out.appendingPathComponent("pixart/b dog/22.jpg"))
         let missing = await fetchError(slice(environment(endpoint: hub.url, ["HF_HUB_OFFLINE": "1"])), into: out)
-        XCTAssertEqual(missing, .incomplete(repo: DatasetSlice.paperRepo, folder: out.path, missing: .files(["pixart/b dog/22.jpg"]),
-                                            cause: .offlineSet, endpoint: hub.url))
-        XCTAssertEqual(missing?.description, "HF_HUB_OFFLINE is set and \(out.path) lacks 1 file of the slice of "
-                       + "\(DatasetSlice.paperRepo) (pixart/b dog/22.jpg): unset HF_HUB_OFFLINE to fetch it")
+        XCTAssertEqual(
+            missing,
+            .incomplete(
+                repo: DatasetSlice.paperRepo, folder: out.path, missing: .files(["pixart/b dog/22.jpg"]),
+                cause: .offlineSet, endpoint: hub.url))
+        XCTAssertEqual(
+            missing?.description,
+            "HF_HUB_OFFLINE is set and \(out.path) lacks 1 file of the slice of "
+                + "\(DatasetSlice.paperRepo) (pixart/b dog/22.jpg): unset HF_HUB_OFFLINE to fetch it")
         let noAnswer = await fetchError(slice(env), into: out)
-        XCTAssertTrue(noAnswer?.description.hasPrefix("no answer from 127.0.0.1:\(hub.hubPort) (connection refused; offline?) and "
-                                                      + "\(out.path) lacks 1 file of the slice") ?? false, "\(String(describing: noAnswer))")
+        XCTAssertTrue(
+            noAnswer?.description.hasPrefix(
+                "no answer from 127.0.0.1:\(hub.hubPort) (connection refused; offline?) and "
+                    + "\(out.path) lacks 1 file of the slice") ?? false, "\(String(describing: noAnswer))")
         // A prompt no complete fetch listed: the listing that is missing is named.
         var other = slice(environment(endpoint: hub.url, ["HF_HUB_OFFLINE": "1"]), prompts: .named(["zebra"]))
         other.models = ["SDXL"]
         let more = await fetchError(other, into: out)
-        XCTAssertTrue(more?.description.contains("holds no complete fetch of this slice of \(DatasetSlice.paperRepo) (no listing of SDXL/zebra recorded)") ?? false, "\(String(describing: more))")
+        XCTAssertTrue(
+            more?.description.contains("holds no complete fetch of this slice of \(DatasetSlice.paperRepo) (no listing of SDXL/zebra recorded)")
+                ?? false, "\(String(describing: more))")
         XCTAssertFalse(FileManager.default.enumerator(atPath: out.path)!.allObjects.contains { "\($0)".hasSuffix(".part") })
     }
 
@@ -128,18 +139,23 @@ final class DatasetSliceTests: HubTestCase {
 
         // 401: no token, then a wrong one.
         let noToken = await fetchError(slice(environment(endpoint: hub.url)), into: out)
-        XCTAssertEqual(noToken?.description, "\(hub.url.absoluteString) refused the listing of SDXL of \(DatasetSlice.paperRepo) "
-                       + "(HTTP 401 Unauthorized: Invalid credentials in Authorization header): set HF_TOKEN to a token with access to the data set")
+        XCTAssertEqual(
+            noToken?.description,
+            "\(hub.url.absoluteString) refused the listing of SDXL of \(DatasetSlice.paperRepo) "
+                + "(HTTP 401 Unauthorized: Invalid credentials in Authorization header): set HF_TOKEN to a token with access to the data set")
         let wrong = await fetchError(slice(environment(endpoint: hub.url, ["HF_TOKEN": "hf_wrong"])), into: out)
-        XCTAssertTrue(wrong?.description.hasSuffix("check HF_TOKEN: it is set but not valid for this data set, or has no access to it") ?? false,
-                      "\(String(describing: wrong))")
+        XCTAssertTrue(
+            wrong?.description.hasSuffix("check HF_TOKEN: it is set but not valid for this data set, or has no access to it") ?? false,
+            "\(String(describing: wrong))")
 
         // 403 with the hub's message.
         hub.behaviour.failWith = (403, nil, "Access to dataset runsdata/semantic-consistency-score is restricted")
         let forbidden = await fetchError(slice(environment(endpoint: hub.url)), into: out)
-        XCTAssertEqual(forbidden?.description, "\(hub.url.absoluteString) refused the listing of SDXL of \(DatasetSlice.paperRepo) "
-                       + "(HTTP 403 Forbidden: Access to dataset runsdata/semantic-consistency-score is restricted): "
-                       + "set HF_TOKEN to a token with access to the data set")
+        XCTAssertEqual(
+            forbidden?.description,
+            "\(hub.url.absoluteString) refused the listing of SDXL of \(DatasetSlice.paperRepo) "
+                + "(HTTP 403 Forbidden: Access to dataset runsdata/semantic-consistency-score is restricted): "
+                + "set HF_TOKEN to a token with access to the data set")
         hub.behaviour.failWith = nil
 
         // 404: the repo, the revision.
@@ -147,18 +163,24 @@ final class DatasetSliceTests: HubTestCase {
         var noRepo = slice(env)
         noRepo.repo = "runsdata/no-such-set"
         let repoError = await fetchError(noRepo, into: out)
-        XCTAssertEqual(repoError?.description, "the data set runsdata/no-such-set does not exist on \(hub.url.absoluteString), or is "
-                       + "private or gated (HTTP 404 Not Found: Repository not found): check the repo id, and that HF_TOKEN has access to it")
+        XCTAssertEqual(
+            repoError?.description,
+            "the data set runsdata/no-such-set does not exist on \(hub.url.absoluteString), or is "
+                + "private or gated (HTTP 404 Not Found: Repository not found): check the repo id, and that HF_TOKEN has access to it")
         var noRevision = slice(env)
         noRevision.revision = "v9"
         let revisionError = await fetchError(noRevision, into: out)
-        XCTAssertEqual(revisionError?.description, "the data set \(DatasetSlice.paperRepo) has no revision 'v9' on \(hub.url.absoluteString) "
-                       + "(HTTP 404 Not Found: Invalid rev id: v9): give a branch, tag or commit it has")
+        XCTAssertEqual(
+            revisionError?.description,
+            "the data set \(DatasetSlice.paperRepo) has no revision 'v9' on \(hub.url.absoluteString) "
+                + "(HTTP 404 Not Found: Invalid rev id: v9): give a branch, tag or commit it has")
         var noModel = slice(env)
         noModel.models = ["SDXL", "flux"]
         let modelError = await fetchError(noModel, into: out)
-        XCTAssertEqual(modelError?.description, "the data set \(DatasetSlice.paperRepo) at revision 'main' has no folder flux "
-                       + "on \(hub.url.absoluteString) (HTTP 404 Not Found: flux does not exist on \"main\")")
+        XCTAssertEqual(
+            modelError?.description,
+            "the data set \(DatasetSlice.paperRepo) at revision 'main' has no folder flux "
+                + "on \(hub.url.absoluteString) (HTTP 404 Not Found: flux does not exist on \"main\")")
 
         // A server error is no reason to suspect the network.
         hub.behaviour.failWith = (500, nil, nil)
@@ -183,16 +205,20 @@ final class DatasetSliceTests: HubTestCase {
         let port = try await closedPort()
         let dead = URL(string: "http://127.0.0.1:\(port)")!
         let none = await fetchError(slice(environment(endpoint: dead)), into: out)
-        XCTAssertEqual(none?.description, "no answer from 127.0.0.1:\(port) (connection refused; offline?) and \(out.path) holds no complete "
-                       + "fetch of this slice of \(DatasetSlice.paperRepo) (no listing of SDXL recorded): connect, or set HF_ENDPOINT to a reachable mirror")
+        XCTAssertEqual(
+            none?.description,
+            "no answer from 127.0.0.1:\(port) (connection refused; offline?) and \(out.path) holds no complete "
+                + "fetch of this slice of \(DatasetSlice.paperRepo) (no listing of SDXL recorded): connect, or set HF_ENDPOINT to a reachable mirror")
     }
 
     func testLinkHeaderParsing() throws {
         let base = URL(string: "https://hub.example/api/datasets/a/b/tree/main/x")!
-        XCTAssertEqual(DatasetSlice.nextLink(["<https://hub.example/api/x?cursor=abc%3D>; rel=\"next\""], relativeTo: base)?.absoluteString,
-                       "https://hub.example/api/x?cursor=abc%3D")
-        XCTAssertEqual(DatasetSlice.nextLink(["</first>; rel=\"first\", </api/y?cursor=2>; rel=next"], relativeTo: base)?.absoluteString,
-                       "https://hub.example/api/y?cursor=2")
+        XCTAssertEqual(
+            DatasetSlice.nextLink(["<https://hub.example/api/x?cursor=abc%3D>; rel=\"next\""], relativeTo: base)?.absoluteString,
+            "https://hub.example/api/x?cursor=abc%3D")
+        XCTAssertEqual(
+            DatasetSlice.nextLink(["</first>; rel=\"first\", </api/y?cursor=2>; rel=next"], relativeTo: base)?.absoluteString,
+            "https://hub.example/api/y?cursor=2")
         XCTAssertNil(DatasetSlice.nextLink(["</prev>; rel=\"prev\""], relativeTo: base))
         XCTAssertNil(DatasetSlice.nextLink([], relativeTo: base))
     }

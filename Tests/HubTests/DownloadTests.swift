@@ -35,11 +35,14 @@ final class DownloadTests: HubTestCase {
 
         // HEAD on the hub for each file (revision pinned to the commit after the first), one GET per file.
         let requests = hub.log
-        XCTAssertEqual(requests.filter { $0.method == "HEAD" }.map(\.path), [
-            "/\(repo)/resolve/main/config.json",
-            "/\(repo)/resolve/\(commit)/model.safetensors",
-        ] + ["preprocessor_config.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt", "spiece.model"]
-            .map { "/\(repo)/resolve/\(commit)/\($0)" })
+        XCTAssertEqual(
+            requests.filter { $0.method == "HEAD" }.map(\.path),
+            [
+                "/\(repo)/resolve/main/config.json",
+                "/\(repo)/resolve/\(commit)/model.safetensors"
+            ]
+                + ["preprocessor_config.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt", "spiece.model"]
+                .map { "/\(repo)/resolve/\(commit)/\($0)" })
         XCTAssertEqual(requests.filter { $0.method == "GET" && $0.path.hasPrefix("/cdn/") }.count, 1)
         XCTAssertTrue(requests.allSatisfy { $0.range == nil })
 
@@ -76,8 +79,10 @@ final class DownloadTests: HubTestCase {
         let hub = try await startHub(.init(files: try StubHub.fixtureFiles(preprocessor: false)))
         let folder = try await ModelLocator(environment: environment(endpoint: hub.url)).resolve(repo)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("preprocessor_config.json").path))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: repoFolder()
-            .appendingPathComponent(".no_exist/\(hub.behaviour.commit)/preprocessor_config.json").path))
+        XCTAssertTrue(
+            FileManager.default.fileExists(
+                atPath: repoFolder()
+                    .appendingPathComponent(".no_exist/\(hub.behaviour.commit)/preprocessor_config.json").path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path))
     }
 
@@ -166,8 +171,9 @@ final class DownloadTests: HubTestCase {
         XCTAssertNotEqual(actual, expected)
         let blobs = files(under: repoFolder().appendingPathComponent("blobs"))
         XCTAssertFalse(blobs.contains { $0.hasPrefix(expected) })
-        XCTAssertNil(ModelLocator(environment: environment(endpoint: hub.url, ["HF_HUB_OFFLINE": "1"]))
-            .cacheHit(repo))
+        XCTAssertNil(
+            ModelLocator(environment: environment(endpoint: hub.url, ["HF_HUB_OFFLINE": "1"]))
+                .cacheHit(repo))
     }
 
     func testUnknownRepoGives404WithURLAndRemedy() async throws {
@@ -175,10 +181,11 @@ final class DownloadTests: HubTestCase {
         let error = await resolveError(ModelLocator(environment: environment(endpoint: hub.url)), "test-org/missing")
         let url = URL(string: "\(hub.url.absoluteString)/test-org/missing/resolve/main/config.json")!
         XCTAssertEqual(error, .httpStatus(404, url: url, repo: "test-org/missing", endpoint: hub.url))
-        XCTAssertEqual(error?.description,
-                       "cannot download test-org/missing from \(hub.url.absoluteString) (HTTP 404 Not Found for \(url.absoluteString)): "
-                       + "download config.json and model.safetensors from \(hub.url.absoluteString)/test-org/missing "
-                       + "into a folder and load the model from that folder, or set HF_ENDPOINT to a reachable mirror")
+        XCTAssertEqual(
+            error?.description,
+            "cannot download test-org/missing from \(hub.url.absoluteString) (HTTP 404 Not Found for \(url.absoluteString)): "
+                + "download config.json and model.safetensors from \(hub.url.absoluteString)/test-org/missing "
+                + "into a folder and load the model from that folder, or set HF_ENDPOINT to a reachable mirror")
     }
 
     func testServerErrorCarriesStatusAndURL() async throws {
@@ -196,10 +203,11 @@ final class DownloadTests: HubTestCase {
         let started = Date()
         let error = await resolveError(ModelLocator(environment: environment(endpoint: endpoint)), repo)
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
-        XCTAssertEqual(error?.description,
-                       "cannot download test-org/tiny-clip from http://127.0.0.1:\(port) (connection refused): "
-                       + "download config.json and model.safetensors from http://127.0.0.1:\(port)/test-org/tiny-clip "
-                       + "into a folder and load the model from that folder, or set HF_ENDPOINT to a reachable mirror")
+        XCTAssertEqual(
+            error?.description,
+            "cannot download test-org/tiny-clip from http://127.0.0.1:\(port) (connection refused): "
+                + "download config.json and model.safetensors from http://127.0.0.1:\(port)/test-org/tiny-clip "
+                + "into a folder and load the model from that folder, or set HF_ENDPOINT to a reachable mirror")
     }
 
     /// A failure after the hub's redirect names the CDN's host, not the hub's, and does not blame HF_TOKEN.
@@ -209,11 +217,12 @@ final class DownloadTests: HubTestCase {
         let forbidden = await resolveError(ModelLocator(environment: env), repo)
         guard case let .httpStatus(403, url, _, _)? = forbidden else { return XCTFail("got \(String(describing: forbidden))") }
         XCTAssertEqual(url.host, "localhost")
-        XCTAssertEqual(forbidden?.description,
-                       "cannot download \(repo): the file host localhost:\(hub.port) that \(hub.url.absoluteString) redirected to answered "
-                       + "HTTP 403 Forbidden for http://localhost:\(hub.port)/cdn/\(StubHub.sha256(try StubHub.fixtureFiles()["model.safetensors"]!)): "
-                       + "download config.json and model.safetensors from \(hub.url.absoluteString)/\(repo) "
-                       + "into a folder and load the model from that folder, or set HF_ENDPOINT to a reachable mirror")
+        XCTAssertEqual(
+            forbidden?.description,
+            "cannot download \(repo): the file host localhost:\(hub.port) that \(hub.url.absoluteString) redirected to answered "
+                + "HTTP 403 Forbidden for http://localhost:\(hub.port)/cdn/\(StubHub.sha256(try StubHub.fixtureFiles()["model.safetensors"]!)): "
+                + "download config.json and model.safetensors from \(hub.url.absoluteString)/\(repo) "
+                + "into a folder and load the model from that folder, or set HF_ENDPOINT to a reachable mirror")
 
         // A CDN that does not answer at all (nothing listens on 127.0.0.2).
         var behaviour = hub.behaviour
@@ -225,19 +234,22 @@ final class DownloadTests: HubTestCase {
         XCTAssertEqual(url2.host, "127.0.0.2")
         XCTAssertEqual(endpoint, hub.url)
         XCTAssertEqual(reason, "connection refused")
-        XCTAssertTrue(unreachable!.description.hasPrefix("cannot download \(repo): the file host 127.0.0.2:\(hub.port) that "
-                                                         + "\(hub.url.absoluteString) redirected to could not be reached (connection refused)"),
-                      unreachable!.description)
+        XCTAssertTrue(
+            unreachable!.description.hasPrefix(
+                "cannot download \(repo): the file host 127.0.0.2:\(hub.port) that "
+                    + "\(hub.url.absoluteString) redirected to could not be reached (connection refused)"),
+            unreachable!.description)
     }
 
     func testOfflineWithEmptyCacheMakesNoRequestAndSaysWhatToDo() async throws {
         let hub = try await startHub(.init(files: try StubHub.fixtureFiles()))
         let locator = ModelLocator(environment: environment(endpoint: hub.url, ["HF_HUB_OFFLINE": "1"]))
         let error = await resolveError(locator, repo)
-        XCTAssertEqual(error?.description,
-                       "HF_HUB_OFFLINE is set and test-org/tiny-clip is not in the Hugging Face cache at \(cacheDir.path): "
-                       + "download config.json and model.safetensors from \(hub.url.absoluteString)/test-org/tiny-clip "
-                       + "into a folder and load the model from that folder, or unset HF_HUB_OFFLINE")
+        XCTAssertEqual(
+            error?.description,
+            "HF_HUB_OFFLINE is set and test-org/tiny-clip is not in the Hugging Face cache at \(cacheDir.path): "
+                + "download config.json and model.safetensors from \(hub.url.absoluteString)/test-org/tiny-clip "
+                + "into a folder and load the model from that folder, or unset HF_HUB_OFFLINE")
         XCTAssertTrue(hub.log.isEmpty)
     }
 }

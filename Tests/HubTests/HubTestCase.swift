@@ -36,8 +36,10 @@ class HubTestCase: XCTestCase {
     }
 
     /// The `HubError` that `resolve` throws, failing the test when it throws nothing or something else.
-    func resolveError(_ locator: ModelLocator, _ model: String, revision: String = "main",
-                      file: StaticString = #filePath, line: UInt = #line) async -> HubError? {
+    func resolveError(
+        _ locator: ModelLocator, _ model: String, revision: String = "main",
+        file: StaticString = #filePath, line: UInt = #line
+    ) async -> HubError? {
         await oneLineError(HubError.self, file: file, line: line) { try await locator.resolve(model, revision: revision).path }
     }
 

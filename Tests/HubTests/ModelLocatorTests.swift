@@ -35,8 +35,10 @@ final class ModelLocatorTests: HubTestCase {
 
     func testBadRepoIdsAndRevisionsAreRejectedBeforeAnyNetwork() async throws {
         let locator = ModelLocator(environment: environment(endpoint: deadEndpoint))
-        for bad in ["../etc/passwd", "a/b/c", "no-slash", "org/na..me", "org/--x", "org/x--y", "/abs", "org/", "/name",
-                    "org/name.git", "org/na me", "-org/name", "org/ä"] {
+        for bad in [
+            "../etc/passwd", "a/b/c", "no-slash", "org/na..me", "org/--x", "org/x--y", "/abs", "org/", "/name",
+            "org/name.git", "org/na me", "-org/name", "org/ä"
+        ] {
             let error = await resolveError(locator, bad)
             guard case .invalidModelArgument(bad, _)? = error else {
                 XCTFail("\(bad): got \(String(describing: error))")
@@ -67,8 +69,9 @@ final class ModelLocatorTests: HubTestCase {
 
     func testEndpointDefaultAndOverride() async throws {
         XCTAssertEqual(ModelLocator(environment: [:]).endpoint.absoluteString, "https://huggingface.co")
-        XCTAssertEqual(ModelLocator(environment: ["HF_ENDPOINT": "http://mirror.local:8080/"]).endpoint.absoluteString,
-                       "http://mirror.local:8080")
+        XCTAssertEqual(
+            ModelLocator(environment: ["HF_ENDPOINT": "http://mirror.local:8080/"]).endpoint.absoluteString,
+            "http://mirror.local:8080")
         let bad = ModelLocator(environment: environment(endpoint: nil, ["HF_ENDPOINT": "ftp://x"]))
         let error = await resolveError(bad, "org/name")
         XCTAssertEqual(error, .invalidEndpoint("ftp://x"))
@@ -85,8 +88,9 @@ final class ModelLocatorTests: HubTestCase {
         try Data(commit.utf8).write(to: repo.appendingPathComponent("refs/main"))
         for (i, name) in ModelLocator.requiredFiles.enumerated() {
             try Data("blob \(i)".utf8).write(to: repo.appendingPathComponent("blobs/etag\(i)"))
-            try FileManager.default.createSymbolicLink(atPath: snapshot.appendingPathComponent(name).path,
-                                                       withDestinationPath: "../../blobs/etag\(i)")
+            try FileManager.default.createSymbolicLink(
+                atPath: snapshot.appendingPathComponent(name).path,
+                withDestinationPath: "../../blobs/etag\(i)")
         }
         let locator = ModelLocator(environment: environment(endpoint: deadEndpoint))
         let folder = try await locator.resolve(ModelLocator.defaultModel)

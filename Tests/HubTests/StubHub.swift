@@ -60,7 +60,7 @@ final class StubHub: @unchecked Sendable {
     static func fixtureFiles(preprocessor: Bool = true) throws -> [String: Data] {
         var files = [
             "config.json": try Data(contentsOf: fixture.appendingPathComponent("config.json")),
-            "model.safetensors": try Data(contentsOf: fixture.appendingPathComponent("model.safetensors")),
+            "model.safetensors": try Data(contentsOf: fixture.appendingPathComponent("model.safetensors"))
         ]
         if preprocessor { files["preprocessor_config.json"] = Self.preprocessor }
         return files
@@ -87,8 +87,10 @@ final class StubHub: @unchecked Sendable {
     func respond(to request: Request) async throws -> Response {
         let path = request.uri.path
         lock.withLock {
-            _log.append(Logged(method: request.method.rawValue, path: path, host: request.head.authority,
-                               range: request.headers[.range], authorization: request.headers[.authorization]))
+            _log.append(
+                Logged(
+                    method: request.method.rawValue, path: path, host: request.head.authority,
+                    range: request.headers[.range], authorization: request.headers[.authorization]))
         }
         let b = behaviour
         if path.hasPrefix("/cdn/") { return cdn(request, sha: String(path.dropFirst(5)), b) }
@@ -104,25 +106,31 @@ final class StubHub: @unchecked Sendable {
         }
         let file = parts[4]
         guard let data = b.files[file] else {
-            return Response(status: .notFound, headers: [Self.field("X-Error-Code"): "EntryNotFound",
-                                                         Self.field("X-Repo-Commit"): b.commit])
+            return Response(
+                status: .notFound,
+                headers: [
+                    Self.field("X-Error-Code"): "EntryNotFound",
+                    Self.field("X-Repo-Commit"): b.commit
+                ])
         }
         if b.lfsFiles.contains(file) {
             let sha = StubHub.sha256(data)
             let location = "http://\(b.cdnHost):\(port)/cdn/\(sha)?X-Amz-Signature=abc"
-            return Response(status: .found, headers: [
-                .location: location,
-                Self.field("X-Repo-Commit"): b.commit,
-                Self.field("X-Linked-Etag"): "\"\(sha)\"",
-                Self.field("X-Linked-Size"): String(Int64(data.count) + b.sizeSkew),
-                .eTag: "\"\(StubHub.gitEtag(data))\"",
-                .contentLength: "0",
-            ])
+            return Response(
+                status: .found,
+                headers: [
+                    .location: location,
+                    Self.field("X-Repo-Commit"): b.commit,
+                    Self.field("X-Linked-Etag"): "\"\(sha)\"",
+                    Self.field("X-Linked-Size"): String(Int64(data.count) + b.sizeSkew),
+                    .eTag: "\"\(StubHub.gitEtag(data))\"",
+                    .contentLength: "0"
+                ])
         }
         var headers: HTTPFields = [
             Self.field("X-Repo-Commit"): b.commit,
             .eTag: "W/\"\(StubHub.gitEtag(data))\"",
-            .contentLength: String(data.count),
+            .contentLength: String(data.count)
         ]
         headers[.contentType] = "application/json"
         if request.method == .head { return Response(status: .ok, headers: headers) }
@@ -139,7 +147,8 @@ final class StubHub: @unchecked Sendable {
         var status = HTTPResponse.Status.ok
         var headers: HTTPFields = [.acceptRanges: "bytes"]
         if !b.ignoreRange, let range = request.headers[.range], range.hasPrefix("bytes="), range.hasSuffix("-"),
-           let from = Int(range.dropFirst(6).dropLast()) {
+            let from = Int(range.dropFirst(6).dropLast())
+        {
             guard from < data.count else {
                 return Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(data.count)"])
             }
@@ -158,10 +167,12 @@ final class StubHub: @unchecked Sendable {
         }
         if let dropAfter {
             let prefix = body.prefix(dropAfter)
-            return Response(status: status, headers: headers, body: ResponseBody(contentLength: body.count) { writer in
-                try await writer.write(ByteBuffer(bytes: prefix))
-                throw CancellationError()  // the server closes the connection mid-body
-            })
+            return Response(
+                status: status, headers: headers,
+                body: ResponseBody(contentLength: body.count) { writer in
+                    try await writer.write(ByteBuffer(bytes: prefix))
+                    throw CancellationError()  // the server closes the connection mid-body
+                })
         }
         // Several buffers, as a real server streams a large file.
         let chunks = stride(from: 0, to: body.count, by: 64 * 1024).map {

@@ -31,7 +31,7 @@ final class ClipLoadModeTests: XCTestCase {
             let worst = zip(tensor, reference).map { abs($0 - $1) }.max() ?? 0
             XCTAssertLessThanOrEqual(worst, 1e-6, "\(name): tensor")
         }
-        let madeInCode: Set<String> = ["PA", "YCbCr", "I", "F"]   // SyntheticModeTests
+        let madeInCode: Set<String> = ["PA", "YCbCr", "I", "F"]  // SyntheticModeTests
         XCTAssertEqual(seenModes, Set(PillowImage.Mode.allCases.map(\.rawValue)).subtracting(madeInCode), "a mode without a fixture")
     }
 }
@@ -54,8 +54,9 @@ final class SyntheticModeTests: XCTestCase {
             XCTAssertEqual(wrong, 0, "\(entry[1]): \(wrong) crop bytes differ from clip.load's")
             let a = clip.preprocess(image), b = transformers.preprocess(image)
             XCTAssertLessThanOrEqual(zip(a, tensors[(i * plane)..<((i + 1) * plane)]).map { abs($0 - $1) }.max() ?? 1, 1e-6, entry[1])
-            XCTAssertLessThanOrEqual(zip(b, hf[(i * plane)..<((i + 1) * plane)]).map { abs($0 - $1) }.max() ?? 1, 1e-6,
-                                     "\(entry[1]) (transformers)")
+            XCTAssertLessThanOrEqual(
+                zip(b, hf[(i * plane)..<((i + 1) * plane)]).map { abs($0 - $1) }.max() ?? 1, 1e-6,
+                "\(entry[1]) (transformers)")
         }
         XCTAssertEqual(Set(list.map { $0[1] }), ["PA", "YCbCr", "I", "F"])
     }

@@ -21,7 +21,7 @@ final class ImagePreprocessorTests: XCTestCase {
         let p = ImagePreprocessor()
         XCTAssertEqual(p.resizedSize(width: 768, height: 768).width, 224)
         XCTAssertEqual(p.resizedSize(width: 1000, height: 700).width, 320)  // int(224*1000/700) = 320
-        XCTAssertEqual(p.resizedSize(width: 333, height: 1000).height, 672) // int(224*1000/333) = 672
+        XCTAssertEqual(p.resizedSize(width: 333, height: 1000).height, 672)  // int(224*1000/333) = 672
         XCTAssertEqual(p.resizedSize(width: 333, height: 1000).width, 224)
     }
 }

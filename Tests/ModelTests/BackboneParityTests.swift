@@ -38,11 +38,16 @@ final class BackboneParityTests: XCTestCase {
         guard TestPaths.oraclePython != nil else {
             throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh to check full-size DINOv2 and SigLIP parity")
         }
-        let all = ["dinov2-small", "dinov2-base", "dinov2-large", "dinov2-giant", "dinov2-with-registers-base",
-                   "siglip-base-patch16-224", "siglip-so400m-patch14-384"]
+        let all = [
+            "dinov2-small", "dinov2-base", "dinov2-large", "dinov2-giant", "dinov2-with-registers-base",
+            "siglip-base-patch16-224", "siglip-so400m-patch14-384"
+        ]
         let asked = ProcessInfo.processInfo.environment["SCS_BACKBONES"]
-        let names = asked == "all" ? all : asked?.split(separator: ",").map(String.init)
-            ?? ["dinov2-base", "dinov2-with-registers-base", "siglip-base-patch16-224"]
+        let names =
+            asked == "all"
+            ? all
+            : asked?.split(separator: ",").map(String.init)
+                ?? ["dinov2-base", "dinov2-with-registers-base", "siglip-base-patch16-224"]
         let folder = TestPaths.repoRoot.appendingPathComponent(".oracle-cache/backbones")
         for name in names {
             try Parity.runOracle("backbones.py", [folder.path, name])

@@ -13,8 +13,10 @@ import XCTest
 final class CLIPFamilyParityTests: XCTestCase {
     /// The file `--model` is given for each folder the oracle writes.
     static func modelPath(_ folder: URL) -> URL {
-        for file in ["open_clip_pytorch_model.bin", "HPS_v2_compressed.pt"] where
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path) {
+        for file in ["open_clip_pytorch_model.bin", "HPS_v2_compressed.pt"]
+        where
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path)
+        {
             return folder.appendingPathComponent(file)
         }
         return folder
@@ -26,7 +28,9 @@ final class CLIPFamilyParityTests: XCTestCase {
         }
         let defaults = ["tiny-openclip-wide", "hpsv2", "vit-h-14-openclip", "vit-h-14-hf"]
         let asked = ProcessInfo.processInfo.environment["SCS_CLIP_FAMILY"]
-        let names = asked == "all" ? defaults + ["vit-bigg-14-openclip", "vit-bigg-14-hf"]
+        let names =
+            asked == "all"
+            ? defaults + ["vit-bigg-14-openclip", "vit-bigg-14-hf"]
             : asked?.split(separator: ",").map(String.init) ?? defaults
         let root = TestPaths.repoRoot.appendingPathComponent(".oracle-cache/clip-family")
         for name in names {

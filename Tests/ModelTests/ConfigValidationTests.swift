@@ -19,7 +19,7 @@ final class ConfigValidationTests: XCTestCase {
         Reader(name: "CLIP text", fixture: "models/tiny-b32", object: "text_config") { _ = try CLIPTextConfig.load(from: $0) },
         Reader(name: "SigLIP vision", fixture: "backbones/tiny-siglip-whole", object: "vision_config") { _ = try SigLIPVisionConfig.load(from: $0) },
         Reader(name: "SigLIP text", fixture: "backbones/tiny-siglip-whole", object: "text_config") { _ = try SigLIPTextConfig.load(from: $0) },
-        Reader(name: "DINOv2", fixture: "backbones/tiny-dinov2-registers", object: nil) { _ = try DINOv2Config.load(from: $0) },
+        Reader(name: "DINOv2", fixture: "backbones/tiny-dinov2-registers", object: nil) { _ = try DINOv2Config.load(from: $0) }
     ]
 
     /// The fixture's config.json with `field` of the tower's object set to `value` (removed for nil).
@@ -35,8 +35,10 @@ final class ConfigValidationTests: XCTestCase {
     }
 
     /// Each reader refuses `value` in `field` with an error naming the file and the field.
-    func assertEachRejects(_ field: String, _ value: Any?, mentioning detail: String? = nil,
-                           file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertEachRejects(
+        _ field: String, _ value: Any?, mentioning detail: String? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         for reader in Self.readers {
             let url = try config(reader, field, value)
             let path = reader.object.map { "\($0).\(field)" } ?? field
@@ -84,7 +86,9 @@ final class ConfigValidationTests: XCTestCase {
 
     func testOwnFieldsAreCheckedToo() throws {
         let clip = Self.readers[0], siglip = Self.readers[2], dinov2 = Self.readers[4]
-        XCTAssertThrowsError(try clip.load(config(clip, "patch_size", 30))) { XCTAssertTrue("\($0)".contains("field vision_config.patch_size"), "\($0)") }
+        XCTAssertThrowsError(try clip.load(config(clip, "patch_size", 30))) {
+            XCTAssertTrue("\($0)".contains("field vision_config.patch_size"), "\($0)")
+        }
         XCTAssertThrowsError(try siglip.load(config(siglip, "vision_use_head", false))) {
             XCTAssertTrue("\($0)".contains("field vision_config.vision_use_head"), "\($0)")
         }
@@ -106,7 +110,9 @@ final class ConfigValidationTests: XCTestCase {
         let url = try makeTemporaryDirectory().appendingPathComponent("config.json")
         for text in ["[1, 2]", "{not json", ""] {
             try Data(text.utf8).write(to: url)
-            XCTAssertThrowsError(try DINOv2Config.load(from: url)) { XCTAssertEqual($0 as? WeightsError, .badConfig(path: url.path, reason: "not a JSON object")) }
+            XCTAssertThrowsError(try DINOv2Config.load(from: url)) {
+                XCTAssertEqual($0 as? WeightsError, .badConfig(path: url.path, reason: "not a JSON object"))
+            }
         }
     }
 
@@ -114,7 +120,8 @@ final class ConfigValidationTests: XCTestCase {
     func testFixtureValuesAreUnchanged() throws {
         let clip = TestPaths.fixtures.appendingPathComponent("models/tiny-p16-gelu/config.json")
         let vision = try CLIPVisionConfig.load(from: clip)
-        XCTAssertEqual([vision.hiddenSize, vision.intermediateSize, vision.layers, vision.heads, vision.patchSize, vision.projectionDim], [48, 96, 3, 3, 16, 24])
+        XCTAssertEqual(
+            [vision.hiddenSize, vision.intermediateSize, vision.layers, vision.heads, vision.patchSize, vision.projectionDim], [48, 96, 3, 3, 16, 24])
         XCTAssertEqual(vision.activation, "gelu")
         let text = try CLIPTextConfig.load(from: clip)
         XCTAssertEqual([text.vocabularySize, text.hiddenSize, text.contextLength, text.projectionDim, text.eosTokenID], [100, 16, 77, 24, 99])

@@ -40,7 +40,7 @@ final class PackedWeightCacheTests: XCTestCase {
         let first = cache()
         let written = try ImageEncoders.load(model, packedCache: first)
         XCTAssertEqual(first.outcome, .written)
-        XCTAssertNil(first.readError)   // no file yet is not an error
+        XCTAssertNil(first.readError)  // no file yet is not an error
         let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: first.path)[.size] as? Int)
         XCTAssertGreaterThan(size, 4096)
         XCTAssertEqual(try embeddings(written), reference)
@@ -94,7 +94,7 @@ final class PackedWeightCacheTests: XCTestCase {
         let first = cache("fp-one")
         _ = try ImageEncoders.load(model, packedCache: first)
         try FileManager.default.copyItem(atPath: first.path, toPath: cache("fp-two").path)
-        let impostor = cache("fp-two")   // the file is mapped (or refused) when the cache is made
+        let impostor = cache("fp-two")  // the file is mapped (or refused) when the cache is made
         _ = try ImageEncoders.load(model, packedCache: impostor)
         XCTAssertEqual(impostor.outcome, .written)
         XCTAssertTrue(impostor.readError?.reason.contains("written for fp-one") ?? false, "\(String(describing: impostor.readError))")

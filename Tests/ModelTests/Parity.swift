@@ -49,8 +49,9 @@ struct Parity {
     static func runOracle(_ script: String, _ arguments: [String]) throws {
         guard let python = TestPaths.oraclePython else { throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh") }
         let path = TestPaths.repoRoot.appendingPathComponent("scripts/oracle/\(script)").path
-        let run = try Spawn.run([python.path, path] + arguments, environment: ProcessInfo.processInfo.environment,
-                                directory: TestPaths.repoRoot)
+        let run = try Spawn.run(
+            [python.path, path] + arguments, environment: ProcessInfo.processInfo.environment,
+            directory: TestPaths.repoRoot)
         print(run.stdout)
         XCTAssertEqual(run.status, 0, "\(script) failed: \(run.stderr.suffix(2000))")
     }

@@ -23,7 +23,7 @@ final class SelfCheckTests: XCTestCase {
     func testGeneratedModelLoadsAndDiffersBySeed() throws {
         let dir = try makeTemporaryDirectory()
         var config = SyntheticCLIP.checkConfig
-        config.layers = 1
+        config.shape.layers = 1
         try SyntheticCLIP.write(config: config, seed: 1, to: dir.appendingPathComponent("a"))
         try SyntheticCLIP.write(config: config, seed: 2, to: dir.appendingPathComponent("b"))
         let a = try Data(contentsOf: dir.appendingPathComponent("a/model.safetensors"))

@@ -23,9 +23,12 @@ final class SigLIPTextTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(prompts.count, minimum)
         let differ = zip(prompts, expected).filter { tokenizer.tokenize($0) != $1 }
         print("tokenizer \(name): \(prompts.count - differ.count) of \(prompts.count) prompts identical")
-        XCTAssert(differ.isEmpty, "\(name): \(differ.count) differ, e.g. " + differ.prefix(5).map {
-            "\($0.0.debugDescription.prefix(80)): \(tokenizer.tokenize($0.0).prefix(10)) vs \($0.1.prefix(10))"
-        }.joined(separator: "; "))
+        XCTAssert(
+            differ.isEmpty,
+            "\(name): \(differ.count) differ, e.g. "
+                + differ.prefix(5).map {
+                    "\($0.0.debugDescription.prefix(80)): \(tokenizer.tokenize($0.0).prefix(10)) vs \($0.1.prefix(10))"
+                }.joined(separator: "; "))
     }
 
     func testTokenIdsMatchSiglipTokenizerOnTheCorpus() throws {
@@ -72,7 +75,9 @@ final class SigLIPTextTests: XCTestCase {
         let file = dir.appendingPathComponent("spiece.model")
         try Data([0x0A, 0xFF, 0xFF, 0xFF, 0x0F]).write(to: file)
         XCTAssertThrowsError(try SentencePieceModel(file: file)) { XCTAssert("\($0)".contains(file.path), "\($0)") }
-        XCTAssertThrowsError(try SigLIPTokenizer.load(folder: dir.appendingPathComponent("none"))) { XCTAssert("\($0)".contains("spiece.model"), "\($0)") }
+        XCTAssertThrowsError(try SigLIPTokenizer.load(folder: dir.appendingPathComponent("none"))) {
+            XCTAssert("\($0)".contains("spiece.model"), "\($0)")
+        }
     }
 
     /// Full size (google/siglip-base-patch16-224's shape, a 32,000-piece model), built by the oracle.

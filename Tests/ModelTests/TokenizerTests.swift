@@ -44,7 +44,9 @@ final class TokenizerTests: XCTestCase {
         let cleaned = try JSONDecoder().decode([String].self, from: Data(contentsOf: Self.folder.appendingPathComponent("openai-cleaned.json")))
         XCTAssertEqual(cleaned.count, prompts.count)
         let differ = zip(prompts, cleaned).filter { !TextCleaning.openAI($0).unicodeScalars.elementsEqual($1.unicodeScalars) }
-        XCTAssert(differ.isEmpty, "\(differ.count) cleanings differ, e.g. \(differ.prefix(3).map { "\($0.0.debugDescription) → \($0.1.debugDescription)" })")
+        XCTAssert(
+            differ.isEmpty, "\(differ.count) cleanings differ, e.g. \(differ.prefix(3).map { "\($0.0.debugDescription) → \($0.1.debugDescription)" })"
+        )
     }
 
     func testOpenAIConventionMatchesClipTokenizeOnTheCorpus() throws {
@@ -109,7 +111,7 @@ final class TokenizerTests: XCTestCase {
             ("\u{1B}[31mred\u{1B}[0m", "terminal escapes: removed by ftfy"),
             ("it'ſ", "IGNORECASE: clip.tokenize reads 'ſ as the contraction 's"),
             ("!!<|endoftext|>", "special tokens: transformers cuts <|endoftext|> from the raw text anywhere"),
-            ("<|ENDOFTEXT|>", "special tokens: clip.tokenize matches them in any case"),
+            ("<|ENDOFTEXT|>", "special tokens: clip.tokenize matches them in any case")
         ]
         for (text, why) in cases { XCTAssertNotEqual(openAI.tokenize(text), hf.tokenize(text), why) }
         XCTAssertEqual(openAI.tokenize("a cat").last, 0, "clip.tokenize pads with 0")

@@ -39,7 +39,7 @@ final class TorchCheckpointTests: XCTestCase {
             ("openai-state-dict.pt", "openai-expected.npy", .zip),
             ("openai-legacy.pt", "openai-expected.npy", .legacy),
             ("openai-torchscript.pt", "openai-torchscript-expected.npy", .torchScript),
-            ("openai-fp16.pth", "openai-fp16-expected.npy", .zip),
+            ("openai-fp16.pth", "openai-fp16-expected.npy", .zip)
         ]
         for (file, expected, format) in cases {
             XCTAssertEqual(try TorchCheckpoint(path: folder.appendingPathComponent(file).path).format, format, file)
@@ -69,29 +69,37 @@ final class TorchCheckpointTests: XCTestCase {
         guard let python = TestPaths.oraclePython else {
             throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh to check full-size .pt parity with clip.load")
         }
-        let probe = try Spawn.run([python.path, "-c", "import sys, types; sys.modules['torchvision._meta_registrations'] = types.ModuleType('m'); import clip, open_clip"],
-                                  environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
+        let probe = try Spawn.run(
+            [python.path, "-c", "import sys, types; sys.modules['torchvision._meta_registrations'] = types.ModuleType('m'); import clip, open_clip"],
+            environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
         if probe.status != 0 { throw XCTSkip("the oracle venv lacks OpenAI's clip package: rerun scripts/oracle/setup-venv.sh") }
         let out = TestPaths.repoRoot.appendingPathComponent(".oracle-cache/checkpoints-b32")
         if !FileManager.default.fileExists(atPath: out.appendingPathComponent("openai-torchscript-expected.npy").path) {
-            let made = try Spawn.run([python.path, "scripts/oracle/make_torch_checkpoints.py", out.path, "--full"],
-                                     environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
+            let made = try Spawn.run(
+                [python.path, "scripts/oracle/make_torch_checkpoints.py", out.path, "--full"],
+                environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
             XCTAssertEqual(made.status, 0, made.stderr)
         }
         let inputs = out.appendingPathComponent("inputs.npy")
         for (file, expected) in [("openai-state-dict.pt", "openai-expected.npy"), ("openai-torchscript.pt", "openai-torchscript-expected.npy")] {
             let r = try compare(out.appendingPathComponent(file), expected: out.appendingPathComponent(expected), inputs: inputs)
-            XCTAssertEqual(r.model.config, { var c = CLIPVisionConfig(); c.activation = "quick_gelu"; return c }(), "ViT-B/32's shape, read from the tensors")
+            XCTAssertEqual(
+                r.model.config,
+                {
+                    var c = CLIPVisionConfig(); c.shape.activation = "quick_gelu"; return c
+                }(), "ViT-B/32's shape, read from the tensors")
         }
-        XCTAssertEqual(try TorchCheckpoint(path: out.appendingPathComponent("openai-torchscript.pt").path)
-            .tensors["visual.transformer.resblocks.0.attn.in_proj_weight"]?.storage.dtype, .float16)
+        XCTAssertEqual(
+            try TorchCheckpoint(path: out.appendingPathComponent("openai-torchscript.pt").path)
+                .tensors["visual.transformer.resblocks.0.attn.in_proj_weight"]?.storage.dtype, .float16)
 
         // The paper's whole pipeline on every image mode: clip.load's preprocess + encode_image
         // against scs's decode in the image's own mode, preprocess and forward pass.
         let model = out.appendingPathComponent("openai-torchscript.pt")
         let expected = out.appendingPathComponent("modes-expected.npy")
-        let made = try Spawn.run([python.path, "scripts/oracle/mode_embeddings.py", model.path, expected.path],
-                                 environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
+        let made = try Spawn.run(
+            [python.path, "scripts/oracle/mode_embeddings.py", model.path, expected.path],
+            environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
         XCTAssertEqual(made.status, 0, made.stderr)
         let names = try String(contentsOf: TestPaths.fixtures.appendingPathComponent("modes/names.txt"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
@@ -110,7 +118,8 @@ final class TorchCheckpointTests: XCTestCase {
         var worst = 1.0
         for i in 0..<labels.count {
             let a = ours[(i * e)..<((i + 1) * e)].map(Double.init), b = reference[(i * e)..<((i + 1) * e)].map(Double.init)
-            let cosine = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+            let cosine =
+                zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
                 / (a.reduce(0) { $0 + $1 * $1 }.squareRoot() * b.reduce(0) { $0 + $1 * $1 }.squareRoot())
             XCTAssertGreaterThanOrEqual(cosine, 0.99999, labels[i])
             worst = min(worst, cosine)

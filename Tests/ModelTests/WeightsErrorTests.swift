@@ -39,8 +39,11 @@ final class WeightsErrorTests: XCTestCase {
             ("short", Data([1, 2, 3])),
             ("huge length", Data([0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0]) + Data("{}".utf8)),
             ("not json", Data([4, 0, 0, 0, 0, 0, 0, 0]) + Data("nope".utf8)),
-            ("offsets outside", Data([UInt8(70), 0, 0, 0, 0, 0, 0, 0])
-                + Data(#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}            "#.utf8)),
+            (
+                "offsets outside",
+                Data([UInt8(70), 0, 0, 0, 0, 0, 0, 0])
+                    + Data(#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}            "#.utf8)
+            )
         ]
         for (label, bytes) in cases {
             let dir = try modelFolder { try bytes.write(to: $0) }

@@ -33,13 +33,17 @@ final class BrowserTests: XCTestCase {
         let out = try makeTemporaryDirectory("scs-report-browser").appendingPathComponent("report")
         XCTAssertEqual(try f.report(out: out).status, 0)
         let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
-        let hook = try XCTUnwrap(index.range(of: "<script>").flatMap { s in index.range(of: "</script>", range: s.lowerBound..<index.endIndex).map { index[s.lowerBound..<$0.upperBound] } })
+        let hook = try XCTUnwrap(
+            index.range(of: "<script>").flatMap { s in
+                index.range(of: "</script>", range: s.lowerBound..<index.endIndex).map { index[s.lowerBound..<$0.upperBound] }
+            })
         let broken = out.appendingPathComponent("broken.html")
         try "<!DOCTYPE html><html><head>\(hook)</head><body><p>x</p><script>notDefinedAnywhere();</script></body></html>"
             .write(to: broken, atomically: true, encoding: .utf8)
         XCTAssertTrue(try errors(of: broken).joined().contains("notDefinedAnywhere"), "a thrown error went unnoticed")
         let missing = out.appendingPathComponent("missing.html")
-        try "<!DOCTYPE html><html><head>\(hook)</head><body><img src=\"nope.jpg\"></body></html>".write(to: missing, atomically: true, encoding: .utf8)
+        try "<!DOCTYPE html><html><head>\(hook)</head><body><img src=\"nope.jpg\"></body></html>".write(
+            to: missing, atomically: true, encoding: .utf8)
         XCTAssertFalse(try errors(of: missing).isEmpty, "a missing image went unnoticed")
     }
 

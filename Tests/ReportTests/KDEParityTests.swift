@@ -22,8 +22,9 @@ final class KDEParityTests: XCTestCase {
         let root = try XCTUnwrap(try loadJSON(TestPaths.fixtures.appendingPathComponent("report/kde_box.json")) as? [String: Any])
         return try XCTUnwrap(root["cases"] as? [[String: Any]]).map { c in
             let nums = { (k: String) in (c[k] as? [Any] ?? []).compactMap { number($0) } }
-            return Case(name: c["name"] as! String, x: nums("x"), factor: number(c["factor"])!, bandwidth: number(c["bandwidth"])!,
-                        grid: nums("grid"), density: nums("density"), box: c["box"] as! [String: Any])
+            return Case(
+                name: c["name"] as! String, x: nums("x"), factor: number(c["factor"])!, bandwidth: number(c["bandwidth"])!,
+                grid: nums("grid"), density: nums("density"), box: c["box"] as! [String: Any])
         }
     }
 

@@ -63,7 +63,7 @@ private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file
 }
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Every figure is well-formed XML, so it opens in Inkscape and LaTeX toolchains, not only browsers.
@@ -76,7 +76,7 @@ final class SVGWellFormedTests: XCTestCase {
             Plots.figure2(labelA: "A & B", labelB: "<B>", a: a, b: b, title: "t"),
             Plots.paired(labelA: "A", labelB: "B", prompts: prompts, a: a, b: b, href: { "p?x=\($0)&y" }, title: "t"),
             Plots.allModels([("A", a), ("B", b), ("C", [1, 2, 3])], title: "t"),
-            Heatmap.svg(m, labels: ["1 & 2", "<2>", "3"], title: "h"),
+            Heatmap.svg(m, labels: ["1 & 2", "<2>", "3"], title: "h")
         ]
         for svg in figures {
             let parser = XMLParser(data: Data(svg.utf8))

@@ -15,8 +15,9 @@ final class ScoreComparisonTests: XCTestCase {
     func scores(_ name: String, _ rows: [(String, String, Double)], bf16: Bool = false) throws -> String {
         let path = dir.appendingPathComponent(name).path
         let provenance = ScoreProvenance(backbone: .clip, fingerprint: "f", precision: bf16 ? .bf16 : .fp32, preprocessing: .clip)
-        try ScoresFile.write(rows.map { GroupScore(model: $0.0, prompt: $0.1, nImages: 2, nPairs: 1, scs: $0.2, pairSD: 0, pairMin: $0.2, pairMax: $0.2) },
-                             provenance: provenance, to: path)
+        try ScoresFile.write(
+            rows.map { GroupScore(model: $0.0, prompt: $0.1, nImages: 2, nPairs: 1, scs: $0.2, pairSD: 0, pairMin: $0.2, pairMax: $0.2) },
+            provenance: provenance, to: path)
         return path
     }
 

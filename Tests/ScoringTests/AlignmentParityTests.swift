@@ -17,9 +17,12 @@ final class AlignmentParityTests: XCTestCase {
         let folder = TestPaths.repoRoot.appendingPathComponent(".oracle-cache/text/clip-vit-b-32")
         if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("clipscore.json").path) {
             guard let python = TestPaths.oraclePython else { throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh") }
-            let run = try Spawn.run([python.path, TestPaths.repoRoot.appendingPathComponent("scripts/oracle/text_full.py").path,
-                                     folder.deletingLastPathComponent().path], environment: ProcessInfo.processInfo.environment,
-                                    directory: TestPaths.repoRoot)
+            let run = try Spawn.run(
+                [
+                    python.path, TestPaths.repoRoot.appendingPathComponent("scripts/oracle/text_full.py").path,
+                    folder.deletingLastPathComponent().path
+                ], environment: ProcessInfo.processInfo.environment,
+                directory: TestPaths.repoRoot)
             XCTAssertEqual(run.status, 0, run.stderr)
         }
         struct Reference: Decodable {

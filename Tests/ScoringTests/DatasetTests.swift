@@ -10,8 +10,10 @@ final class DatasetTests: XCTestCase {
     override func setUpWithError() throws {
         root = try makeTemporaryDirectory("scs-dataset")
         let photo = TestPaths.sharedImages.appendingPathComponent("rocket.jpg")
-        for (model, prompt, files) in [("SDXL", "a cat", ["2.jpg", "10.jpg", "1.png"]), ("SDXL", "a dog", ["5.webp", "3.JPG"]),
-                                       ("pixart", "a cat", ["7.jpg", "8.jpg"])] {
+        for (model, prompt, files) in [
+            ("SDXL", "a cat", ["2.jpg", "10.jpg", "1.png"]), ("SDXL", "a dog", ["5.webp", "3.JPG"]),
+            ("pixart", "a cat", ["7.jpg", "8.jpg"])
+        ] {
             let dir = root.appendingPathComponent(model).appendingPathComponent(prompt)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             for f in files { try FileManager.default.copyItem(at: photo, to: dir.appendingPathComponent(f)) }
@@ -23,10 +25,12 @@ final class DatasetTests: XCTestCase {
 
     func testModelPromptLayoutIsSortedAndCountsIgnoredFiles() throws {
         let d = try Dataset.scan(root: root.path)
-        XCTAssertEqual(d.items.map { "\($0.model)/\($0.prompt)/\(URL(fileURLWithPath: $0.path).lastPathComponent)" }, [
-            "SDXL/a cat/1.png", "SDXL/a cat/10.jpg", "SDXL/a cat/2.jpg", "SDXL/a dog/3.JPG", "SDXL/a dog/5.webp",
-            "pixart/a cat/7.jpg", "pixart/a cat/8.jpg",
-        ])
+        XCTAssertEqual(
+            d.items.map { "\($0.model)/\($0.prompt)/\(URL(fileURLWithPath: $0.path).lastPathComponent)" },
+            [
+                "SDXL/a cat/1.png", "SDXL/a cat/10.jpg", "SDXL/a cat/2.jpg", "SDXL/a dog/3.JPG", "SDXL/a dog/5.webp",
+                "pixart/a cat/7.jpg", "pixart/a cat/8.jpg"
+            ])
         XCTAssertEqual(d.ignored.count, 3)  // notes.txt, .DS_Store, README.md
         XCTAssertEqual(d.groups.map(\.indices.count), [3, 2, 2])
         XCTAssertEqual(d.items.first?.seed, "1")
@@ -60,13 +64,15 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(d.groups.map { "\($0.model)/\($0.prompt)" }, MessyDataset.scoredGroups)
         let cats = d.items.filter { $0.model == "SDXL" && $0.prompt == "a cat" }.map { URL(fileURLWithPath: $0.path).lastPathComponent }
         XCTAssertEqual(cats, MessyDataset.brokenImages.map(\.0) + MessyDataset.goodCats, "listed by name; decoding is the scorer's job")
-        XCTAssertEqual(d.items.first { $0.prompt == "a dog" && $0.model == "SDXL" }?.path, base + "/SDXL/a dog/1.jpg",
-                       "a symlinked prompt folder keeps its path in the dataset")
+        XCTAssertEqual(
+            d.items.first { $0.prompt == "a dog" && $0.model == "SDXL" }?.path, base + "/SDXL/a dog/1.jpg",
+            "a symlinked prompt folder keeps its path in the dataset")
         XCTAssertEqual(d.ignored, [], "nothing here is hidden or a non-image file")
         XCTAssertTrue(d.emptyGroups.isEmpty)
 
-        XCTAssertEqual(d.excluded.count, MessyDataset.excludedGroups.count + MessyDataset.listingSkips.count + MessyDataset.rootSkips.count,
-                       "\(d.excluded)")
+        XCTAssertEqual(
+            d.excluded.count, MessyDataset.excludedGroups.count + MessyDataset.listingSkips.count + MessyDataset.rootSkips.count,
+            "\(d.excluded)")
         for (name, reason) in MessyDataset.rootSkips {
             XCTAssertEqual(d.excluded.first { $0.path == "\(base)/\(name)" }, DatasetExclusion(path: "\(base)/\(name)", reason: reason))
         }
@@ -105,9 +111,12 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(FileProblem.displayName([0x61, 0x0A, 0x5C, 0xFF, 0xC3, 0xA9]), "a\\x0A\\\\\\xFFé", "newline, backslash, a bad byte, then é")
         XCTAssertEqual(FileProblem(errno: EACCES).description, "permission denied")
         XCTAssertEqual(FileProblem.describe(CocoaError(.fileReadNoPermission)), "permission denied")
-        XCTAssertEqual(FileProblem.describe(NSError(domain: NSCocoaErrorDomain, code: 256,
-                                                    userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ELOOP))])),
-                       "a symlink loop")
+        XCTAssertEqual(
+            FileProblem.describe(
+                NSError(
+                    domain: NSCocoaErrorDomain, code: 256,
+                    userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ELOOP))])),
+            "a symlink loop")
     }
 
     func testReadingAFIFOOrAFolderAsAnImageSaysWhatItIs() throws {
@@ -115,7 +124,9 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
         // Refused at once (a plain open would wait for a writer forever).
         XCTAssertThrowsError(try ImageDecoder.decode(fileAt: fifo)) { XCTAssertEqual("\($0)", "\(fifo): cannot read: a FIFO, not a file") }
-        XCTAssertThrowsError(try ImageDecoder.decode(fileAt: root.path)) { XCTAssertTrue("\($0)".hasSuffix("cannot read: a folder, not a file"), "\($0)") }
+        XCTAssertThrowsError(try ImageDecoder.decode(fileAt: root.path)) {
+            XCTAssertTrue("\($0)".hasSuffix("cannot read: a folder, not a file"), "\($0)")
+        }
         XCTAssertThrowsError(try ImageDecoder.decode(fileAt: root.path + "/none.png")) {
             XCTAssertTrue("\($0)".hasSuffix("cannot read: no such file or folder"), "\($0)")
             XCTAssertFalse("\($0)".contains("NSCocoaErrorDomain"))
@@ -140,10 +151,12 @@ final class DatasetTests: XCTestCase {
 
     func testJSONLManifest() throws {
         let jsonl = root.appendingPathComponent("m.jsonl")
-        try Data("""
-        {"model": "a", "prompt": "p", "path": "SDXL/a cat/2.jpg", "seed": 2}
-        {"model": "a", "prompt": "p", "path": "\(root.appendingPathComponent("SDXL/a cat/10.jpg").path)"}
-        """.utf8).write(to: jsonl)
+        try Data(
+            """
+            {"model": "a", "prompt": "p", "path": "SDXL/a cat/2.jpg", "seed": 2}
+            {"model": "a", "prompt": "p", "path": "\(root.appendingPathComponent("SDXL/a cat/10.jpg").path)"}
+            """.utf8
+        ).write(to: jsonl)
         let d = try Dataset.manifest(at: jsonl.path)
         XCTAssertEqual(d.items.count, 2)
         XCTAssertEqual(d.items.first { $0.path.hasSuffix("2.jpg") }?.seed, "2")

@@ -14,8 +14,9 @@ final class EmbedderTests: XCTestCase {
         let expected = try NpyArray(contentsOf: tiny.appendingPathComponent("expected.npy")).floats
         let e = 32
 
-        let first = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: cachePath),
-                                 setup: EmbeddingSetup(workers: 2, batchSize: 2))
+        let first = try Embedder(
+            modelDirectory: tiny, cache: EmbeddingCache(path: cachePath),
+            setup: EmbeddingSetup(workers: 2, batchSize: 2))
         let outcome = try first.embed(paths: photos, skipUnreadable: false)
         XCTAssertEqual(outcome.embeddedCount, 7)
         XCTAssertEqual(outcome.cachedCount, 0)
@@ -45,16 +46,18 @@ final class EmbedderTests: XCTestCase {
         _ = try first.model()
         let written = try XCTUnwrap(first.packedWeights)
         XCTAssertEqual(written.outcome, .written)
-        XCTAssertEqual(URL(fileURLWithPath: written.path).deletingLastPathComponent().path,
-                       Embedder.packedWeightsFolder(cachePath: cachePath).path)
+        XCTAssertEqual(
+            URL(fileURLWithPath: written.path).deletingLastPathComponent().path,
+            Embedder.packedWeightsFolder(cachePath: cachePath).path)
         XCTAssertTrue(URL(fileURLWithPath: written.path).lastPathComponent.hasPrefix(String(first.fingerprint.prefix(32))))
 
         let second = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: cachePath))
         _ = try second.model()
         XCTAssertEqual(second.packedWeights?.outcome, .mapped)
 
-        let off = try Embedder(modelDirectory: tiny, cache: EmbeddingCache(path: dir.appendingPathComponent("other.sqlite").path),
-                               setup: EmbeddingSetup(keepsPackedWeights: false))
+        let off = try Embedder(
+            modelDirectory: tiny, cache: EmbeddingCache(path: dir.appendingPathComponent("other.sqlite").path),
+            setup: EmbeddingSetup(keepsPackedWeights: false))
         _ = try off.model()
         XCTAssertNil(off.packedWeights)
         let none = try Embedder(modelDirectory: tiny, cache: nil)

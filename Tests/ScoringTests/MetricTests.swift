@@ -27,8 +27,10 @@ final class MetricTests: XCTestCase {
         var worst = 0.0
         for c in file.cases {
             let (q1, qInf) = Vendi.scores(c.X)
-            for (ours, reference, what) in [(q1, c.score_K_q1, "score_K q=1"), (qInf, c.score_K_qinf, "score_K q=inf"),
-                                             (q1, c.score_dual_q1_f64, "score_dual q=1"), (qInf, c.score_dual_qinf_f64, "score_dual q=inf")] {
+            for (ours, reference, what) in [
+                (q1, c.score_K_q1, "score_K q=1"), (qInf, c.score_K_qinf, "score_K q=inf"),
+                (q1, c.score_dual_q1_f64, "score_dual q=1"), (qInf, c.score_dual_qinf_f64, "score_dual q=inf")
+            ] {
                 worst = max(worst, abs(ours - reference))
                 XCTAssertEqual(ours, reference, accuracy: 1e-9, "\(c.name): \(what)")
             }
@@ -86,13 +88,18 @@ final class MetricTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("scores.csv").path
-        let scores = [GroupScore(model: "m", prompt: "a, \"cat\"", nImages: 3, nPairs: 3, scs: 80.5, pairSD: 1, pairMin: 79, pairMax: 82,
-                                 metrics: [.vendi: 1.25, .clipscore: 30.125, .vendiInf: 1.125])]
+        let scores = [
+            GroupScore(
+                model: "m", prompt: "a, \"cat\"", nImages: 3, nPairs: 3, scs: 80.5, pairSD: 1, pairMin: 79, pairMax: 82,
+                metrics: [.vendi: 1.25, .clipscore: 30.125, .vendiInf: 1.125])
+        ]
         let provenance = ScoreProvenance(backbone: .clip, fingerprint: "abc", precision: .fp32, preprocessing: .clip)
         try ScoresFile.write(scores, provenance: provenance, to: path)
         let header = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[0]
-        XCTAssertEqual(String(header), "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,vendi,vendi_inf,clipscore,"
-                       + "backbone,backbone_fingerprint,precision,preprocessing")
+        XCTAssertEqual(
+            String(header),
+            "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,vendi,vendi_inf,clipscore,"
+                + "backbone,backbone_fingerprint,precision,preprocessing")
         XCTAssertEqual(try ScoresFile.read(path).groupScores(), scores)
     }
 }

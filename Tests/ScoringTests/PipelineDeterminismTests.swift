@@ -10,24 +10,28 @@ import XCTest
 final class PipelineDeterminismTests: XCTestCase {
     let tiny = TestPaths.fixtures.appendingPathComponent("models/tiny-b32")
 
-    func embed(_ paths: [String], workers: Int, batch: Int, cache: EmbeddingCache? = nil,
-               precision: Precision = .fp32) throws -> [[UInt32]] {
-        let embedder = try Embedder(modelDirectory: tiny, cache: cache,
-                                    setup: EmbeddingSetup(precision: precision, workers: workers, batchSize: batch))
+    func embed(
+        _ paths: [String], workers: Int, batch: Int, cache: EmbeddingCache? = nil,
+        precision: Precision = .fp32
+    ) throws -> [[UInt32]] {
+        let embedder = try Embedder(
+            modelDirectory: tiny, cache: cache,
+            setup: EmbeddingSetup(precision: precision, workers: workers, batchSize: batch))
         return try embedder.embed(paths: paths, skipUnreadable: false).embeddings.map { try XCTUnwrap($0).map(\.bitPattern) }
     }
 
     func testThreadsBatchesAndCacheDoNotChangeABit() throws {
         let photos = try TestPaths.sharedPhotos().map(\.path)
-        let paths = (0..<17).map { photos[$0 % photos.count] }   // duplicates are embedded once
+        let paths = (0..<17).map { photos[$0 % photos.count] }  // duplicates are embedded once
         let cores = max(2, ProcessInfo.processInfo.activeProcessorCount)
         for precision in Precision.allCases where precision.isSupported {
             let reference = try embed(photos, workers: 1, batch: 1, precision: precision)
             for workers in 1...cores {
                 for batch in [1, 2, 3, 5, 8, 16, 17] {
                     let got = try embed(paths, workers: workers, batch: batch, precision: precision)
-                    XCTAssertEqual(got, paths.indices.map { reference[$0 % photos.count] },
-                                   "\(precision): \(workers) threads, batch \(batch)")
+                    XCTAssertEqual(
+                        got, paths.indices.map { reference[$0 % photos.count] },
+                        "\(precision): \(workers) threads, batch \(batch)")
                 }
             }
             // Half from a cache, half fresh: the same bits as all fresh.

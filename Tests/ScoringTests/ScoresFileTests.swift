@@ -27,13 +27,19 @@ final class ScoresFileTests: XCTestCase {
 
     func testWhatIsWrittenIsReadBackWithItsSidecarAndAlignments() throws {
         let path = dir.appendingPathComponent("scores.csv").path
-        let scores = [GroupScore(model: "m", prompt: "a, \"cat\"\nb", nImages: 3, nPairs: 3, scs: 80.5, pairSD: 1, pairMin: 79, pairMax: 82,
-                                 metrics: [.vendi: 1.25]),
-                      GroupScore(model: "n", prompt: "p", nImages: 2, nPairs: 1, scs: 0.1, pairSD: 0, pairMin: 0.1, pairMax: 0.1)]
-        var meta = ScoresMeta(model: "m", result: ScoreResult(scores: scores, models: [], excluded: [], skipped: ["x: y"], ignoredFiles: 0,
-                                                             embedded: 0, fromCache: 0, backbone: .clip, modelFingerprint: "abc",
-                                                             precision: .fp32, kernels: "k", preprocessing: .clip),
-                              dataset: Dataset(items: [ImageItem(model: "m", prompt: "p", path: "/x.jpg")]))
+        let scores = [
+            GroupScore(
+                model: "m", prompt: "a, \"cat\"\nb", nImages: 3, nPairs: 3, scs: 80.5, pairSD: 1, pairMin: 79, pairMax: 82,
+                metrics: [.vendi: 1.25]),
+            GroupScore(model: "n", prompt: "p", nImages: 2, nPairs: 1, scs: 0.1, pairSD: 0, pairMin: 0.1, pairMax: 0.1)
+        ]
+        var meta = ScoresMeta(
+            model: "m",
+            result: ScoreResult(
+                scores: scores, models: [], excluded: [], skipped: ["x: y"], ignoredFiles: 0,
+                embedded: 0, fromCache: 0, backbone: .clip, modelFingerprint: "abc",
+                precision: .fp32, kernels: "k", preprocessing: .clip),
+            dataset: Dataset(items: [ImageItem(model: "m", prompt: "p", path: "/x.jpg")]))
         meta.metrics = ["vendi"]
         let alignments = [ImageAlignment(model: "m", prompt: "a, \"cat\"\nb", text: "a cat", path: "/x, y.jpg", cosine: 0.25)]
         let alignmentPath = try ScoresFile.write(scores, meta: meta, alignments: alignments, to: path)
@@ -45,8 +51,9 @@ final class ScoresFileTests: XCTestCase {
         XCTAssertEqual(read.provenance, provenance)
         XCTAssertEqual(read.meta, meta)
         XCTAssertEqual(try ScoresFile.readAlignments(forScores: path), alignments)
-        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[0],
-                       "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,vendi,backbone,backbone_fingerprint,precision,preprocessing")
+        XCTAssertEqual(
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[0],
+            "model,prompt,n_images,n_pairs,scs,pair_sd,pair_min,pair_max,vendi,backbone,backbone_fingerprint,precision,preprocessing")
     }
 
     func testColumnsAreFoundByName() throws {
@@ -98,10 +105,13 @@ final class ScoresFileTests: XCTestCase {
     /// preprocessing version) is an error naming the field, not a string matched later.
     func testTheSidecarWritesItsEnumsAsStrings() throws {
         let path = dir.appendingPathComponent("scores.csv").path
-        let meta = ScoresMeta(model: "m", result: ScoreResult(scores: [], models: [], excluded: [], skipped: [], ignoredFiles: 0,
-                                                             embedded: 0, fromCache: 0, backbone: .dinov2, modelFingerprint: "abc",
-                                                             precision: .bf16, kernels: "k", preprocessing: .transformers),
-                              dataset: Dataset(items: [ImageItem(model: "m", prompt: "p", path: "/x.jpg")]))
+        let meta = ScoresMeta(
+            model: "m",
+            result: ScoreResult(
+                scores: [], models: [], excluded: [], skipped: [], ignoredFiles: 0,
+                embedded: 0, fromCache: 0, backbone: .dinov2, modelFingerprint: "abc",
+                precision: .bf16, kernels: "k", preprocessing: .transformers),
+            dataset: Dataset(items: [ImageItem(model: "m", prompt: "p", path: "/x.jpg")]))
         try meta.write(forScores: path)
         let sidecar = ScoresMeta.path(forScores: path)
         let json = try String(contentsOfFile: sidecar, encoding: .utf8)
@@ -111,8 +121,9 @@ final class ScoresFileTests: XCTestCase {
         XCTAssertEqual(try ScoresMeta.read(forScores: path), meta)
         try json.replacingOccurrences(of: "transformers-v1", with: "transformers-v0").write(toFile: sidecar, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ScoresMeta.read(forScores: path)) {
-            XCTAssertEqual($0 as? ScoresFileError,
-                           ScoresFileError(path: sidecar, .sidecar("field preprocessing: preprocessing transformers-v0, which this scs does not compute")))
+            XCTAssertEqual(
+                $0 as? ScoresFileError,
+                ScoresFileError(path: sidecar, .sidecar("field preprocessing: preprocessing transformers-v0, which this scs does not compute")))
         }
     }
 

@@ -24,17 +24,28 @@ final class ShardTests: XCTestCase {
     }
 
     func testFromSlurmAndKubernetes() throws {
-        XCTAssertEqual(try ShardSpec.fromEnvironment(["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4"]),
-                       try ShardSpec(index: 2, count: 4))
+        XCTAssertEqual(
+            try ShardSpec.fromEnvironment(["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4"]),
+            try ShardSpec(index: 2, count: 4))
         // --array=1-4: ids start at the minimum.
-        XCTAssertEqual(try ShardSpec.fromEnvironment(["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4",
-                                                      "SLURM_ARRAY_TASK_MIN": "1"]), try ShardSpec(index: 3, count: 4))
+        XCTAssertEqual(
+            try ShardSpec.fromEnvironment([
+                "SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4",
+                "SLURM_ARRAY_TASK_MIN": "1"
+            ]), try ShardSpec(index: 3, count: 4))
         // A rerun of task 3 alone (--array=3) is a one-task array: --shards keeps its number.
-        XCTAssertEqual(try ShardSpec.fromEnvironment(["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "1",
-                                                      "SLURM_ARRAY_TASK_MIN": "3"], shards: 8), try ShardSpec(index: 3, count: 8))
+        XCTAssertEqual(
+            try ShardSpec.fromEnvironment(
+                [
+                    "SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "1",
+                    "SLURM_ARRAY_TASK_MIN": "3"
+                ], shards: 8), try ShardSpec(index: 3, count: 8))
         XCTAssertThrowsError(try ShardSpec.fromEnvironment(["SLURM_ARRAY_TASK_ID": "8"], shards: 8))
-        XCTAssertThrowsError(try ShardSpec.fromEnvironment(["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "3",
-                                                            "SLURM_ARRAY_TASK_STEP": "2"]))
+        XCTAssertThrowsError(
+            try ShardSpec.fromEnvironment([
+                "SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "3",
+                "SLURM_ARRAY_TASK_STEP": "2"
+            ]))
         XCTAssertThrowsError(try ShardSpec.fromEnvironment(["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "3"])) {
             XCTAssertEqual("\($0)", "SLURM_ARRAY_TASK_ID=x is not an integer")
         }

@@ -64,12 +64,16 @@ final class ComparisonTests: XCTestCase {
         c.reading = ScoreReading(unit: "vendi", quality: "consistent", noun: "consistency", higherIsBetter: false)
         XCTAssertTrue(c.verdict.hasPrefix("SDXL is more consistent than pixart: +"), c.verdict)
         XCTAssertTrue(c.verdict.contains(" vendi "), c.verdict)
-        let table = try! ScoreTable((0..<60).flatMap { i in
-            [PromptScore(model: "hi", prompt: "p\(i)", score: a[i] + 20), PromptScore(model: "mid", prompt: "p\(i)", score: a[i] + 10),
-             PromptScore(model: "lo", prompt: "p\(i)", score: a[i])]
-        })
-        let lower = MultiComparison(table: table, models: ["hi", "mid", "lo"], resamples: 99, seed: 0,
-                                    reading: ScoreReading(unit: "vendi", quality: "consistent", noun: "consistency", higherIsBetter: false))
+        let table = try! ScoreTable(
+            (0..<60).flatMap { i in
+                [
+                    PromptScore(model: "hi", prompt: "p\(i)", score: a[i] + 20), PromptScore(model: "mid", prompt: "p\(i)", score: a[i] + 10),
+                    PromptScore(model: "lo", prompt: "p\(i)", score: a[i])
+                ]
+            })
+        let lower = MultiComparison(
+            table: table, models: ["hi", "mid", "lo"], resamples: 99, seed: 0,
+            reading: ScoreReading(unit: "vendi", quality: "consistent", noun: "consistency", higherIsBetter: false))
         XCTAssertTrue(lower.verdict.hasPrefix("lo is the most consistent of 3 models"), lower.verdict)
         XCTAssertTrue(lower.significantPairs.contains("lo > hi"), "\(lower.significantPairs)")
         let higher = MultiComparison(table: table, models: ["hi", "mid", "lo"], resamples: 99, seed: 0)
@@ -81,8 +85,9 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(c[test: "shapiro_a"]?.notComputable, "needs at least 3 observations, got 2")
         XCTAssertNotNil(c[test: "ttest_rel"]?.statistic)
         XCTAssertEqual(c.json()["tests"]?["shapiro_b"]?["statistic"], .null)
-        let same = PairedComparison(a: "A", b: "B", x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
-                                    y: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14], resamples: 100, seed: 0)
+        let same = PairedComparison(
+            a: "A", b: "B", x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+            y: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14], resamples: 100, seed: 0)
         XCTAssertEqual(same[test: "wilcoxon"]?.notComputable, "all differences are zero")
         XCTAssertTrue(same.verdict.contains("cannot be compared: all differences are zero"), same.verdict)
     }

@@ -108,7 +108,9 @@ final class ParityReportTests: XCTestCase {
         try SpecialParity.all(ledger)
         try TestParity.all(ledger)
         try MultiParity.all(ledger)
-        print("Worst relative error vs SciPy 1.17 over \(ledger.comparisons) comparisons (tolerance 1e-9; |value| < 1e-300 excluded):\n" + ledger.report)
+        print(
+            "Worst relative error vs SciPy 1.17 over \(ledger.comparisons) comparisons (tolerance 1e-9; |value| < 1e-300 excluded):\n" + ledger.report
+        )
         let overall = ledger.worst.values.map(\.error).max() ?? .infinity
         XCTAssertLessThanOrEqual(overall, Oracle.relativeTolerance, "see the report above")
     }

@@ -31,8 +31,12 @@ final class HypothesisTestParityTests: XCTestCase {
         XCTAssertEqual(c[test: "wilcoxon"], Wilcoxon.test(x, y))
         XCTAssertEqual(c[test: "ttest_ind"], TTest.welch(x, y))
         XCTAssertEqual(c[test: "shapiro_b"], ShapiroWilk.test(y))
-        XCTAssertEqual(c.tests.map(\.key), ["ks_2samp", "wilcoxon", "ttest_rel", "ttest_ind", "mannwhitneyu",
-                                            "shapiro_a", "shapiro_b", "kstest_norm_a", "kstest_norm_b"])
+        XCTAssertEqual(
+            c.tests.map(\.key),
+            [
+                "ks_2samp", "wilcoxon", "ttest_rel", "ttest_ind", "mannwhitneyu",
+                "shapiro_a", "shapiro_b", "kstest_norm_a", "kstest_norm_b"
+            ])
     }
 }
 
@@ -75,7 +79,9 @@ enum TestParity {
                     if !result.isComputable { XCTAssertFalse(result.notComputable!.isEmpty, file: file, line: line) }
                     continue
                 }
-                XCTAssertTrue(result.isComputable, "\(key) on \(name): not computable (\(result.notComputable ?? "")), SciPy \(expected)", file: file, line: line)
+                XCTAssertTrue(
+                    result.isComputable, "\(key) on \(name): not computable (\(result.notComputable ?? "")), SciPy \(expected)", file: file,
+                    line: line)
                 let test = key.hasPrefix("shapiro") ? "shapiro" : key.hasPrefix("kstest") ? "kstest_norm" : key
                 ledger.check("\(test).statistic", result.statistic, Oracle.number(expected["statistic"]), name, file: file, line: line)
                 ledger.check("\(test).pvalue", result.pvalue, Oracle.number(expected["pvalue"]), name, file: file, line: line)
@@ -97,8 +103,10 @@ enum TestParity {
             for (side, values) in sides {
                 let e = try XCTUnwrap(expected[side]), d = try XCTUnwrap(Descriptives(values))
                 XCTAssertEqual(d.n, e["n"] as? Int)
-                for (field, ours) in [("mean", d.mean), ("median", d.median), ("min", d.min), ("max", d.max),
-                                      ("q1", d.q1), ("q3", d.q3)] {
+                for (field, ours) in [
+                    ("mean", d.mean), ("median", d.median), ("min", d.min), ("max", d.max),
+                    ("q1", d.q1), ("q3", d.q3)
+                ] {
                     ledger.check("descriptives.\(field)", ours, Oracle.number(e[field]), "\(name) \(side)")
                 }
                 ledger.check("descriptives.sd", d.sd, Oracle.number(e["sd"]), "\(name) \(side)")
@@ -123,8 +131,11 @@ enum TestParity {
     }
 
     static func all(_ ledger: ErrorLedger) throws {
-        try run(["ks_2samp", "wilcoxon", "ttest_rel", "ttest_ind", "mannwhitneyu", "shapiro_a", "shapiro_b",
-                 "kstest_norm_a", "kstest_norm_b"], ledger)
+        try run(
+            [
+                "ks_2samp", "wilcoxon", "ttest_rel", "ttest_ind", "mannwhitneyu", "shapiro_a", "shapiro_b",
+                "kstest_norm_a", "kstest_norm_b"
+            ], ledger)
         try descriptives(ledger)
         try effects(ledger)
     }

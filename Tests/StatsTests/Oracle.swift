@@ -27,7 +27,8 @@ enum Oracle {
     /// samples kept out of the fixture; the values are dyadic, so exact in any language).
     static func numbers(_ value: Any?) -> [Double] {
         if let spec = (value as? [String: Any])?["arange"] as? [Any], spec.count == 3,
-           let n = number(spec[0]), let start = number(spec[1]), let step = number(spec[2]) {
+            let n = number(spec[0]), let start = number(spec[1]), let step = number(spec[2])
+        {
             return (0..<Int(n)).map { start + Double($0) * step }
         }
         return (value as? [Any] ?? []).compactMap { number($0) }
@@ -53,8 +54,10 @@ final class ErrorLedger {
     private(set) var comparisons = 0
 
     /// Records one comparison and fails the test when it is out of tolerance.
-    func check(_ function: String, _ ours: Double?, _ ref: Double?, _ context: @autoclosure () -> String,
-               file: StaticString = #filePath, line: UInt = #line) {
+    func check(
+        _ function: String, _ ours: Double?, _ ref: Double?, _ context: @autoclosure () -> String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         comparisons += 1
         guard let ref else {
             XCTAssertNil(ours, "\(function) \(context()): SciPy gives NaN, we give \(ours!)", file: file, line: line)
@@ -70,8 +73,9 @@ final class ErrorLedger {
         if abs(ref) >= 1e-300 || ref == 0, error > (worst[function]?.error ?? -1) {
             worst[function] = (error, context() + " ours \(ours) scipy \(ref)")
         }
-        XCTAssertTrue(Oracle.matches(ours, ref), "\(function) \(context()): ours \(ours), SciPy \(ref), relative error \(error)",
-                      file: file, line: line)
+        XCTAssertTrue(
+            Oracle.matches(ours, ref), "\(function) \(context()): ours \(ours), SciPy \(ref), relative error \(error)",
+            file: file, line: line)
     }
 
     var report: String {

@@ -59,10 +59,13 @@ final class PairingTests: XCTestCase {
     }
 
     func testUnequalListsAndDuplicatesAreReported() throws {
-        let table = try ScoreTable([PromptScore(model: "m", prompt: "a cat by X", score: 1), PromptScore(model: "m", prompt: "a cat by Y", score: 2),
-                                    PromptScore(model: "m", prompt: "a dog by X", score: 3), PromptScore(model: "m", prompt: "a dog by Y", score: 4)])
-        let p = Pairing.byLines(table, a: "m", b: "m", listA: ["a cat by X", "a dog by X", "a cat by X"],
-                                listB: ["a cat by Y", "a dog by Y", "a cat by Y", "a dog by Y"])
+        let table = try ScoreTable([
+            PromptScore(model: "m", prompt: "a cat by X", score: 1), PromptScore(model: "m", prompt: "a cat by Y", score: 2),
+            PromptScore(model: "m", prompt: "a dog by X", score: 3), PromptScore(model: "m", prompt: "a dog by Y", score: 4)
+        ])
+        let p = Pairing.byLines(
+            table, a: "m", b: "m", listA: ["a cat by X", "a dog by X", "a cat by X"],
+            listB: ["a cat by Y", "a dog by Y", "a cat by Y", "a dog by Y"])
         XCTAssertEqual(p.pairs.count, 2)
         XCTAssertEqual(p.issues.map(\.kind), [.duplicate, .unpaired])
         XCTAssertEqual(p.issues.map(\.line), [3, 4])
@@ -73,7 +76,7 @@ final class PairingTests: XCTestCase {
             PromptScore(model: "A", prompt: "a person's eye", score: 70), PromptScore(model: "A", prompt: "a tree", score: 71),
             PromptScore(model: "A", prompt: "only A", score: 72),
             PromptScore(model: "B", prompt: "a tree", score: 60), PromptScore(model: "B", prompt: "a person_s eye", score: 61),
-            PromptScore(model: "B", prompt: "only B", score: 62),
+            PromptScore(model: "B", prompt: "only B", score: 62)
         ])
         let p = Pairing.byPrompt(table, a: "A", b: "B")
         XCTAssertEqual(p.pairs.map(\.promptA), ["a tree", "a person's eye"])

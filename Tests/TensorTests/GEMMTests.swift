@@ -79,8 +79,9 @@ final class GEMMTests: XCTestCase {
                 for shift in [0, 3] {
                     let part = Array(x[(shift * k)..<((shift + m) * k)])
                     let got = run(part, packed, bias, m: m)
-                    XCTAssertEqual(got.map(\.bitPattern), all[(shift * n)..<((shift + m) * n)].map(\.bitPattern),
-                                   "\(precision): M=\(m), shift \(shift)")
+                    XCTAssertEqual(
+                        got.map(\.bitPattern), all[(shift * n)..<((shift + m) * n)].map(\.bitPattern),
+                        "\(precision): M=\(m), shift \(shift)")
                 }
             }
         }

@@ -46,8 +46,10 @@ public enum Fuzz {
 
     /// Runs the regression corpus of `target`, then `iterations` mutants of `seeds`. `body` gets
     /// each input written to a file named `name` (its extension matters to some parsers).
-    public static func run(_ target: String, seeds: [[UInt8]], iterations: Int, name: String,
-                           body: (URL, [UInt8]) throws -> Void) throws -> FuzzReport {
+    public static func run(
+        _ target: String, seeds: [[UInt8]], iterations: Int, name: String,
+        body: (URL, [UInt8]) throws -> Void
+    ) throws -> FuzzReport {
         // Inputs are written under a folder of this process's own: two runs at once never read
         // each other's files. The crash record (`current-<target>`) stays where run.sh looks.
         let dir = work.appendingPathComponent("run-\(getpid())/\(target)")
@@ -64,9 +66,13 @@ public enum Fuzz {
         var mutator = Mutator(seed: seed ^ stableHash(target))
         for i in 0..<(regressions.count + seeds.count + iterations) {
             let input: [UInt8]
-            if i < regressions.count { input = regressions[i] }
-            else if i < regressions.count + seeds.count { input = seeds[i - regressions.count] }
-            else { input = mutator.mutate(seeds[Int(mutator.next() % UInt64(seeds.count))], others: seeds) }
+            if i < regressions.count {
+                input = regressions[i]
+            } else if i < regressions.count + seeds.count {
+                input = seeds[i - regressions.count]
+            } else {
+                input = mutator.mutate(seeds[Int(mutator.next() % UInt64(seeds.count))], others: seeds)
+            }
             try Data(input).write(to: current)
             try Data(input).write(to: file)
             report.inputs += 1
@@ -115,7 +121,7 @@ public struct Mutator {
         [0], [0xFF], [0x7F], [0x80], [0xFF, 0xFF, 0xFF, 0xFF], [0, 0, 0, 0], [0x7F, 0xFF, 0xFF, 0xFF], [0x80, 0, 0, 0],
         Array("-1".utf8), Array("NaN".utf8), Array("1e309".utf8), Array("9999999999999999999999".utf8), Array("\"".utf8),
         Array(",".utf8), Array("\n".utf8), Array("\r\n".utf8), Array("{".utf8), Array("}".utf8), Array("[".utf8),
-        Array("null".utf8), Array("%".utf8), Array("%ZZ".utf8), Array("\u{FEFF}".utf8), [0xC3], [0xED, 0xA0, 0x80],
+        Array("null".utf8), Array("%".utf8), Array("%ZZ".utf8), Array("\u{FEFF}".utf8), [0xC3], [0xED, 0xA0, 0x80]
     ]
 
     public mutating func mutate(_ seed: [UInt8], others: [[UInt8]]) -> [UInt8] {
@@ -131,8 +137,11 @@ public struct Mutator {
             case 2:
                 let piece = Self.interesting[below(Self.interesting.count)]
                 let at = below(span + 1)
-                if next() & 1 == 0 || at + piece.count > bytes.count { bytes.insert(contentsOf: piece, at: at) }
-                else { bytes.replaceSubrange(at..<(at + piece.count), with: piece) }
+                if next() & 1 == 0 || at + piece.count > bytes.count {
+                    bytes.insert(contentsOf: piece, at: at)
+                } else {
+                    bytes.replaceSubrange(at..<(at + piece.count), with: piece)
+                }
             case 3 where span > 1:
                 let a = below(span), n = 1 + below(min(64, bytes.count - a))
                 bytes.removeSubrange(a..<(a + n))

@@ -25,9 +25,12 @@ public enum HeadlessChromium {
         guard let browser else { throw CocoaError(.executableNotLoadable) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["90", browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                       "--user-data-dir=" + (try makeTemporaryDirectory("scs-chromium")).path,
-                       "--virtual-time-budget=3000", "--window-size=1366,900", "--enable-logging=stderr", "--v=0"] + args + [url.absoluteString]
+        p.arguments =
+            [
+                "90", browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--user-data-dir=" + (try makeTemporaryDirectory("scs-chromium")).path,
+                "--virtual-time-budget=3000", "--window-size=1366,900", "--enable-logging=stderr", "--v=0"
+            ] + args + [url.absoluteString]
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -38,8 +38,10 @@ public final class LocalHTTPServer: @unchecked Sendable {
 
     /// Every request from now on is answered by `respond` with `stub`, which the server holds
     /// weakly (the stub holds the server): once the stub is gone, requests get 503.
-    public func answer<Stub: AnyObject & Sendable>(with stub: Stub,
-                                                   _ respond: @escaping @Sendable (Stub, Request) async throws -> Response) {
+    public func answer<Stub: AnyObject & Sendable>(
+        with stub: Stub,
+        _ respond: @escaping @Sendable (Stub, Request) async throws -> Response
+    ) {
         lock.withLock {
             self.respond = { [weak stub] request in
                 guard let stub else { return Response(status: .serviceUnavailable) }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A dataset with everything a listing can trip on, for `scs score`, `scs report` and
@@ -20,15 +20,19 @@ public enum MessyDataset {
     /// Groups that are scored (model/prompt), in scores.csv's order.
     public static let scoredGroups = ["SDXL/a cat", "SDXL/a dog", "linked/a cat", "linked/a dog", "pixart/a cat", "pixart/a dog"]
     /// Prompt folders named as excluded (model, prompt as printed, a word of the reason).
-    public static let excludedGroups = [("SDXL", "caf\\xE9", "not valid UTF-8"), ("SDXL", "loop", "a symlink loop"),
-                                        ("SDXL", "self", "a symlink loop")]
+    public static let excludedGroups = [
+        ("SDXL", "caf\\xE9", "not valid UTF-8"), ("SDXL", "loop", "a symlink loop"),
+        ("SDXL", "self", "a symlink loop")
+    ]
     /// Files of SDXL/a cat left out by the listing, with a word of the reason.
     public static let listingSkips = [("pipe.png", "a FIFO, not a file"), ("gone.jpg", "a broken symlink")]
     /// Entries of the dataset folder left out by the listing, with a word of the reason.
     public static let rootSkips = [("again", "a symlink loop")]
     /// Files of SDXL/a cat that are listed but do not decode, with a word of the reason.
-    public static let brokenImages = [("0-empty.png", "empty file"), ("0-passwd.jpg", "not a JPEG, PNG or WebP"),
-                                      ("0-text.png", "not a JPEG, PNG or WebP"), ("0-truncated.jpg", "truncated JPEG")]
+    public static let brokenImages = [
+        ("0-empty.png", "empty file"), ("0-passwd.jpg", "not a JPEG, PNG or WebP"),
+        ("0-text.png", "not a JPEG, PNG or WebP"), ("0-truncated.jpg", "truncated JPEG")
+    ]
     /// The readable images of SDXL/a cat, by name.
     public static let goodCats = ["1.jpg", "2.png", "3.png"]
 

@@ -33,7 +33,7 @@ public final class ReportFixture: @unchecked Sendable {
         ("pixart", "a man's portrait", ["franz-kafka.jpg", "franz-kafka.jpg", "camera.png"]),
         ("flux", "a cat", ["chelsea.png", "coffee.png"]),
         ("flux", "a rocket", ["rocket.jpg", "astronaut.png"]),
-        ("flux", "a man's portrait", ["franz-kafka.jpg", "astronaut.png"]),
+        ("flux", "a man's portrait", ["franz-kafka.jpg", "astronaut.png"])
     ]
 
     private init() throws {
@@ -55,14 +55,18 @@ public final class ReportFixture: @unchecked Sendable {
     @discardableResult
     public static func check(_ args: [String]) throws -> CLIResult {
         let r = try CLIRunner.run(args)
-        guard r.status == 0 else { throw NSError(domain: "scs \(args.joined(separator: " "))", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
+        guard r.status == 0 else {
+            throw NSError(domain: "scs \(args.joined(separator: " "))", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr])
+        }
         return r
     }
 
     /// `scs report` on this study into `out`, with extra arguments.
     public func report(out: URL, scores: URL? = nil, compare: [URL]? = nil, dataset: URL? = nil) throws -> CLIResult {
-        var args = ["report", (dataset ?? self.dataset).path, "--scores", (scores ?? self.scores).path, "--out", out.path,
-                    "--model", Self.model, "--cache", cache.path, "--quiet"]
+        var args = [
+            "report", (dataset ?? self.dataset).path, "--scores", (scores ?? self.scores).path, "--out", out.path,
+            "--model", Self.model, "--cache", cache.path, "--quiet"
+        ]
         for c in compare ?? [self.compare, compareAll] { args += ["--compare", c.path] }
         return try CLIRunner.run(args)
     }

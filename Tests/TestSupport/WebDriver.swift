@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Just enough of the W3C WebDriver protocol to drive chromedriver over HTTP: sessions,
@@ -36,23 +36,31 @@ public final class WebDriver: @unchecked Sendable {
         do {
             var ready = false
             for _ in 0..<100 where !ready {
-                if let status = try? await wd.call("GET", "/status", timeout: 1), (status["ready"] as? Bool) == true { ready = true } else {
+                if let status = try? await wd.call("GET", "/status", timeout: 1), (status["ready"] as? Bool) == true {
+                    ready = true
+                } else {
                     try await Task.sleep(nanoseconds: 100_000_000)
                 }
             }
             guard ready else { throw Failure(description: "chromedriver did not start") }
             // The Debian wrapper script /usr/bin/chromium sets flags; the binary behind it is what chromedriver wants.
             let binary = FileManager.default.isExecutableFile(atPath: "/usr/lib/chromium/chromium") ? "/usr/lib/chromium/chromium" : browser
-            let value = try await wd.call("POST", "/session", [
-                "capabilities": ["alwaysMatch": [
-                    "browserName": "chrome",
-                    "goog:chromeOptions": [
-                        "binary": binary,
-                        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                 "--window-size=\(width),\(height)", "--hide-scrollbars"],
-                    ],
-                ]],
-            ])
+            let value = try await wd.call(
+                "POST", "/session",
+                [
+                    "capabilities": [
+                        "alwaysMatch": [
+                            "browserName": "chrome",
+                            "goog:chromeOptions": [
+                                "binary": binary,
+                                "args": [
+                                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                    "--window-size=\(width),\(height)", "--hide-scrollbars"
+                                ]
+                            ]
+                        ]
+                    ]
+                ])
             guard let id = value["sessionId"] as? String else { throw Failure(description: "no session id in \(value)") }
             wd.session = id
             return wd
@@ -128,10 +136,16 @@ public final class WebDriver: @unchecked Sendable {
 
     /// Presses and releases one key (a character, or a WebDriver key code such as "\u{E012}").
     public func press(_ key: String) async throws {
-        try await call("POST", "/session/\(session)/actions", ["actions": [[
-            "type": "key", "id": "keyboard",
-            "actions": [["type": "keyDown", "value": key], ["type": "keyUp", "value": key]],
-        ]]])
+        try await call(
+            "POST", "/session/\(session)/actions",
+            [
+                "actions": [
+                    [
+                        "type": "key", "id": "keyboard",
+                        "actions": [["type": "keyDown", "value": key], ["type": "keyUp", "value": key]]
+                    ]
+                ]
+            ])
         try await call("DELETE", "/session/\(session)/actions")
     }
 
@@ -141,7 +155,8 @@ public final class WebDriver: @unchecked Sendable {
 
     public func screenshot(to url: URL) async throws {
         guard let base64 = try await callAny("GET", "/session/\(session)/screenshot") as? String,
-              let data = Data(base64Encoded: base64) else { throw Failure(description: "no screenshot") }
+            let data = Data(base64Encoded: base64)
+        else { throw Failure(description: "no screenshot") }
         try data.write(to: url)
     }
 
@@ -171,20 +186,20 @@ public final class WebDriver: @unchecked Sendable {
     /// A TCP port nobody listens on right now (bind to port 0, read it back, release it).
     public static func freePort() throws -> Int {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw Failure(description: "bind() failed") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw Failure(description: "socket() failed") }
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+            guard bound == 0 else { throw Failure(description: "bind() failed") }
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+            return Int(UInt16(bigEndian: address.sin_port))
         #else
-        return 9515
+            return 9515
         #endif
     }
 }

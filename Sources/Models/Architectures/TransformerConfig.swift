@@ -7,12 +7,13 @@ public protocol TransformerConfig: Decodable, Sendable, Equatable {
 }
 
 extension TransformerConfig {
-    public var hiddenSize: Int { get { shape.width } set { shape.width = newValue } }
-    public var intermediateSize: Int { get { shape.mlpWidth } set { shape.mlpWidth = newValue } }
-    public var layers: Int { get { shape.layers } set { shape.layers = newValue } }
-    public var heads: Int { get { shape.heads } set { shape.heads = newValue } }
-    public var layerNormEps: Float { get { shape.layerNormEps } set { shape.layerNormEps = newValue } }
-    public var activation: String { get { shape.activation } set { shape.activation = newValue } }
+    // Read-only: a config changes through `shape` (OpenAI's checkpoints build theirs that way).
+    public var hiddenSize: Int { shape.width }
+    public var intermediateSize: Int { shape.mlpWidth }
+    public var layers: Int { shape.layers }
+    public var heads: Int { shape.heads }
+    public var layerNormEps: Float { shape.layerNormEps }
+    public var activation: String { shape.activation }
     public var headDim: Int { shape.width / shape.heads }
 
     /// Reads `config.json`; errors name the file and field.

@@ -43,38 +43,40 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
             throw WeightsError.badConfig(path: base.path, reason: "visual tensors of unexpected ranks")
         }
         var c = CLIPVisionConfig()
-        c.hiddenSize = convShape[0]
+        c.shape.width = convShape[0]
         c.channels = convShape[1]
         c.patchSize = convShape[3]
-        c.layers = base.names.filter { $0.hasPrefix(v + "transformer.resblocks.") && $0.hasSuffix(".attn.in_proj_weight") }.count
+        c.shape.layers = base.names.filter { $0.hasPrefix(v + "transformer.resblocks.") && $0.hasSuffix(".attn.in_proj_weight") }.count
         let grid = Int(Double(positions[0] - 1).squareRoot().rounded())
         c.imageSize = grid * c.patchSize
         c.projectionDim = projection[1]
-        c.intermediateSize = fc[0]
-        c.heads = max(1, c.hiddenSize / 64)
-        c.activation = "quick_gelu"
+        c.shape.mlpWidth = fc[0]
+        c.shape.heads = max(1, c.hiddenSize / 64)
+        c.shape.activation = "quick_gelu"
         // OpenAI released ViTs 768 and 1024 wide; a wider tower in this layout is one of open_clip's
         // LAION models (HPSv2's checkpoint is ViT-H-14 with no config beside it): its head width and
         // GELU come from open_clip's own model configs, and it is not rounded like clip.load's.
         let openCLIPTower = Self.openCLIPHeadWidths[c.hiddenSize]
         if let headWidth = openCLIPTower, openCLIPConfig == nil {
-            c.heads = c.hiddenSize / headWidth
-            c.activation = "gelu"
+            c.shape.heads = c.hiddenSize / headWidth
+            c.shape.activation = "gelu"
         }
         roundsLikeClipLoad = openCLIPConfig == nil && openCLIPTower == nil
         if let openCLIPConfig, let data = FileManager.default.contents(atPath: openCLIPConfig.path) {
             guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-                  let model = root["model_cfg"] as? [String: Any] else {
+                let model = root["model_cfg"] as? [String: Any]
+            else {
                 throw WeightsError.badConfig(path: openCLIPConfig.path, reason: "no model_cfg object")
             }
             let vision = model["vision_cfg"] as? [String: Any] ?? [:]
             if let headWidth = vision["head_width"] as? Int, headWidth > 0, c.hiddenSize % headWidth == 0 {
-                c.heads = c.hiddenSize / headWidth
+                c.shape.heads = c.hiddenSize / headWidth
             }
-            c.activation = (model["quick_gelu"] as? Bool ?? false) ? "quick_gelu" : "gelu"
+            c.shape.activation = (model["quick_gelu"] as? Bool ?? false) ? "quick_gelu" : "gelu"
         }
         guard c.layers > 0, grid * grid == positions[0] - 1, positions[1] == c.hiddenSize, projection[0] == c.hiddenSize,
-              c.hiddenSize % c.heads == 0 else {
+            c.hiddenSize % c.shape.heads == 0
+        else {
             throw WeightsError.badConfig(path: base.path, reason: "the visual tensors' shapes do not make a ViT")
         }
         config = c
@@ -86,25 +88,27 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
     /// config may say otherwise). nil when the file holds only an image tower.
     static func textConfig(_ base: any TensorShapes, prefix: String, openCLIPConfig: URL?) -> CLIPTextConfig? {
         guard let tokens = base.shape(of: prefix + "token_embedding.weight"), tokens.count == 2,
-              let positions = base.shape(of: prefix + "positional_embedding"), positions.count == 2,
-              let projection = base.shape(of: prefix + "text_projection"), projection.count == 2,
-              let fc = base.shape(of: prefix + "transformer.resblocks.0.mlp.c_fc.weight"), fc.count == 2 else { return nil }
+            let positions = base.shape(of: prefix + "positional_embedding"), positions.count == 2,
+            let projection = base.shape(of: prefix + "text_projection"), projection.count == 2,
+            let fc = base.shape(of: prefix + "transformer.resblocks.0.mlp.c_fc.weight"), fc.count == 2
+        else { return nil }
         var c = CLIPTextConfig()
         c.vocabularySize = tokens[0]
-        c.hiddenSize = tokens[1]
+        c.shape.width = tokens[1]
         c.contextLength = positions[0]
         c.projectionDim = projection[1]
-        c.intermediateSize = fc[0]
-        c.layers = base.names.filter { $0.hasPrefix(prefix + "transformer.resblocks.") && $0.hasSuffix(".attn.in_proj_weight") }.count
-        c.heads = max(1, c.hiddenSize / 64)
+        c.shape.mlpWidth = fc[0]
+        c.shape.layers = base.names.filter { $0.hasPrefix(prefix + "transformer.resblocks.") && $0.hasSuffix(".attn.in_proj_weight") }.count
+        c.shape.heads = max(1, c.hiddenSize / 64)
         c.eosTokenID = c.vocabularySize - 1
         if let openCLIPConfig, let data = FileManager.default.contents(atPath: openCLIPConfig.path),
-           let model = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["model_cfg"] as? [String: Any] {
+            let model = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["model_cfg"] as? [String: Any]
+        {
             let text = model["text_cfg"] as? [String: Any] ?? [:]
-            if let heads = text["heads"] as? Int, heads > 0 { c.heads = heads }
-            c.activation = (model["quick_gelu"] as? Bool ?? false) ? "quick_gelu" : "gelu"
+            if let heads = text["heads"] as? Int, heads > 0 { c.shape.heads = heads }
+            c.shape.activation = (model["quick_gelu"] as? Bool ?? false) ? "quick_gelu" : "gelu"
         }
-        guard c.layers > 0, positions[1] == c.hiddenSize, projection[0] == c.hiddenSize, c.hiddenSize % c.heads == 0 else { return nil }
+        guard c.layers > 0, positions[1] == c.hiddenSize, projection[0] == c.hiddenSize, c.hiddenSize % c.shape.heads == 0 else { return nil }
         return c
     }
 
@@ -178,13 +182,13 @@ public final class OpenAICLIPTensors: TensorSource, @unchecked Sendable {
             "vision_model.embeddings.class_embedding": "class_embedding",
             "vision_model.embeddings.position_embedding.weight": "positional_embedding",
             "vision_model.pre_layrnorm.weight": "ln_pre.weight", "vision_model.pre_layrnorm.bias": "ln_pre.bias",
-            "vision_model.post_layernorm.weight": "ln_post.weight", "vision_model.post_layernorm.bias": "ln_post.bias",
+            "vision_model.post_layernorm.weight": "ln_post.weight", "vision_model.post_layernorm.bias": "ln_post.bias"
         ]
         if let f = fixed[name] { return (v + f, nil) }
         let textFixed: [String: String] = [
             "text_model.embeddings.token_embedding.weight": "token_embedding.weight",
             "text_model.embeddings.position_embedding.weight": "positional_embedding",
-            "text_model.final_layer_norm.weight": "ln_final.weight", "text_model.final_layer_norm.bias": "ln_final.bias",
+            "text_model.final_layer_norm.weight": "ln_final.weight", "text_model.final_layer_norm.bias": "ln_final.bias"
         ]
         if let f = textFixed[name] { return (prefix + f, nil) }
         // The text tower's resblocks sit at the top level, the image tower's under "visual.".

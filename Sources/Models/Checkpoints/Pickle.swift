@@ -134,7 +134,7 @@ public struct RestrictedUnpickler {
         "collections OrderedDict", "torch._utils _rebuild_tensor_v2", "torch._utils _rebuild_tensor",
         "torch._utils _rebuild_parameter", "torch._utils _rebuild_parameter_with_state",
         "torch.jit._pickle restore_type_tag", "torch.jit._pickle build_intlist", "torch.jit._pickle build_tensorlist",
-        "torch.jit._pickle build_doublelist", "torch.jit._pickle build_boollist", "builtins set", "builtins frozenset",
+        "torch.jit._pickle build_doublelist", "torch.jit._pickle build_boollist", "builtins set", "builtins frozenset"
     ]
 
     func fail(_ reason: String) -> PickleError { PickleError(path: path, reason: reason) }
@@ -186,38 +186,38 @@ public struct RestrictedUnpickler {
             let op = bytes[at]
             at += 1
             switch op {
-            case 0x80: _ = try need(1)                                  // PROTO
-            case 0x95: _ = try need(8)                                  // FRAME
-            case 0x2E:                                                  // STOP
+            case 0x80: _ = try need(1)  // PROTO
+            case 0x95: _ = try need(8)  // FRAME
+            case 0x2E:  // STOP
                 guard stack.count == 1 else { throw fail("the pickle stops with \(stack.count) values on the stack") }
                 return (stack[0], at)
-            case 0x28: marks.append(stack.count)                        // MARK
-            case 0x29: stack.append(.tuple([]))                         // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popMark()))              // TUPLE
-            case 0x85: stack.append(.tuple([try pop()]))                // TUPLE1
+            case 0x28: marks.append(stack.count)  // MARK
+            case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE
+            case 0x74: stack.append(.tuple(try popMark()))  // TUPLE
+            case 0x85: stack.append(.tuple([try pop()]))  // TUPLE1
             case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b]))
             case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c]))
-            case 0x5D: stack.append(.list(PickleList()))                // EMPTY_LIST
-            case 0x7D: stack.append(.dict(PickleDict()))                // EMPTY_DICT
-            case 0x8F: stack.append(.list(PickleList()))                // EMPTY_SET (read as a list)
-            case 0x61, 0x65, 0x90:                                      // APPEND, APPENDS, ADDITEMS
+            case 0x5D: stack.append(.list(PickleList()))  // EMPTY_LIST
+            case 0x7D: stack.append(.dict(PickleDict()))  // EMPTY_DICT
+            case 0x8F: stack.append(.list(PickleList()))  // EMPTY_SET (read as a list)
+            case 0x61, 0x65, 0x90:  // APPEND, APPENDS, ADDITEMS
                 let items = op == 0x61 ? [try pop()] : try popMark()
                 guard case .list(let list)? = stack.last else { throw fail("APPEND to something that is not a list") }
                 list.items += items
-            case 0x91: stack.append(.tuple(try popMark()))              // FROZENSET
-            case 0x73, 0x75:                                            // SETITEM, SETITEMS
+            case 0x91: stack.append(.tuple(try popMark()))  // FROZENSET
+            case 0x73, 0x75:  // SETITEM, SETITEMS
                 let items: [PickleValue]
                 if op == 0x73 { let v = try pop(), k = try pop(); items = [k, v] } else { items = try popMark() }
                 guard items.count % 2 == 0 else { throw fail("SETITEMS with an odd number of values") }
                 guard case .dict(let dict)? = stack.last else { throw fail("SETITEM on something that is not a dict") }
                 for i in stride(from: 0, to: items.count, by: 2) { dict.set(items[i], items[i + 1]) }
-            case 0x4E: stack.append(.none)                              // NONE
-            case 0x88: stack.append(.bool(true))                        // NEWTRUE
-            case 0x89: stack.append(.bool(false))                       // NEWFALSE
-            case 0x4B: stack.append(.int(try uint(1)))                  // BININT1
-            case 0x4D: stack.append(.int(try uint(2)))                  // BININT2
-            case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try uint(4)))))   // BININT
-            case 0x8A:                                                  // LONG1
+            case 0x4E: stack.append(.none)  // NONE
+            case 0x88: stack.append(.bool(true))  // NEWTRUE
+            case 0x89: stack.append(.bool(false))  // NEWFALSE
+            case 0x4B: stack.append(.int(try uint(1)))  // BININT1
+            case 0x4D: stack.append(.int(try uint(2)))  // BININT2
+            case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try uint(4)))))  // BININT
+            case 0x8A:  // LONG1
                 let n = try uint(1)
                 let raw = try need(n)
                 if n > 8 { stack.append(.bigInt(Array(raw))); continue }
@@ -225,46 +225,46 @@ public struct RestrictedUnpickler {
                 for (i, b) in raw.enumerated() { v |= Int(b) << (8 * i) }
                 if n > 0 && n < 8 && raw.last! & 0x80 != 0 { v -= 1 << (8 * n) }
                 stack.append(.int(v))
-            case 0x47:                                                  // BINFLOAT (big-endian double)
+            case 0x47:  // BINFLOAT (big-endian double)
                 stack.append(.float(Double(bitPattern: UInt64(try need(8).reduce(0) { $0 << 8 | Int($1) }))))
-            case 0x58: stack.append(.string(try text(try uint(4))))     // BINUNICODE
-            case 0x8C: stack.append(.string(try text(try uint(1))))     // SHORT_BINUNICODE
-            case 0x8D: stack.append(.string(try text(try uint(8))))     // BINUNICODE8
-            case 0x43: stack.append(.bytes(Array(try need(try uint(1)))))   // SHORT_BINBYTES
-            case 0x42: stack.append(.bytes(Array(try need(try uint(4)))))   // BINBYTES
-            case 0x71: memo[try uint(1)] = stack.last                   // BINPUT
-            case 0x72: memo[try uint(4)] = stack.last                   // LONG_BINPUT
-            case 0x94: memo[memo.count] = stack.last                    // MEMOIZE
-            case 0x68, 0x6A:                                            // BINGET, LONG_BINGET
+            case 0x58: stack.append(.string(try text(try uint(4))))  // BINUNICODE
+            case 0x8C: stack.append(.string(try text(try uint(1))))  // SHORT_BINUNICODE
+            case 0x8D: stack.append(.string(try text(try uint(8))))  // BINUNICODE8
+            case 0x43: stack.append(.bytes(Array(try need(try uint(1)))))  // SHORT_BINBYTES
+            case 0x42: stack.append(.bytes(Array(try need(try uint(4)))))  // BINBYTES
+            case 0x71: memo[try uint(1)] = stack.last  // BINPUT
+            case 0x72: memo[try uint(4)] = stack.last  // LONG_BINPUT
+            case 0x94: memo[memo.count] = stack.last  // MEMOIZE
+            case 0x68, 0x6A:  // BINGET, LONG_BINGET
                 let key = try uint(op == 0x68 ? 1 : 4)
                 guard let v = memo[key] else { throw fail("the pickle refers to memo \(key), which it never stored") }
                 stack.append(v)
-            case 0x63: stack.append(try global(try line(), try line()))     // GLOBAL
-            case 0x93:                                                  // STACK_GLOBAL
+            case 0x63: stack.append(try global(try line(), try line()))  // GLOBAL
+            case 0x93:  // STACK_GLOBAL
                 let name = try pop(), module = try pop()
                 guard let m = module.asString, let n = name.asString else { throw fail("STACK_GLOBAL of non-strings") }
                 stack.append(try global(m, n))
-            case 0x51:                                                  // BINPERSID
+            case 0x51:  // BINPERSID
                 guard let id = try pop().asTuple else { throw fail("a persistent id that is not a tuple") }
                 stack.append(try persistentLoad(id))
-            case 0x52:                                                  // REDUCE
+            case 0x52:  // REDUCE
                 let args = try pop(), callee = try pop()
                 stack.append(try call(callee, args.asTuple ?? []))
-            case 0x81:                                                  // NEWOBJ
+            case 0x81:  // NEWOBJ
                 let args = try pop(), cls = try pop()
                 guard case .global(let name) = cls, name.hasPrefix("class ") else {
                     throw fail("NEWOBJ of something that is not a TorchScript module class")
                 }
                 _ = args
                 stack.append(.object(className: String(name.dropFirst(6)), attributes: PickleDict()))
-            case 0x62:                                                  // BUILD
+            case 0x62:  // BUILD
                 let state = try pop()
                 guard let target = stack.last else { throw fail("BUILD with nothing to build") }
                 switch (target, state) {
                 case (.object(_, let attributes), .dict(let d)):
                     for (k, v) in zip(d.keys, d.values) { attributes.set(k, v) }
                 case (.tensor, _), (.object, _), (.dict, _), (.list, _):
-                    break   // extra state (a state dict's _metadata, hooks, flags): nothing scs needs
+                    break  // extra state (a state dict's _metadata, hooks, flags): nothing scs needs
                 default: throw fail("BUILD on a value that takes no state")
                 }
             default:
@@ -280,8 +280,9 @@ public struct RestrictedUnpickler {
             return .dict(PickleDict())
         case "torch._utils _rebuild_tensor_v2", "torch._utils _rebuild_tensor":
             guard args.count >= 4, case .storage(let storage) = args[0], let offset = args[1].asInt,
-                  let shape = args[2].asTuple?.compactMap(\.asInt), let strides = args[3].asTuple?.compactMap(\.asInt),
-                  shape.count == args[2].asTuple?.count, strides.count == shape.count else {
+                let shape = args[2].asTuple?.compactMap(\.asInt), let strides = args[3].asTuple?.compactMap(\.asInt),
+                shape.count == args[2].asTuple?.count, strides.count == shape.count
+            else {
                 throw fail("a tensor is described with arguments of the wrong kinds")
             }
             return .tensor(TorchTensorRef(storage: storage, offset: offset, shape: shape, strides: strides))
@@ -292,7 +293,7 @@ public struct RestrictedUnpickler {
             guard let first = args.first else { throw fail("restore_type_tag without a value") }
             return first
         case "torch.jit._pickle build_intlist", "torch.jit._pickle build_tensorlist", "torch.jit._pickle build_doublelist",
-             "torch.jit._pickle build_boollist", "builtins set", "builtins frozenset":
+            "torch.jit._pickle build_boollist", "builtins set", "builtins frozenset":
             return args.first ?? .list(PickleList())
         default:
             if name.hasPrefix("class ") || name.hasPrefix("storage ") {

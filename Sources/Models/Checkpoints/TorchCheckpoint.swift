@@ -47,12 +47,15 @@ public final class TorchCheckpoint: TensorSource, @unchecked Sendable {
         defer { lock.unlock() }
         if let done = converted[name] { return UnsafePointer(done.baseAddress!) }
         let data: Data
-        if let known = storages[t.storage.key] { data = known } else {
+        if let known = storages[t.storage.key] {
+            data = known
+        } else {
             data = try readStorage(t.storage)
             storages[t.storage.key] = data
         }
         guard data.count >= t.storage.count * t.storage.dtype.size else {
-            throw WeightsError.badHeader(path: path, reason: "storage \(t.storage.key) holds \(data.count) bytes, fewer than its \(t.storage.count) elements")
+            throw WeightsError.badHeader(
+                path: path, reason: "storage \(t.storage.key) holds \(data.count) bytes, fewer than its \(t.storage.count) elements")
         }
         let count = expected.reduce(1, *)
         let out = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(count, 1))
@@ -106,8 +109,9 @@ public final class TorchCheckpoint: TensorSource, @unchecked Sendable {
     /// numel[, view_metadata]).
     static func storage(_ id: [PickleValue], path: String) throws -> PickleValue {
         guard id.count >= 5, id[0].asString == "storage", case .global(let type) = id[1], type.hasPrefix("storage "),
-              let dtype = TorchDType(rawValue: String(type.dropFirst(8))), let key = id[2].asString ?? id[2].asInt.map(String.init),
-              let count = id[4].asInt, count >= 0 else {
+            let dtype = TorchDType(rawValue: String(type.dropFirst(8))), let key = id[2].asString ?? id[2].asInt.map(String.init),
+            let count = id[4].asInt, count >= 0
+        else {
             throw WeightsError.badHeader(path: path, reason: "a storage reference of an unknown form")
         }
         return .storage(TorchStorageRef(key: key, dtype: dtype, count: count))
@@ -175,8 +179,8 @@ public final class TorchCheckpoint: TensorSource, @unchecked Sendable {
         guard case .bigInt(let found) = try next(), found == magic else {
             throw WeightsError.badHeader(path: path, reason: "a pickle, but not a PyTorch checkpoint (no magic number)")
         }
-        _ = try next()   // protocol version
-        _ = try next()   // sys_info
+        _ = try next()  // protocol version
+        _ = try next()  // sys_info
         let value = try next()
         guard let keys = try next().asTuple?.compactMap(\.asString) else {
             throw WeightsError.badHeader(path: path, reason: "the storage list is missing")

@@ -3,7 +3,7 @@ import SCSTensor
 
 /// Layer normalisation's parameters.
 struct LayerNormWeights {
-    let gamma, beta: UnsafePointer<Float>   // [D]
+    let gamma, beta: UnsafePointer<Float>  // [D]
     let eps: Float
 
     init(_ read: WeightReader, _ prefix: String, width d: Int, eps: Float) throws {
@@ -36,14 +36,14 @@ enum FeedForward {
 /// batch it came in.
 struct EncoderLayer {
     let norm1: LayerNormWeights
-    let qkv: PackedMatrix                       // [3D, D]: q, k, v projections stacked
-    let qkvBias: UnsafePointer<Float>           // [3D]
-    let out: PackedMatrix                       // [D, D]
-    let outBias: UnsafePointer<Float>           // [D]
-    let scale1: UnsafePointer<Float>?           // [D]
+    let qkv: PackedMatrix  // [3D, D]: q, k, v projections stacked
+    let qkvBias: UnsafePointer<Float>  // [3D]
+    let out: PackedMatrix  // [D, D]
+    let outBias: UnsafePointer<Float>  // [D]
+    let scale1: UnsafePointer<Float>?  // [D]
     let norm2: LayerNormWeights
     let feedForward: FeedForward
-    let scale2: UnsafePointer<Float>?           // [D]
+    let scale2: UnsafePointer<Float>?  // [D]
 
     /// Both halves on `batch` sequences of `layout.tokens` tokens in `w.x`; `causal`: each token
     /// attends only to itself and those before it (CLIP's text tower).
@@ -67,8 +67,9 @@ struct EncoderLayer {
             for head in 0..<w.layout.heads {
                 let q = base + head * hd, k = base + d + head * hd, v = base + 2 * d + head * hd
                 // scores [T, T] = scale · Q_h K_hᵀ
-                matmul(q, lda: 3 * d, k, ldb: 3 * d, transposeB: true, into: w.scores, ldc: t, m: t, n: t, k: hd,
-                       alpha: scale, packBuffer: w.pack, scratch: w.gemm)
+                matmul(
+                    q, lda: 3 * d, k, ldb: 3 * d, transposeB: true, into: w.scores, ldc: t, m: t, n: t, k: hd,
+                    alpha: scale, packBuffer: w.pack, scratch: w.gemm)
                 if causal || visibleKeys != nil {
                     for i in 0..<t {
                         let row = w.scores + i * t, keys = min(causal ? i + 1 : t, visibleKeys ?? t)
@@ -79,8 +80,9 @@ struct EncoderLayer {
                     softmaxRows(w.scores, rows: t, cols: t)
                 }
                 // context[b, :, head] [T, D/H] = scores · V_h
-                matmul(w.scores, lda: t, v, ldb: 3 * d, transposeB: false,
-                       into: w.context + b * t * d + head * hd, ldc: d, m: t, n: hd, k: t, packBuffer: w.pack, scratch: w.gemm)
+                matmul(
+                    w.scores, lda: t, v, ldb: 3 * d, transposeB: false,
+                    into: w.context + b * t * d + head * hd, ldc: d, m: t, n: hd, k: t, packBuffer: w.pack, scratch: w.gemm)
             }
         }
         linear(w.context, rows: rows, weight: out, bias: outBias, into: w.h, scratch: w.gemm)
@@ -95,10 +97,10 @@ struct EncoderLayer {
         case let .mlp(fc1, fc1Bias, fc2, fc2Bias, activation):
             // The activation runs inside fc1's GEMM where it can (quick GELU).
             linear(w.h, rows: rows, weight: fc1, bias: fc1Bias, into: w.mlp, scratch: w.gemm, then: activation)  // [B·T, I]
-            linear(w.mlp, rows: rows, weight: fc2, bias: fc2Bias, into: w.h, scratch: w.gemm)                   // [B·T, D]
+            linear(w.mlp, rows: rows, weight: fc2, bias: fc2Bias, into: w.h, scratch: w.gemm)  // [B·T, D]
         case let .swiGLU(gateUp, gateUpBias, down, downBias):
             let hidden = gateUp.outFeatures / 2
-            linear(w.h, rows: rows, weight: gateUp, bias: gateUpBias, into: w.mlp, scratch: w.gemm)             // [B·T, 2H]
+            linear(w.h, rows: rows, weight: gateUp, bias: gateUpBias, into: w.mlp, scratch: w.gemm)  // [B·T, 2H]
             // silu(gate) ⊙ up, written over the gate half; the down projection reads rows 2H apart.
             for r in 0..<rows {
                 let gate = w.mlp + r * 2 * hidden
@@ -110,8 +112,10 @@ struct EncoderLayer {
     }
 
     /// x += γ ⊙ h per row, or x += h without γ.
-    private func addScaled(_ x: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _ gamma: UnsafePointer<Float>?,
-                           rows: Int, width: Int) {
+    private func addScaled(
+        _ x: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _ gamma: UnsafePointer<Float>?,
+        rows: Int, width: Int
+    ) {
         guard let gamma else { return addInPlace(x, h, count: rows * width) }
         for r in 0..<rows {
             let xr = x + r * width, hr = h + r * width
@@ -123,8 +127,10 @@ struct EncoderLayer {
 /// Conv2d(3, D, kernel P, stride P) as im2col + one GEMM: `[B, 3, S, S]` images → `[B·N, D]`
 /// patch rows in `out`, patches in row-major order, each im2col row ordered (channel, ky, kx)
 /// like the conv weight.
-func patchEmbedding(_ pixels: UnsafePointer<Float>, batch: Int, imageSize s: Int, patchSize p: Int,
-                    weight: PackedMatrix, bias: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>, _ w: Workspace) {
+func patchEmbedding(
+    _ pixels: UnsafePointer<Float>, batch: Int, imageSize s: Int, patchSize p: Int,
+    weight: PackedMatrix, bias: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>, _ w: Workspace
+) {
     let side = s / p, patchLength = 3 * p * p, n = side * side
     for b in 0..<batch {
         let image = pixels + b * 3 * s * s
@@ -146,9 +152,11 @@ func patchEmbedding(_ pixels: UnsafePointer<Float>, batch: Int, imageSize s: Int
 /// The token sequence of a ViT with a class token: for each image, x[0] = cls + pos[0], then the
 /// registers as they are (DINOv2's, no position), then x[1 + R + n] = patch[n] + pos[1 + n].
 /// `patches` is `[B·N, D]` (patchEmbedding's output), the result goes to `w.x` (`[B·T, D]`).
-func assembleTokens(patches: UnsafePointer<Float>, batch: Int, classToken: UnsafePointer<Float>,
-                    positionEmbedding pos: UnsafePointer<Float>, registers: (tokens: UnsafePointer<Float>, count: Int)? = nil,
-                    _ w: Workspace) {
+func assembleTokens(
+    patches: UnsafePointer<Float>, batch: Int, classToken: UnsafePointer<Float>,
+    positionEmbedding pos: UnsafePointer<Float>, registers: (tokens: UnsafePointer<Float>, count: Int)? = nil,
+    _ w: Workspace
+) {
     let d = w.layout.width, t = w.layout.tokens, r = registers?.count ?? 0, n = t - 1 - r
     for b in 0..<batch {
         let tokens = w.x + b * t * d
@@ -164,8 +172,10 @@ func assembleTokens(patches: UnsafePointer<Float>, batch: Int, classToken: Unsaf
 extension EncoderLayer {
     /// A layer under transformers' CLIP names, which SigLIP shares: `layer_norm1`,
     /// `self_attn.{q,k,v,out}_proj`, `layer_norm2`, `mlp.fc1`, `mlp.fc2`, all with biases.
-    static func clipNamed(_ read: WeightReader, _ l: String, width d: Int, mlp i: Int, eps: Float, activation: Activation,
-                          precision: Precision) throws -> EncoderLayer {
+    static func clipNamed(
+        _ read: WeightReader, _ l: String, width d: Int, mlp i: Int, eps: Float, activation: Activation,
+        precision: Precision
+    ) throws -> EncoderLayer {
         let qkv = ["q_proj", "k_proj", "v_proj"].map { l + "self_attn.\($0)" }
         return EncoderLayer(
             norm1: try LayerNormWeights(read, l + "layer_norm1", width: d, eps: eps),
@@ -175,9 +185,10 @@ extension EncoderLayer {
             outBias: try read.vector(l + "self_attn.out_proj.bias", [d]),
             scale1: nil,
             norm2: try LayerNormWeights(read, l + "layer_norm2", width: d, eps: eps),
-            feedForward: .mlp(fc1: try read.packed(l + "mlp.fc1.weight", i, d, precision), fc1Bias: try read.vector(l + "mlp.fc1.bias", [i]),
-                              fc2: try read.packed(l + "mlp.fc2.weight", d, i, precision), fc2Bias: try read.vector(l + "mlp.fc2.bias", [d]),
-                              activation: activation),
+            feedForward: .mlp(
+                fc1: try read.packed(l + "mlp.fc1.weight", i, d, precision), fc1Bias: try read.vector(l + "mlp.fc1.bias", [i]),
+                fc2: try read.packed(l + "mlp.fc2.weight", d, i, precision), fc2Bias: try read.vector(l + "mlp.fc2.bias", [d]),
+                activation: activation),
             scale2: nil)
     }
 }

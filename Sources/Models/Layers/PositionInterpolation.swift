@@ -13,8 +13,10 @@ import Foundation
 /// `get_cubic_upsample_coefficients`) and cpu/UpSampleKernel.cpp.
 enum PositionInterpolation {
     /// `grid`: `[inSide, inSide, D]` row-major; returns `[outSide, outSide, D]`.
-    static func bicubic(_ grid: UnsafePointer<Float>, side inSide: Int, width d: Int, to outSide: Int,
-                        antialias: Bool) -> [Float] {
+    static func bicubic(
+        _ grid: UnsafePointer<Float>, side inSide: Int, width d: Int, to outSide: Int,
+        antialias: Bool
+    ) -> [Float] {
         let taps = antialias ? antialiasTaps(inSize: inSide, outSize: outSide) : cubicTaps(inSize: inSide, outSize: outSide)
         // Along the width: [inSide, outSide, D].
         var rows = [Float](repeating: 0, count: inSide * outSide * d)
@@ -45,8 +47,8 @@ enum PositionInterpolation {
     static func cubicTaps(inSize: Int, outSize: Int) -> [[(Int, Float)]] {
         let a: Float = -0.75
         let scale = Float(inSize) / Float(outSize)
-        func near(_ x: Float) -> Float { ((a + 2) * x - (a + 3)) * x * x + 1 }            // |x| ≤ 1
-        func far(_ x: Float) -> Float { ((a * x - 5 * a) * x + 8 * a) * x - 4 * a }       // 1 < |x| < 2
+        func near(_ x: Float) -> Float { ((a + 2) * x - (a + 3)) * x * x + 1 }  // |x| ≤ 1
+        func far(_ x: Float) -> Float { ((a * x - 5 * a) * x + 8 * a) * x - 4 * a }  // 1 < |x| < 2
         return (0..<outSize).map { i in
             let source = scale * (Float(i) + 0.5) - 0.5
             let floorIndex = source.rounded(.down)

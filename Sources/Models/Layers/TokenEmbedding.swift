@@ -2,7 +2,7 @@ import Foundation
 
 /// A text tower's input: each token's embedding plus its position's (both learned tables).
 struct TokenEmbedding {
-    let tokens: UnsafePointer<Float>     // [V, D]
+    let tokens: UnsafePointer<Float>  // [V, D]
     let positions: UnsafePointer<Float>  // [T, D]
     let vocabulary: Int
     let width: Int
@@ -30,8 +30,10 @@ struct TokenEmbedding {
 
 /// Embeds each text on its own (the same bits in any company) with one workspace from `pool`:
 /// `[texts.count, width]`, `one` writing each text's embedding.
-func embedEach(_ texts: [String], width: Int, pool: WorkspacePool,
-               _ one: (String, UnsafeMutablePointer<Float>, Workspace) -> Void) -> [Float] {
+func embedEach(
+    _ texts: [String], width: Int, pool: WorkspacePool,
+    _ one: (String, UnsafeMutablePointer<Float>, Workspace) -> Void
+) -> [Float] {
     var out = [Float](repeating: 0, count: texts.count * width)
     let w = pool.borrow(capacity: 1)
     defer { pool.recycle(w) }

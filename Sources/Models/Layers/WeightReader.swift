@@ -41,8 +41,9 @@ struct WeightReader {
     /// Several `[n, k]` weights stacked into one `[parts·n, k]` product (q, k and v).
     func stacked(_ names: [String], _ n: Int, _ k: Int, _ precision: Precision) throws -> PackedMatrix {
         try throughCache(names.joined(separator: "+"), names.count * n, k, precision) {
-            let matrix = try PackedMatrix(stacking: try names.map { try raw($0, [n, k]) }, outFeatures: n, inFeatures: k,
-                                          precision: precision)
+            let matrix = try PackedMatrix(
+                stacking: try names.map { try raw($0, [n, k]) }, outFeatures: n, inFeatures: k,
+                precision: precision)
             names.forEach(source.release)
             return matrix
         }
@@ -53,8 +54,10 @@ struct WeightReader {
         try throughCache(name, n, k, precision, pack)
     }
 
-    private func throughCache(_ name: String, _ n: Int, _ k: Int, _ precision: Precision,
-                              _ pack: () throws -> PackedMatrix) throws -> PackedMatrix {
+    private func throughCache(
+        _ name: String, _ n: Int, _ k: Int, _ precision: Precision,
+        _ pack: () throws -> PackedMatrix
+    ) throws -> PackedMatrix {
         guard let cache else { return try pack() }
         if let mapped = cache.cached(section + name, n: n, k: k, precision: precision) { return mapped }
         let matrix = try pack()

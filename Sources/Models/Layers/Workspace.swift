@@ -7,26 +7,26 @@ import SCSTensor
 public final class Workspace: @unchecked Sendable {
     /// The sizes a network needs.
     struct Layout {
-        var tokens: Int          // T: the sequence, class and register tokens included
-        var width: Int           // D
+        var tokens: Int  // T: the sequence, class and register tokens included
+        var width: Int  // D
         var heads: Int
-        var mlpWidth: Int        // the widest feed-forward product (I, or 2H for SwiGLU)
-        var patches: Int         // N
-        var patchLength: Int     // 3·P·P
+        var mlpWidth: Int  // the widest feed-forward product (I, or 2H for SwiGLU)
+        var patches: Int  // N
+        var patchLength: Int  // 3·P·P
         var headDim: Int { width / heads }
     }
 
     public let capacity: Int
     let layout: Layout
     let patches: UnsafeMutablePointer<Float>  // [B·N, 3·P·P] im2col of the images
-    let x: UnsafeMutablePointer<Float>        // [B·T, D] the residual stream
-    let h: UnsafeMutablePointer<Float>        // [B·T, D] normalised input / block output
-    let qkv: UnsafeMutablePointer<Float>      // [B·T, 3D]
-    let scores: UnsafeMutablePointer<Float>   // [T, T] one head at a time
+    let x: UnsafeMutablePointer<Float>  // [B·T, D] the residual stream
+    let h: UnsafeMutablePointer<Float>  // [B·T, D] normalised input / block output
+    let qkv: UnsafeMutablePointer<Float>  // [B·T, 3D]
+    let scores: UnsafeMutablePointer<Float>  // [T, T] one head at a time
     let context: UnsafeMutablePointer<Float>  // [B·T, D]
-    let mlp: UnsafeMutablePointer<Float>      // [B·T, mlpWidth]
-    let gemm: GEMMScratch                     // the GEMM's packed left operand
-    let pack: UnsafeMutableRawPointer         // one head's K or V, packed
+    let mlp: UnsafeMutablePointer<Float>  // [B·T, mlpWidth]
+    let gemm: GEMMScratch  // the GEMM's packed left operand
+    let pack: UnsafeMutableRawPointer  // one head's K or V, packed
     private let all: [UnsafeMutablePointer<Float>]
 
     init(_ l: Layout, capacity: Int) {

@@ -50,12 +50,15 @@ public struct BytePairEncoding: Sendable {
     /// line, then one merge per line).
     public init(vocabJSON: URL, merges: URL) throws {
         guard let data = FileManager.default.contents(atPath: vocabJSON.path),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else {
             throw TokenizerError.unreadable(path: vocabJSON.path, reason: "not a JSON object of token ids")
         }
         var ids: [String: Int] = [:]
         for (token, value) in object {
-            guard let id = value as? Int else { throw TokenizerError.unreadable(path: vocabJSON.path, reason: "token \(token): id is not an integer") }
+            guard let id = value as? Int else {
+                throw TokenizerError.unreadable(path: vocabJSON.path, reason: "token \(token): id is not an integer")
+            }
             ids[token] = id
         }
         guard let text = try? String(contentsOf: merges, encoding: .utf8) else {

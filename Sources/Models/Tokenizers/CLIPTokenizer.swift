@@ -153,7 +153,7 @@ public struct CLIPTokenizer: Sendable {
             var j = i + 1
             switch kind {
             case .letter: while j < s.count, tables.kind(s[j]) == .letter { j += 1 }
-            case .number: break                       // one digit per token
+            case .number: break  // one digit per token
             case .dropped: i += 1; continue
             case .other: while j < s.count, tables.kind(s[j]) == .other { j += 1 }
             }
@@ -191,9 +191,10 @@ struct UnicodeTables: Sendable {
 
     static func load(_ key: String) -> UnicodeTables {
         guard let url = Bundle.module.url(forResource: "clip-unicode", withExtension: "json"),
-              let data = FileManager.default.contents(atPath: url.path),
-              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let table = root[key] as? [String: Any], let classes = table["classes"] as? [[Any]] else {
+            let data = FileManager.default.contents(atPath: url.path),
+            let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let table = root[key] as? [String: Any], let classes = table["classes"] as? [[Any]]
+        else {
             fatalError("scs's resource clip-unicode.json is missing or damaged: reinstall scs")
         }
         func scalar(_ key: String) -> Unicode.Scalar? { UInt32(key).flatMap(Unicode.Scalar.init) }
@@ -202,7 +203,9 @@ struct UnicodeTables: Sendable {
             starts: classes.map { UInt32($0[0] as? Int ?? 0) }, ends: classes.map { UInt32($0[1] as? Int ?? 0) },
             kinds: classes.map { map[$0[2] as? String ?? "O"] ?? .other },
             lower: Dictionary(uniqueKeysWithValues: (table["lower"] as? [String: String] ?? [:]).compactMap { k, v in scalar(k).map { ($0, v) } }),
-            ignoreCase: Dictionary(uniqueKeysWithValues: (table["ignorecase"] as? [String: String] ?? [:]).compactMap { k, v in
-                scalar(k).flatMap { c in v.unicodeScalars.first.map { (c, $0) } } }))
+            ignoreCase: Dictionary(
+                uniqueKeysWithValues: (table["ignorecase"] as? [String: String] ?? [:]).compactMap { k, v in
+                    scalar(k).flatMap { c in v.unicodeScalars.first.map { (c, $0) } }
+                }))
     }
 }

@@ -9,7 +9,7 @@ public struct SentencePieceModel: Sendable {
     struct Piece: Sendable {
         let text: String
         let score: Float
-        let type: Int   // 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte
+        let type: Int  // 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte
     }
 
     let pieces: [Piece]
@@ -36,9 +36,10 @@ public struct SentencePieceModel: Sendable {
     /// SentencePiece's own (dummy prefix, whitespace folding, "▁").
     public init(tokenizerJSON url: URL) throws {
         guard let data = FileManager.default.contents(atPath: url.path),
-              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let model = root["model"] as? [String: Any], model["type"] as? String == "Unigram",
-              let vocab = model["vocab"] as? [[Any]] else {
+            let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let model = root["model"] as? [String: Any], model["type"] as? String == "Unigram",
+            let vocab = model["vocab"] as? [[Any]]
+        else {
             throw TokenizerError.unreadable(path: url.path, reason: "not a tokenizer.json with a Unigram model")
         }
         let unk = model["unk_id"] as? Int ?? 0
@@ -56,12 +57,15 @@ public struct SentencePieceModel: Sendable {
             return (n["normalizers"] as? [Any])?.lazy.compactMap(precompiled).first
         }
         let map = precompiled(root["normalizer"]).flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) } ?? []
-        try self.init(pieces: pieces, charsmap: map, dummyPrefix: true, removeExtraWhitespaces: true, escapeWhitespaces: true,
-                      unknownID: unk, endOfSentenceID: pieces.firstIndex { $0.text == "</s>" } ?? 1, path: url.path)
+        try self.init(
+            pieces: pieces, charsmap: map, dummyPrefix: true, removeExtraWhitespaces: true, escapeWhitespaces: true,
+            unknownID: unk, endOfSentenceID: pieces.firstIndex { $0.text == "</s>" } ?? 1, path: url.path)
     }
 
-    init(pieces: [Piece], charsmap map: [UInt8], dummyPrefix: Bool, removeExtraWhitespaces extra: Bool, escapeWhitespaces escape: Bool,
-         unknownID unk: Int, endOfSentenceID eos: Int, path: String) throws {
+    init(
+        pieces: [Piece], charsmap map: [UInt8], dummyPrefix: Bool, removeExtraWhitespaces extra: Bool, escapeWhitespaces escape: Bool,
+        unknownID unk: Int, endOfSentenceID eos: Int, path: String
+    ) throws {
         self.path = path
         self.pieces = pieces
         var vocabulary: [String: (id: Int, score: Float)] = [:]
@@ -119,7 +123,9 @@ public struct SentencePieceModel: Sendable {
             default: break
             }
         }
-        guard modelType == 1 else { throw TokenizerError.unreadable(path: url.path, reason: "model_type \(modelType): only unigram models (1) are supported") }
+        guard modelType == 1 else {
+            throw TokenizerError.unreadable(path: url.path, reason: "model_type \(modelType): only unigram models (1) are supported")
+        }
         var map: [UInt8] = [], dummy = true, extra = true, escape = true
         try Protobuf.fields(normalizer) { f, v in
             switch (f, v) {
@@ -130,8 +136,9 @@ public struct SentencePieceModel: Sendable {
             default: break
             }
         }
-        try self.init(pieces: pieces, charsmap: map, dummyPrefix: dummy, removeExtraWhitespaces: extra, escapeWhitespaces: escape,
-                      unknownID: unk, endOfSentenceID: eos, path: url.path)
+        try self.init(
+            pieces: pieces, charsmap: map, dummyPrefix: dummy, removeExtraWhitespaces: extra, escapeWhitespaces: escape,
+            unknownID: unk, endOfSentenceID: eos, path: url.path)
     }
 
     /// The ids of `text`: normalised, then segmented. `dummyPrefix` false leaves out the leading
@@ -223,7 +230,9 @@ struct PrecompiledCharsmap: Sendable {
     init(_ blob: [UInt8], path: String) throws {
         guard blob.count >= 4 else { throw TokenizerError.unreadable(path: path, reason: "precompiled_charsmap is too short") }
         let size = Int(UInt32(blob[0]) | UInt32(blob[1]) << 8 | UInt32(blob[2]) << 16 | UInt32(blob[3]) << 24)
-        guard size % 4 == 0, 4 + size <= blob.count else { throw TokenizerError.unreadable(path: path, reason: "precompiled_charsmap's trie does not fit") }
+        guard size % 4 == 0, 4 + size <= blob.count else {
+            throw TokenizerError.unreadable(path: path, reason: "precompiled_charsmap's trie does not fit")
+        }
         units = stride(from: 4, to: 4 + size, by: 4).map {
             UInt32(blob[$0]) | UInt32(blob[$0 + 1]) << 8 | UInt32(blob[$0 + 2]) << 16 | UInt32(blob[$0 + 3]) << 24
         }

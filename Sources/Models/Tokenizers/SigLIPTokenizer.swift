@@ -36,8 +36,9 @@ public struct SigLIPTokenizer: Sendable {
         } else {
             throw TokenizerError.missing(folder: folder.path, reason: "no spiece.model or tokenizer.json (SigLIP's SentencePiece tokenizer)")
         }
-        return SigLIPTokenizer(model: model, contextLength: contextLength,
-                               padding: TokenizerFiles.padToken(in: folder).flatMap(model.id(of:)))
+        return SigLIPTokenizer(
+            model: model, contextLength: contextLength,
+            padding: TokenizerFiles.padToken(in: folder).flatMap(model.id(of:)))
     }
 
     static let specials = ["</s>", "<unk>"].map { Array($0.unicodeScalars) }

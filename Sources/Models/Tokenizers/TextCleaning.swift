@@ -286,8 +286,9 @@ public enum TextCleaning {
 
     static let tables: Tables = {
         guard let url = Bundle.module.url(forResource: "clip-text-cleaning", withExtension: "json"),
-              let data = FileManager.default.contents(atPath: url.path),
-              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            let data = FileManager.default.contents(atPath: url.path),
+            let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else {
             fatalError("scs's resource clip-text-cleaning.json is missing: reinstall scs")
         }
         func strings(_ key: String) -> [String: String] { root[key] as? [String: String] ?? [:] }

@@ -7,7 +7,8 @@ enum TokenizerFiles {
     static func padToken(in folder: URL) -> String? {
         for name in ["special_tokens_map.json", "tokenizer_config.json"] {
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
-                  let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { continue }
+                let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            else { continue }
             if let pad = root["pad_token"] as? String { return pad }
             if let pad = (root["pad_token"] as? [String: Any])?["content"] as? String { return pad }
         }

@@ -17,8 +17,10 @@ final class LoRAMerged: TensorSource, TensorShapes, @unchecked Sendable {
     var names: [String] { base.names }
     func shape(of name: String) -> [Int]? { base.shape(of: name) }
 
-    init(base: any TensorSource & TensorShapes, adapterFile: any TensorSource & TensorShapes,
-         adapters: [String: (a: String, b: String)], scaling: Float) {
+    init(
+        base: any TensorSource & TensorShapes, adapterFile: any TensorSource & TensorShapes,
+        adapters: [String: (a: String, b: String)], scaling: Float
+    ) {
         self.base = base
         self.adapterFile = adapterFile
         self.adapters = adapters
@@ -33,8 +35,9 @@ final class LoRAMerged: TensorSource, TensorShapes, @unchecked Sendable {
         if let done = merged[name] { return UnsafePointer(done.baseAddress!) }
         let out = shape[0], inner = shape.dropFirst().reduce(1, *)
         guard let aShape = adapterFile.shape(of: adapter.a), aShape.count >= 2, aShape.dropFirst().reduce(1, *) == inner else {
-            throw WeightsError.wrongShape(path: adapterFile.path, name: adapter.a, expected: [-1] + Array(shape.dropFirst()),
-                                          found: adapterFile.shape(of: adapter.a) ?? [])
+            throw WeightsError.wrongShape(
+                path: adapterFile.path, name: adapter.a, expected: [-1] + Array(shape.dropFirst()),
+                found: adapterFile.shape(of: adapter.a) ?? [])
         }
         let r = aShape[0]
         let a = try adapterFile.floats(adapter.a, shape: aShape)

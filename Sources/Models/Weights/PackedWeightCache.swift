@@ -40,7 +40,7 @@ public final class PackedWeightCache: @unchecked Sendable {
     /// The cache for the model with `fingerprint` in `folder`, for `precision` on the current
     /// kernel path, with `engineVersion` (the forward pass's version, which the caller owns).
     public init(folder: URL, fingerprint: String, precision: Precision, engineVersion: Int) {
-        let path = precision == .bf16 ? KernelPath.avx512 : KernelPath.current   // bf16 has one layout
+        let path = precision == .bf16 ? KernelPath.avx512 : KernelPath.current  // bf16 has one layout
         key = "\(fingerprint)|\(precision.rawValue)|\(path.rawValue)|layout\(PackedMatrix.layoutVersion)|engine\(engineVersion)"
         stalePrefix = "\(fingerprint.prefix(32))-\(precision.rawValue)-\(path.rawValue)-"
         self.path = folder.appendingPathComponent(stalePrefix + "l\(PackedMatrix.layoutVersion)-e\(engineVersion).scspack").path

@@ -58,7 +58,8 @@ public enum PackedWeightFile {
                 guard index.key == key else { throw PackedWeightFileError(path: path, reason: "written for \(index.key), not \(key)") }
                 var byName: [String: Entry] = [:]
                 for entry in index.matrices {
-                    guard entry.offset % PackedWeightFile.alignment == 0, entry.offset >= 16, entry.bytes >= 0, entry.offset <= size - entry.bytes else {
+                    guard entry.offset % PackedWeightFile.alignment == 0, entry.offset >= 16, entry.bytes >= 0, entry.offset <= size - entry.bytes
+                    else {
                         throw PackedWeightFileError(path: path, reason: "matrix \(entry.name) lies outside the file")
                     }
                     byName[entry.name] = entry
@@ -71,7 +72,9 @@ public enum PackedWeightFile {
         }
 
         private static func index(_ file: UnsafeRawBufferPointer, path: String) throws -> Index {
-            guard Array(file[0..<8]) == PackedWeightFile.magic else { throw PackedWeightFileError(path: path, reason: "not an scs packed-weights file") }
+            guard Array(file[0..<8]) == PackedWeightFile.magic else {
+                throw PackedWeightFileError(path: path, reason: "not an scs packed-weights file")
+            }
             var length: UInt64 = 0
             withUnsafeMutableBytes(of: &length) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: file[8..<16])) }
             guard UInt64(littleEndian: length) <= UInt64(file.count - 16) else {
@@ -88,9 +91,10 @@ public enum PackedWeightFile {
         /// The matrix stored as `name`, when it has this shape, precision and kernel path.
         func matrix(_ name: String, n: Int, k: Int, precision: Precision) -> PackedMatrix? {
             guard let e = entries[name], e.n == n, e.k == k, e.precision == precision.rawValue,
-                  let matrix = PackedMatrix(borrowing: UnsafeRawPointer(base + e.offset), byteCount: e.bytes,
-                                            outFeatures: n, inFeatures: k, precision: precision, owner: self),
-                  matrix.kernelPath.rawValue == e.path
+                let matrix = PackedMatrix(
+                    borrowing: UnsafeRawPointer(base + e.offset), byteCount: e.bytes,
+                    outFeatures: n, inFeatures: k, precision: precision, owner: self),
+                matrix.kernelPath.rawValue == e.path
             else { return nil }
             return matrix
         }
@@ -106,12 +110,19 @@ public enum PackedWeightFile {
         var offset = alignment
         var entries: [Entry] = []
         for (name, m) in matrices {
-            entries.append(Entry(name: name, n: m.outFeatures, k: m.inFeatures, precision: m.precision.rawValue,
-                                 path: m.kernelPath.rawValue, offset: 0, bytes: m.panels.count))
+            entries.append(
+                Entry(
+                    name: name, n: m.outFeatures, k: m.inFeatures, precision: m.precision.rawValue,
+                    path: m.kernelPath.rawValue, offset: 0, bytes: m.panels.count))
         }
         // The index's length depends on the offsets' digits: place the data after a generous
         // estimate, then check it.
-        let estimate = try JSONEncoder().encode(Index(key: key, matrices: entries.map { var e = $0; e.offset = Int(Int32.max); return e }))
+        let estimate = try JSONEncoder().encode(
+            Index(
+                key: key,
+                matrices: entries.map {
+                    var e = $0; e.offset = Int(Int32.max); return e
+                }))
         offset = (16 + estimate.count + alignment - 1) / alignment * alignment
         for i in entries.indices {
             entries[i].offset = offset

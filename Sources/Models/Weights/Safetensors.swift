@@ -91,7 +91,7 @@ public final class SafetensorsFile: TensorSource, @unchecked Sendable {
         var entries: [String: Entry] = [:]
         for (name, value) in object where name != "__metadata__" {
             guard let fields = value as? [String: Any], let dtype = fields["dtype"] as? String,
-                  let shape = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int], offsets.count == 2
+                let shape = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int], offsets.count == 2
             else { throw WeightsError.badHeader(path: path, reason: "entry \(name) is malformed") }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= dataLength, shape.allSatisfy({ $0 >= 0 }) else {

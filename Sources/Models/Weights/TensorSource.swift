@@ -48,8 +48,9 @@ public enum FolderWeights {
 
     public static func open(_ folder: URL) throws -> any TensorSource & TensorShapes {
         guard let url = file(in: folder) else {
-            throw WeightsError.cannotOpen(path: folder.appendingPathComponent(files[0]).path,
-                                          reason: "no such file (nor \(files[1])): a model folder needs its weights")
+            throw WeightsError.cannotOpen(
+                path: folder.appendingPathComponent(files[0]).path,
+                reason: "no such file (nor \(files[1])): a model folder needs its weights")
         }
         return url.lastPathComponent == files[0] ? try SafetensorsFile(path: url.path) : try TorchCheckpoint(path: url.path)
     }

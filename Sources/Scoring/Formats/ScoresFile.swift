@@ -77,8 +77,10 @@ public struct ScoresFile: Sendable {
             firstLine[group] = line
             var values: [Metric: Double] = [:]
             for (_, metric) in metricColumns { values[metric] = try real(metric.rawValue) }
-            rows.append(ScoresRow(group: group, line: line, nImages: try count("n_images"), nPairs: try count("n_pairs"),
-                                  pairSD: try real("pair_sd"), pairMin: try real("pair_min"), pairMax: try real("pair_max"), values: values))
+            rows.append(
+                ScoresRow(
+                    group: group, line: line, nImages: try count("n_images"), nPairs: try count("n_pairs"),
+                    pairSD: try real("pair_sd"), pairMin: try real("pair_min"), pairMax: try real("pair_max"), values: values))
             if provenanceColumns.count == ScoreProvenance.columns.count {
                 let value: ScoreProvenance
                 do { value = try ScoreProvenance(fields: provenanceColumns.map { fields[$0] }) } catch let unknown as ScoreProvenance.UnknownValue {
@@ -91,8 +93,9 @@ public struct ScoresFile: Sendable {
             }
         }
         let meta = try ScoresMeta.read(forScores: path)
-        return ScoresFile(path: path, columns: columns, metrics: metricColumns.map(\.1), rows: rows,
-                          provenance: provenance?.value ?? meta?.provenance, meta: meta)
+        return ScoresFile(
+            path: path, columns: columns, metrics: metricColumns.map(\.1), rows: rows,
+            provenance: provenance?.value ?? meta?.provenance, meta: meta)
     }
 
     /// `metric` of every row; a file without its column, or a row without a value, is an error.
@@ -119,11 +122,12 @@ public struct ScoresFile: Sendable {
                 guard let value else { throw ScoresFileError(path: path, line: r.line, .emptyCell(column: name)) }
                 return value
             }
-            return GroupScore(model: r.model, prompt: r.prompt, nImages: try need(r.nImages, "n_images"), nPairs: try need(r.nPairs, "n_pairs"),
-                              scs: try need(r.values[.scs], "scs"), pairSD: try need(r.pairSD, "pair_sd"),
-                              pairMin: try need(r.pairMin, "pair_min"), pairMax: try need(r.pairMax, "pair_max"),
-                              // An empty cell: the group has no value for that metric.
-                              metrics: r.values.filter { $0.key != .scs })
+            return GroupScore(
+                model: r.model, prompt: r.prompt, nImages: try need(r.nImages, "n_images"), nPairs: try need(r.nPairs, "n_pairs"),
+                scs: try need(r.values[.scs], "scs"), pairSD: try need(r.pairSD, "pair_sd"),
+                pairMin: try need(r.pairMin, "pair_min"), pairMax: try need(r.pairMax, "pair_max"),
+                // An empty cell: the group has no value for that metric.
+                metrics: r.values.filter { $0.key != .scs })
         }
     }
 

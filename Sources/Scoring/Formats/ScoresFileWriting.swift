@@ -19,8 +19,9 @@ extension ScoresFile {
         let columns = metricColumns(metrics ?? Array(Set(scores.flatMap(\.metrics.keys))))
         var text = CSV.row(header(metrics: columns))
         for s in scores {
-            text += CSV.row([s.model, s.prompt, "\(s.nImages)", "\(s.nPairs)", "\(s.scs)", "\(s.pairSD)", "\(s.pairMin)", "\(s.pairMax)"]
-                + columns.map { s.metrics[$0].map { "\($0)" } ?? "" } + provenance.fields)
+            text += CSV.row(
+                [s.model, s.prompt, "\(s.nImages)", "\(s.nPairs)", "\(s.scs)", "\(s.pairSD)", "\(s.pairMin)", "\(s.pairMax)"]
+                    + columns.map { s.metrics[$0].map { "\($0)" } ?? "" } + provenance.fields)
         }
         try OutputFiles.atomicWrite(Data(text.utf8), to: path)
     }

@@ -41,11 +41,13 @@ public struct ScoresMeta: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, model, backbone, modelFingerprint = "model_fingerprint", precision, preprocessing, metrics, groups, images,
-             listingDigest = "listing_digest", excluded, skipped, shard
+            listingDigest = "listing_digest", excluded, skipped, shard
     }
 
-    public init(model: String, result: ScoreResult, dataset: Dataset, listing: Dataset? = nil,
-                shard: (spec: ShardSpec, units: [ShardUnit])? = nil) {
+    public init(
+        model: String, result: ScoreResult, dataset: Dataset, listing: Dataset? = nil,
+        shard: (spec: ShardSpec, units: [ShardUnit])? = nil
+    ) {
         let units = (listing ?? dataset).shardUnits
         self.model = model
         backbone = result.backbone

@@ -11,8 +11,10 @@ extension Pairing {
     ///   says on which line of the other list each prompt does appear.
     /// Such lines are reported; mismatched ones are left out unless `keepMismatched`.
     /// `lineNumber` maps a 0-based index to the number shown (lines of a text file, rows of a CSV).
-    public static func byLines(_ table: ScoreTable, a: String, b: String, listA: [String], listB: [String],
-                               keepMismatched: Bool = false, lineNumber: (Int) -> Int = { $0 + 1 }) -> Pairing {
+    public static func byLines(
+        _ table: ScoreTable, a: String, b: String, listA: [String], listB: [String],
+        keepMismatched: Bool = false, lineNumber: (Int) -> Int = { $0 + 1 }
+    ) -> Pairing {
         let count = max(listA.count, listB.count)
         // The substitution shared by most lines (ties: the one seen first).
         var tally: [String: (count: Int, first: Int, a: String, b: String)] = [:]
@@ -38,8 +40,10 @@ extension Pairing {
             let textB = i < listB.count ? listB[i].trimmingCharacters(in: .whitespaces) : nil
             guard let textA, let textB else {
                 let which = textA == nil ? "B" : "A"
-                issues.append(PairingIssue(line: line, kind: .unpaired, promptA: textA, promptB: textB,
-                                           message: "line \(line): only list \(which) has this line (\"\(textA ?? textB ?? "")\")", included: false))
+                issues.append(
+                    PairingIssue(
+                        line: line, kind: .unpaired, promptA: textA, promptB: textB,
+                        message: "line \(line): only list \(which) has this line (\"\(textA ?? textB ?? "")\")", included: false))
                 continue
             }
             let groupA = table.group(of: a, named: textA), groupB = table.group(of: b, named: textB)
@@ -47,14 +51,18 @@ extension Pairing {
                 var missing: [String] = []
                 if groupA == nil { missing.append("\"\(textA)\" has no group under \(a)") }
                 if groupB == nil { missing.append("\"\(textB)\" has no group under \(b)") }
-                issues.append(PairingIssue(line: line, kind: .noGroup, promptA: textA, promptB: textB,
-                                           message: "line \(line): " + missing.joined(separator: "; ") + " in the scores", included: false))
+                issues.append(
+                    PairingIssue(
+                        line: line, kind: .noGroup, promptA: textA, promptB: textB,
+                        message: "line \(line): " + missing.joined(separator: "; ") + " in the scores", included: false))
                 continue
             }
             let pa = groupA!.prompt, pb = groupB!.prompt
             if let earlier = usedA[pa] ?? usedB[pb] {
-                issues.append(PairingIssue(line: line, kind: .duplicate, promptA: textA, promptB: textB,
-                                           message: "line \(line): a group already paired on line \(earlier)", included: false))
+                issues.append(
+                    PairingIssue(
+                        line: line, kind: .duplicate, promptA: textA, promptB: textB,
+                        message: "line \(line): a group already paired on line \(earlier)", included: false))
                 continue
             }
             var included = true
@@ -72,10 +80,12 @@ extension Pairing {
                     hints.append("B's prompt is on no line of A")
                 }
                 let expected = "\"\(substitution.a)\" → \"\(substitution.b)\""
-                issues.append(PairingIssue(line: line, kind: .mismatch, promptA: textA, promptB: textB,
-                                           message: "line \(line): \"\(textA)\" and \"\(textB)\" differ in more than \(expected) (\(hints.joined(separator: "; ")))"
-                                               + (included ? "; kept (mismatches kept, as asked)" : "; left out"),
-                                           included: included))
+                issues.append(
+                    PairingIssue(
+                        line: line, kind: .mismatch, promptA: textA, promptB: textB,
+                        message: "line \(line): \"\(textA)\" and \"\(textB)\" differ in more than \(expected) (\(hints.joined(separator: "; ")))"
+                            + (included ? "; kept (mismatches kept, as asked)" : "; left out"),
+                        included: included))
             }
             guard included, let sa = table.score(a, pa), let sb = table.score(b, pb) else { continue }
             if groupA!.normalized { normalized += 1 }
@@ -84,7 +94,8 @@ extension Pairing {
             usedB[pb] = line
             pairs.append(PromptPair(promptA: pa, promptB: pb, scoreA: sa, scoreB: sb, line: line))
         }
-        return Pairing(mode: .lists, pairs: pairs, onlyA: [], onlyB: [], issues: issues, substitution: substitution,
-                       normalizedMatches: normalized)
+        return Pairing(
+            mode: .lists, pairs: pairs, onlyA: [], onlyB: [], issues: issues, substitution: substitution,
+            normalizedMatches: normalized)
     }
 }

@@ -37,9 +37,12 @@ public struct MultiComparison: Sendable {
         for i in 0..<models.count {
             for j in (i + 1)..<models.count {
                 let pairing = Pairing.byPrompt(table, a: models[i], b: models[j])
-                var comparison = pairing.pairs.isEmpty ? nil
-                    : PairedComparison(a: models[i], b: models[j], x: pairing.pairs.map(\.scoreA),
-                                       y: pairing.pairs.map(\.scoreB), resamples: resamples, seed: seed)
+                var comparison =
+                    pairing.pairs.isEmpty
+                    ? nil
+                    : PairedComparison(
+                        a: models[i], b: models[j], x: pairing.pairs.map(\.scoreA),
+                        y: pairing.pairs.map(\.scoreB), resamples: resamples, seed: seed)
                 comparison?.reading = reading
                 entries.append(Entry(a: models[i], b: models[j], pairing: pairing, comparison: comparison))
             }
@@ -68,7 +71,8 @@ public struct MultiComparison: Sendable {
     public var significantPairs: [String] {
         entries.compactMap { e in
             guard let c = e.comparison, let w = c[test: "wilcoxon"], let p = w.extra["pvalue_holm"], p < 0.05,
-                  let r = c.effect.rankBiserial, r != 0 else { return nil }
+                let r = c.effect.rankBiserial, r != 0
+            else { return nil }
             return (r > 0) == reading.higherIsBetter ? "\(e.a) > \(e.b)" : "\(e.b) > \(e.a)"
         }
     }
@@ -87,7 +91,8 @@ public struct MultiComparison: Sendable {
             return "\(best) is the most \(reading.quality) of \(k) models (mean rank \(Format.fixed(meanRanks[best] ?? 0, 2)) of \(k)), "
                 + "Friedman p = \(Format.pvalue(p)), \(n) shared prompts; \(pairText)"
         }
-        return "no significant difference in \(reading.noun) among the \(k) models: Friedman p = \(Format.pvalue(p)), \(n) shared prompts; \(pairText)"
+        return
+            "no significant difference in \(reading.noun) among the \(k) models: Friedman p = \(Format.pvalue(p)), \(n) shared prompts; \(pairText)"
     }
 
     /// The `--json` document for more than two models.
@@ -98,13 +103,24 @@ public struct MultiComparison: Sendable {
             ("n_shared_prompts", .integer(sharedPrompts.count)),
             ("friedmanchisquare", friedman.json),
             ("mean_ranks", .object(models.map { ($0, .double(meanRanks[$0])) })),
-            ("holm", .string("Holm's step-down adjustment over the \(entries.count) pairs, separately for each of \(MultiComparison.adjustedTests.joined(separator: ", ")); given as pvalue_holm")),
-            ("comparisons", .array(entries.map { e in
-                e.comparison?.json(pairing: e.pairing.json)
-                    ?? .object([("a", .string(e.a)), ("b", .string(e.b)), ("n_pairs", .integer(0)),
-                                ("pairing", e.pairing.json), ("not_computable", .string("no prompt is scored for both"))])
-            })),
-            ("verdict", .string(verdict)),
+            (
+                "holm",
+                .string(
+                    "Holm's step-down adjustment over the \(entries.count) pairs, separately for each of \(MultiComparison.adjustedTests.joined(separator: ", ")); given as pvalue_holm"
+                )
+            ),
+            (
+                "comparisons",
+                .array(
+                    entries.map { e in
+                        e.comparison?.json(pairing: e.pairing.json)
+                            ?? .object([
+                                ("a", .string(e.a)), ("b", .string(e.b)), ("n_pairs", .integer(0)),
+                                ("pairing", e.pairing.json), ("not_computable", .string("no prompt is scored for both"))
+                            ])
+                    })
+            ),
+            ("verdict", .string(verdict))
         ])
     }
 }

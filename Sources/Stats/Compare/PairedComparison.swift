@@ -59,7 +59,7 @@ public struct PairedComparison: Sendable {
             ("shapiro_a", ShapiroWilk.test(x)),
             ("shapiro_b", ShapiroWilk.test(y)),
             ("kstest_norm_a", KolmogorovSmirnov.normality(x)),
-            ("kstest_norm_b", KolmogorovSmirnov.normality(y)),
+            ("kstest_norm_b", KolmogorovSmirnov.normality(y))
         ]
         effect = EffectSizes(a: x, b: y, resamples: resamples, seed: seed)
     }
@@ -105,8 +105,14 @@ public struct PairedComparison: Sendable {
     public func json(pairing: JSONValue? = nil) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("a", .string(a)), ("b", .string(b)), ("n_pairs", .integer(nPairs))]
         if let pairing { pairs.append(("pairing", pairing)) }
-        pairs.append(("descriptives", .object([("a", descriptivesA.json), ("b", descriptivesB.json),
-                                              ("difference", descriptivesDifference.json)])))
+        pairs.append(
+            (
+                "descriptives",
+                .object([
+                    ("a", descriptivesA.json), ("b", descriptivesB.json),
+                    ("difference", descriptivesDifference.json)
+                ])
+            ))
         pairs.append(("tests", .object(tests.map { ($0.key, $0.result.json) })))
         pairs.append(("effect", effect.json))
         pairs.append(("verdict", .string(verdict)))

@@ -35,9 +35,11 @@ public struct PairingIssue: Sendable, Equatable {
     public let included: Bool
 
     var json: JSONValue {
-        .object([("line", .integer(line)), ("kind", .string(kind.rawValue)),
-                 ("a", promptA.map { .string($0) } ?? .null), ("b", promptB.map { .string($0) } ?? .null),
-                 ("message", .string(message)), ("included", .bool(included))])
+        .object([
+            ("line", .integer(line)), ("kind", .string(kind.rawValue)),
+            ("a", promptA.map { .string($0) } ?? .null), ("b", promptB.map { .string($0) } ?? .null),
+            ("message", .string(message)), ("included", .bool(included))
+        ])
     }
 }
 
@@ -85,7 +87,8 @@ public struct Pairing: Sendable {
         for prompt in leftA {
             let key = PromptText.folderKey(prompt)
             if keyCountA[key] == 1, let candidates = byKey[key], candidates.count == 1,
-               let sa = table.score(a, prompt), let sb = table.score(b, candidates[0]) {
+                let sa = table.score(a, prompt), let sb = table.score(b, candidates[0])
+            {
                 pairs.append(PromptPair(promptA: prompt, promptB: candidates[0], scoreA: sa, scoreB: sb, line: nil))
                 usedB.insert(candidates[0])
                 normalized += 1
@@ -94,8 +97,9 @@ public struct Pairing: Sendable {
             }
         }
         let onlyB = table.prompts(of: b).filter { !usedB.contains($0) }
-        return Pairing(mode: .prompt, pairs: pairs, onlyA: onlyA, onlyB: onlyB, issues: [], substitution: nil,
-                       normalizedMatches: normalized)
+        return Pairing(
+            mode: .prompt, pairs: pairs, onlyA: onlyA, onlyB: onlyB, issues: [], substitution: nil,
+            normalizedMatches: normalized)
     }
 
     /// The `pairing` object of `--json`.
@@ -109,9 +113,14 @@ public struct Pairing: Sendable {
             out.append(("substitution", substitution.map { .object([("a", .string($0.a)), ("b", .string($0.b))]) } ?? .null))
             out.append(("issues", .array(issues.map(\.json))))
             // The pairs used, so a report can draw this comparison without the lists.
-            out.append(("pairs", .array(pairs.map { p in
-                .object([("a", .string(p.promptA)), ("b", .string(p.promptB)), ("line", p.line.map { .integer($0) } ?? .null)])
-            })))
+            out.append(
+                (
+                    "pairs",
+                    .array(
+                        pairs.map { p in
+                            .object([("a", .string(p.promptA)), ("b", .string(p.promptB)), ("line", p.line.map { .integer($0) } ?? .null)])
+                        })
+                ))
         }
         out.append(("normalized_matches", .integer(normalizedMatches)))
         return .object(out)

@@ -3,8 +3,8 @@ import Foundation
 /// The gamma function's logarithm and the regularized incomplete gamma function.
 public enum GammaFunctions {
     static let machineEpsilon = 1.11022302462515654042e-16  // Cephes' MACHEP (2⁻⁵³)
-    static let maxLog = 7.09782712893383996843e2             // log(DBL_MAX)
-    static let minLog = -7.08396418532264106224e2            // log(2⁻¹⁰²²)
+    static let maxLog = 7.09782712893383996843e2  // log(DBL_MAX)
+    static let minLog = -7.08396418532264106224e2  // log(2⁻¹⁰²²)
 
     /// log|Γ(x)| (`scipy.special.gammaln`), from the platform's C library (glibc / Apple libm,
     /// within a few ulp), through the reentrant form: plain `lgamma` writes the global `signgam`.

@@ -92,8 +92,10 @@ public enum IncompleteBeta {
     }
 
     /// Keeps the convergents' numerators and denominators within range.
-    private static func rescale(_ pkm2: inout Double, _ pkm1: inout Double, _ qkm2: inout Double, _ qkm1: inout Double,
-                                _ pk: Double, _ qk: Double) {
+    private static func rescale(
+        _ pkm2: inout Double, _ pkm1: inout Double, _ qkm2: inout Double, _ qkm1: inout Double,
+        _ pk: Double, _ qk: Double
+    ) {
         if abs(qk) + abs(pk) > big {
             pkm2 *= bigInverse; pkm1 *= bigInverse; qkm2 *= bigInverse; qkm1 *= bigInverse
         }

@@ -74,9 +74,11 @@ public enum KolmogorovN {
     /// log(n! / nⁿ) by Stirling's series with n·log n removed up front (SciPy's
     /// `_log_nfactorial_div_n_pow_n`).
     static func logFactorialOverPower(_ n: Double) -> Double {
-        let coefficients = [-2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3,
-                            8.4175084175084175084e-4, -5.952380952380952381e-4, 7.9365079365079365079e-4,
-                            -2.7777777777777777778e-3, 8.3333333333333333333e-2]
+        let coefficients = [
+            -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3,
+            8.4175084175084175084e-4, -5.952380952380952381e-4, 7.9365079365079365079e-4,
+            -2.7777777777777777778e-3, 8.3333333333333333333e-2
+        ]
         let rn = 1 / n
         let z = rn / n
         let poly = coefficients.reduce(0.0) { $0 * z + $1 }

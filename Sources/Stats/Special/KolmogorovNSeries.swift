@@ -111,8 +111,10 @@ extension KolmogorovN {
                 let m = Double(2 * k - 1)
                 let m2 = m * m, m4 = m2 * m2, m6 = m4 * m2
                 let qpower = pow(q, Double(8 * k))
-                let coefficients = [1.0, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4,
-                                    k3a + k3b * m2 + k3c * m4 + k3d * m6]
+                let coefficients = [
+                    1.0, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4,
+                    k3a + k3b * m2 + k3c * m4 + k3d * m6
+                ]
                 for i in 0..<4 { K[i] = K[i] * qpower + coefficients[i] }
             }
         }

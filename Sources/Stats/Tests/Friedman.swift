@@ -25,8 +25,9 @@ public enum Friedman {
         if c == 0 { return TestResult(test: name, reason: "every prompt gives all models the same score") }
         let ssbn = NumPy.sum(rankSums.map { $0 * $0 })
         let statistic = (12.0 / (kd * nd * (kd + 1)) * ssbn - 3 * nd * (kd + 1)) / c
-        return TestResult(test: name, statistic: statistic, pvalue: ChiSquare.sf(statistic, df: kd - 1),
-                          extra: ["df": kd - 1, "n_prompts": nd])
+        return TestResult(
+            test: name, statistic: statistic, pvalue: ChiSquare.sf(statistic, df: kd - 1),
+            extra: ["df": kd - 1, "n_prompts": nd])
     }
 }
 

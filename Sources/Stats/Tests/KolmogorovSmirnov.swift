@@ -53,9 +53,12 @@ public enum KolmogorovSmirnov {
         }
         let d = dPlus > dMinus ? dPlus : dMinus
         let p = KolmogorovN.sf(d, n: n)
-        return TestResult(test: name, statistic: d, pvalue: min(max(p, 0), 1), method: "exact",
-                          extra: ["loc": loc, "scale": scale, "scale_ddof": 1],
-                          note: "against a normal with the sample's own mean and sd (ddof = 1); the p-value is conservative because both were estimated from the data")
+        return TestResult(
+            test: name, statistic: d, pvalue: min(max(p, 0), 1), method: "exact",
+            extra: ["loc": loc, "scale": scale, "scale_ddof": 1],
+            note:
+                "against a normal with the sample's own mean and sd (ddof = 1); the p-value is conservative because both were estimated from the data"
+        )
     }
 
     /// How many sorted values are ≤ v (`numpy.searchsorted(sorted, v, side="right")`).

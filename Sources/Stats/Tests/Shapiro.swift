@@ -14,8 +14,9 @@ public enum ShapiroWilk {
         let y = x.sorted().map { $0 - x[n / 2] }
         let a = coefficients(n)
         guard let (w, p) = swilk(y, a) else { return TestResult(test: name, reason: "all values are equal (zero range)") }
-        return TestResult(test: name, statistic: w, pvalue: p,
-                          note: n > 5000 ? "for n > 5000 the p-value may not be accurate" : nil)
+        return TestResult(
+            test: name, statistic: w, pvalue: p,
+            note: n > 5000 ? "for n > 5000 the p-value may not be accurate" : nil)
     }
 
     /// The coefficients a₁ … a_{n/2} (AS R94's approximation from normal scores).
@@ -129,7 +130,8 @@ public enum ShapiroWilk {
         var r = q > 0 ? 1 - p : p
         if r <= 0 { return 0 }
         r = (-log(r)).squareRoot()
-        let value = (((2.32121276858 * r + 4.85014127135) * r + -2.29796479134) * r + -2.78718931138)
+        let value =
+            (((2.32121276858 * r + 4.85014127135) * r + -2.29796479134) * r + -2.78718931138)
             / ((1.63706781897 * r + 3.54388924762) * r + 1)
         return q < 0 ? -value : value
     }
@@ -142,9 +144,17 @@ public enum ShapiroWilk {
         let y = 0.5 * z * z
         let temp: Double
         if z <= 1.28 {
-            temp = 0.5 - z * (0.398942280444 - 0.399903438504 * y / (y + 5.75885480458 - 29.8213557808 / (y + 2.62433121679 + 48.6959930692 / (y + 5.92885724438))))
+            temp =
+                0.5 - z
+                * (0.398942280444 - 0.399903438504 * y
+                    / (y + 5.75885480458 - 29.8213557808 / (y + 2.62433121679 + 48.6959930692 / (y + 5.92885724438))))
         } else {
-            temp = 0.398942280385 * exp(-y) / (z - 3.8052e-8 + 1.00000615302 / (z + 3.98064794e-4 + 1.98615381364 / (z - 0.151679116635 + 5.29330324926 / (z + 4.8385912808 - 15.1508972451 / (z + 0.742380924027 + 30.789933034 / (z + 3.99019417011))))))
+            temp =
+                0.398942280385 * exp(-y)
+                / (z - 3.8052e-8 + 1.00000615302
+                    / (z + 3.98064794e-4 + 1.98615381364
+                        / (z - 0.151679116635 + 5.29330324926
+                            / (z + 4.8385912808 - 15.1508972451 / (z + 0.742380924027 + 30.789933034 / (z + 3.99019417011))))))
         }
         return up ? temp : 1 - temp
     }

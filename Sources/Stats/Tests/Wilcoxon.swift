@@ -27,8 +27,9 @@ public enum Wilcoxon {
             if value > 0 { rPlus += rank } else { rMinus += rank }
             signed.append((rank, value > 0))
         }
-        return RankSums(rPlus: rPlus, rMinus: rMinus, count: nonZero.count, zeros: d.count - nonZero.count,
-                        hasTies: ranks.hasTies, signedRanks: signed, tieTerm: ranks.tieTerm)
+        return RankSums(
+            rPlus: rPlus, rMinus: rMinus, count: nonZero.count, zeros: d.count - nonZero.count,
+            hasTies: ranks.hasTies, signedRanks: signed, tieTerm: ranks.tieTerm)
     }
 
     /// `scipy.stats.wilcoxon(x, y)`. The statistic is min(R⁺, R⁻). SciPy's method "auto" picks:
@@ -49,8 +50,9 @@ public enum Wilcoxon {
         if n <= 13 {
             // SciPy's permutation_test refuses a single observation.
             if n < 2 { return TestResult(test: name, reason: "the permutation test needs at least 2 pairs (the only difference is zero)") }
-            return TestResult(test: name, statistic: statistic, pvalue: permutationPValue(sums, zeros: sums.zeros),
-                              method: "permutation")
+            return TestResult(
+                test: name, statistic: statistic, pvalue: permutationPValue(sums, zeros: sums.zeros),
+                method: "permutation")
         }
         if sums.count == 0 { return TestResult(test: name, reason: "all differences are zero") }
         let count = Double(sums.count)

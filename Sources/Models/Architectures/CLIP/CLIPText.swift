@@ -23,7 +23,8 @@ public final class CLIPTextModel: TextEncoder, @unchecked Sendable {
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder)
         if exists, !isFolder.boolValue {
-            let source: any TensorSource & TensorShapes = directory.pathExtension.lowercased() == "safetensors"
+            let source: any TensorSource & TensorShapes =
+                directory.pathExtension.lowercased() == "safetensors"
                 ? try SafetensorsFile(path: directory.path) : try TorchCheckpoint(path: directory.path)
             let sidecar = directory.deletingLastPathComponent().appendingPathComponent("open_clip_config.json")
             let layout = try OpenAICLIPTensors(base: source, openCLIPConfig: FileManager.default.fileExists(atPath: sidecar.path) ? sidecar : nil)
@@ -44,14 +45,22 @@ public final class CLIPTextModel: TextEncoder, @unchecked Sendable {
             weights = try CLIPTextWeights(file: try FolderWeights.open(directory), config: config)
         }
         guard config.contextLength == tokenizer.contextLength else {
-            throw WeightsError.badConfig(path: directory.path, reason: "text_config.max_position_embeddings is \(config.contextLength); CLIP's tokenizer makes \(tokenizer.contextLength) tokens (longer-context CLIP variants are not supported)")
+            throw WeightsError.badConfig(
+                path: directory.path,
+                reason:
+                    "text_config.max_position_embeddings is \(config.contextLength); CLIP's tokenizer makes \(tokenizer.contextLength) tokens (longer-context CLIP variants are not supported)"
+            )
         }
         guard tokenizer.vocabulary.count <= config.vocabularySize else {
-            throw WeightsError.badConfig(path: directory.path, reason: "the tokenizer has \(tokenizer.vocabulary.count) tokens, the tower's vocab_size is \(config.vocabularySize)")
+            throw WeightsError.badConfig(
+                path: directory.path,
+                reason: "the tokenizer has \(tokenizer.vocabulary.count) tokens, the tower's vocab_size is \(config.vocabularySize)")
         }
         let c = config
-        pool = WorkspacePool(Workspace.Layout(tokens: c.contextLength, width: c.hiddenSize, heads: c.heads,
-                                              mlpWidth: c.intermediateSize, patches: 0, patchLength: 0))
+        pool = WorkspacePool(
+            Workspace.Layout(
+                tokens: c.contextLength, width: c.hiddenSize, heads: c.heads,
+                mlpWidth: c.intermediateSize, patches: 0, patchLength: 0))
     }
 
     public var embeddingWidth: Int { config.projectionDim }
@@ -68,9 +77,9 @@ public final class CLIPTextModel: TextEncoder, @unchecked Sendable {
     /// One sequence of T ids → `[E]`.
     func embed(ids: [Int], into output: UnsafeMutablePointer<Float>, _ w: Workspace) {
         precondition(ids.count == config.contextLength, "\(ids.count) ids for a context of \(config.contextLength)")
-        weights.embedding.apply(ids, into: w.x)                        // x [T, D] = token + position
+        weights.embedding.apply(ids, into: w.x)  // x [T, D] = token + position
         for layer in weights.layers { layer.forward(batch: 1, w, causal: true) }
-        pooledProjection(at: pooledPosition(ids), w, into: output)     // → [E]
+        pooledProjection(at: pooledPosition(ids), w, into: output)  // → [E]
     }
 
     // MARK: - Stages
@@ -92,10 +101,10 @@ public final class CLIPTextModel: TextEncoder, @unchecked Sendable {
 
 /// The text tower's tensors under transformers' `CLIPModel` names, checked against the config.
 struct CLIPTextWeights: @unchecked Sendable {
-    let embedding: TokenEmbedding                // [V, D] tokens, [T, D] positions
+    let embedding: TokenEmbedding  // [V, D] tokens, [T, D] positions
     let layers: [EncoderLayer]
     let finalNorm: LayerNormWeights
-    let projection: PackedMatrix                 // [E, D]
+    let projection: PackedMatrix  // [E, D]
     private let vectors: VectorArena
 
     init(file: any TensorSource, config c: CLIPTextConfig) throws {
@@ -107,8 +116,9 @@ struct CLIPTextWeights: @unchecked Sendable {
         }
         embedding = try TokenEmbedding(read, t + "embeddings.", vocabulary: c.vocabularySize, positions: c.contextLength, width: d)
         layers = try (0..<c.layers).map { n in
-            try EncoderLayer.clipNamed(read, t + "encoder.layers.\(n).", width: d, mlp: c.intermediateSize, eps: c.layerNormEps,
-                                       activation: activation, precision: .fp32)
+            try EncoderLayer.clipNamed(
+                read, t + "encoder.layers.\(n).", width: d, mlp: c.intermediateSize, eps: c.layerNormEps,
+                activation: activation, precision: .fp32)
         }
         finalNorm = try LayerNormWeights(read, t + "final_layer_norm", width: d, eps: c.layerNormEps)
         projection = try read.packed("text_projection.weight", c.projectionDim, d, .fp32)

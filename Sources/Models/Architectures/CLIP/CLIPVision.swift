@@ -31,7 +31,8 @@ public final class CLIPVisionModel: ImageEncoder, @unchecked Sendable {
         self.precision = precision
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), !isFolder.boolValue {
-            let source: any TensorSource & TensorShapes = directory.pathExtension.lowercased() == "safetensors"
+            let source: any TensorSource & TensorShapes =
+                directory.pathExtension.lowercased() == "safetensors"
                 ? try SafetensorsFile(path: directory.path) : try TorchCheckpoint(path: directory.path)
             let sidecar = directory.deletingLastPathComponent().appendingPathComponent("open_clip_config.json")
             let layout = try OpenAICLIPTensors(base: source, openCLIPConfig: FileManager.default.fileExists(atPath: sidecar.path) ? sidecar : nil)
@@ -43,8 +44,10 @@ public final class CLIPVisionModel: ImageEncoder, @unchecked Sendable {
             weights = try CLIPVisionWeights(file: file, config: config, precision: precision, cache: packedCache)
         }
         let c = config
-        pool = WorkspacePool(Workspace.Layout(tokens: c.tokens, width: c.hiddenSize, heads: c.heads, mlpWidth: c.intermediateSize,
-                                              patches: c.patchesPerSide * c.patchesPerSide, patchLength: 3 * c.patchSize * c.patchSize))
+        pool = WorkspacePool(
+            Workspace.Layout(
+                tokens: c.tokens, width: c.hiddenSize, heads: c.heads, mlpWidth: c.intermediateSize,
+                patches: c.patchesPerSide * c.patchesPerSide, patchLength: 3 * c.patchSize * c.patchSize))
     }
 
     public var kind: ModelKind { .clip }
@@ -60,16 +63,18 @@ public final class CLIPVisionModel: ImageEncoder, @unchecked Sendable {
 
     /// Embeds `batch` preprocessed images (`[B, 3, S, S]`, see ImagePreprocessor) into
     /// `output` (`[B, E]`).
-    public func embed(_ pixels: UnsafePointer<Float>, batch: Int, into output: UnsafeMutablePointer<Float>,
-                      workspace: Workspace) {
+    public func embed(
+        _ pixels: UnsafePointer<Float>, batch: Int, into output: UnsafeMutablePointer<Float>,
+        workspace: Workspace
+    ) {
         precondition(batch <= workspace.capacity, "batch \(batch) exceeds workspace capacity \(workspace.capacity)")
         let w = workspace
-        embeddings(pixels, batch: batch, w)                                   // → w.x [B·T, D]
+        embeddings(pixels, batch: batch, w)  // → w.x [B·T, D]
         weights.preNorm.apply(w.x, rows: batch * config.tokens, width: config.hiddenSize, into: w.x)  // pre_layrnorm
         for layer in weights.layers {
-            layer.forward(batch: batch, w)                                    // x += attn(LN1(x)); x += mlp(LN2(x))
+            layer.forward(batch: batch, w)  // x += attn(LN1(x)); x += mlp(LN2(x))
         }
-        pooledProjection(batch: batch, w, into: output)                       // → [B, E]
+        pooledProjection(batch: batch, w, into: output)  // → [B, E]
     }
 
     public func makeWorkspace(capacity: Int) -> Workspace { pool.make(capacity: capacity) }
@@ -81,8 +86,9 @@ public final class CLIPVisionModel: ImageEncoder, @unchecked Sendable {
     /// The patches (Conv2d without bias), then the class token and position embeddings:
     /// x[b, 0] = cls + pos[0], x[b, 1 + n] = patch[b, n] + pos[1 + n].
     private func embeddings(_ pixels: UnsafePointer<Float>, batch: Int, _ w: Workspace) {
-        patchEmbedding(pixels, batch: batch, imageSize: config.imageSize, patchSize: config.patchSize,
-                       weight: weights.patch, bias: nil, into: w.h, w)         // [B·N, D] into the scratch buffer h
+        patchEmbedding(
+            pixels, batch: batch, imageSize: config.imageSize, patchSize: config.patchSize,
+            weight: weights.patch, bias: nil, into: w.h, w)  // [B·N, D] into the scratch buffer h
         assembleTokens(patches: w.h, batch: batch, classToken: weights.classEmbedding, positionEmbedding: weights.positionEmbedding, w)
     }
 

@@ -7,13 +7,13 @@ import SCSTensor
 /// these names); shapes are checked against the config, and a missing or mis-shaped tensor is an
 /// error that names it.
 struct CLIPVisionWeights: @unchecked Sendable {
-    let patch: PackedMatrix                      // [D, 3·P·P] (the conv weight [D, 3, P, P] flattened)
-    let classEmbedding: UnsafePointer<Float>     // [D]
+    let patch: PackedMatrix  // [D, 3·P·P] (the conv weight [D, 3, P, P] flattened)
+    let classEmbedding: UnsafePointer<Float>  // [D]
     let positionEmbedding: UnsafePointer<Float>  // [T, D]
     let preNorm: LayerNormWeights
     let layers: [EncoderLayer]
     let postNorm: LayerNormWeights
-    let projection: PackedMatrix                 // [E, D]
+    let projection: PackedMatrix  // [E, D]
     private let vectors: VectorArena
 
     /// `precision` applies to the transformer layers' products; the patch embedding and the final
@@ -32,8 +32,9 @@ struct CLIPVisionWeights: @unchecked Sendable {
         positionEmbedding = try read.vector(v + "embeddings.position_embedding.weight", [c.tokens, d])
         preNorm = try LayerNormWeights(read, v + "pre_layrnorm", width: d, eps: eps)
         layers = try (0..<c.layers).map { n in
-            try EncoderLayer.clipNamed(read, v + "encoder.layers.\(n).", width: d, mlp: i, eps: eps, activation: activation,
-                                       precision: precision)
+            try EncoderLayer.clipNamed(
+                read, v + "encoder.layers.\(n).", width: d, mlp: i, eps: eps, activation: activation,
+                precision: precision)
         }
         postNorm = try LayerNormWeights(read, v + "post_layernorm", width: d, eps: eps)
         projection = try read.packed("visual_projection.weight", c.projectionDim, d, .fp32)

@@ -53,8 +53,10 @@ public enum SelfCheck {
                 if !worst.isFinite { worst = .infinity; minCos = -1 }
                 let invariant = batched.map(\.bitPattern) == single.map(\.bitPattern)
                 let accurate = precision == .fp32 ? worst <= fp32Tolerance : minCos >= bf16MinCosine
-                results.append(Result(path: path, precision: precision, maxRelativeError: worst, minCosine: minCos,
-                                      batchInvariant: invariant, passed: invariant && accurate))
+                results.append(
+                    Result(
+                        path: path, precision: precision, maxRelativeError: worst, minCosine: minCos,
+                        batchInvariant: invariant, passed: invariant && accurate))
             }
         }
         return results

@@ -33,17 +33,19 @@ public enum SyntheticCLIP {
             (v + "embeddings.position_embedding.weight", [c.tokens, d]),
             (v + "pre_layrnorm.weight", [d]), (v + "pre_layrnorm.bias", [d]),
             (v + "post_layernorm.weight", [d]), (v + "post_layernorm.bias", [d]),
-            ("visual_projection.weight", [c.projectionDim, d]),
+            ("visual_projection.weight", [c.projectionDim, d])
         ]
         for n in 0..<c.layers {
             let l = v + "encoder.layers.\(n)."
             for proj in ["q_proj", "k_proj", "v_proj", "out_proj"] {
                 list += [(l + "self_attn.\(proj).weight", [d, d]), (l + "self_attn.\(proj).bias", [d])]
             }
-            list += [(l + "layer_norm1.weight", [d]), (l + "layer_norm1.bias", [d]),
-                     (l + "layer_norm2.weight", [d]), (l + "layer_norm2.bias", [d]),
-                     (l + "mlp.fc1.weight", [i, d]), (l + "mlp.fc1.bias", [i]),
-                     (l + "mlp.fc2.weight", [d, i]), (l + "mlp.fc2.bias", [d])]
+            list += [
+                (l + "layer_norm1.weight", [d]), (l + "layer_norm1.bias", [d]),
+                (l + "layer_norm2.weight", [d]), (l + "layer_norm2.bias", [d]),
+                (l + "mlp.fc1.weight", [i, d]), (l + "mlp.fc1.bias", [i]),
+                (l + "mlp.fc2.weight", [d, i]), (l + "mlp.fc2.bias", [d])
+            ]
         }
         return list.sorted { $0.0 < $1.0 }
     }
@@ -86,8 +88,8 @@ public enum SyntheticCLIP {
                 "hidden_size": c.hiddenSize, "intermediate_size": c.intermediateSize, "num_hidden_layers": c.layers,
                 "num_attention_heads": c.heads, "image_size": c.imageSize, "patch_size": c.patchSize,
                 "num_channels": c.channels, "projection_dim": c.projectionDim, "layer_norm_eps": Double(c.layerNormEps),
-                "hidden_act": c.activation,
-            ] as [String: Any],
+                "hidden_act": c.activation
+            ] as [String: Any]
         ]
         try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys, .prettyPrinted])
             .write(to: directory.appendingPathComponent("config.json"))
@@ -104,7 +106,7 @@ public enum SyntheticCLIP {
     /// operation of ViT-B/32 (two layers, two heads, quick GELU).
     public static var checkConfig: CLIPVisionConfig {
         var c = CLIPVisionConfig()
-        c.hiddenSize = 32; c.intermediateSize = 64; c.layers = 2; c.heads = 2
+        c.shape.width = 32; c.shape.mlpWidth = 64; c.shape.layers = 2; c.shape.heads = 2
         c.imageSize = 32; c.patchSize = 8; c.projectionDim = 16
         return c
     }

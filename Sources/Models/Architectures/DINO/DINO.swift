@@ -32,14 +32,15 @@ public final class DINOModel: ImageEncoder, @unchecked Sendable {
     /// DINO's evaluation transform: the short side to 256 (Pillow bicubic), centre crop 224,
     /// ImageNet's mean and std, on the image converted to RGB first (torchvision's ImageFolder).
     public func preprocessor(_ pipeline: ImagePreprocessor.Pipeline) -> ImagePreprocessor {
-        ImagePreprocessor(size: tower.config.imageSize, resize: .shortestEdge(tower.config.imageSize * 256 / 224),
-                          mean: ImagePreprocessor.imageNetMean, std: ImagePreprocessor.imageNetStd, pipeline: pipeline)
+        ImagePreprocessor(
+            size: tower.config.imageSize, resize: .shortestEdge(tower.config.imageSize * 256 / 224),
+            mean: ImagePreprocessor.imageNetMean, std: ImagePreprocessor.imageNetStd, pipeline: pipeline)
     }
 
     public func embed(_ pixels: UnsafePointer<Float>, batch: Int, into output: UnsafeMutablePointer<Float>, workspace: Workspace) {
         precondition(batch <= workspace.capacity, "batch \(batch) exceeds workspace capacity \(workspace.capacity)")
-        tower.forward(pixels, batch: batch, workspace)                        // blocks → w.x [B·T, D]
-        tower.normalizedClassTokens(batch: batch, workspace, into: output)    // norm(x)[:, 0] → [B, D]
+        tower.forward(pixels, batch: batch, workspace)  // blocks → w.x [B·T, D]
+        tower.normalizedClassTokens(batch: batch, workspace, into: output)  // norm(x)[:, 0] → [B, D]
     }
 
     public func makeWorkspace(capacity: Int) -> Workspace { pool.make(capacity: capacity) }

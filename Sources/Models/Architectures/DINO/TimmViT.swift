@@ -15,15 +15,16 @@ struct TimmViT: @unchecked Sendable {
         var preNorm: Bool
         var tokens: Int { (imageSize / patchSize) * (imageSize / patchSize) + 1 }
         var layout: Workspace.Layout {
-            Workspace.Layout(tokens: tokens, width: width, heads: heads, mlpWidth: mlpHidden,
-                             patches: tokens - 1, patchLength: 3 * patchSize * patchSize)
+            Workspace.Layout(
+                tokens: tokens, width: width, heads: heads, mlpWidth: mlpHidden,
+                patches: tokens - 1, patchLength: 3 * patchSize * patchSize)
         }
     }
 
     let config: Config
-    let patch: PackedMatrix                      // [D, 3·P·P]
-    let patchBias: UnsafePointer<Float>          // [D]
-    let classToken: UnsafePointer<Float>         // [D]
+    let patch: PackedMatrix  // [D, 3·P·P]
+    let patchBias: UnsafePointer<Float>  // [D]
+    let classToken: UnsafePointer<Float>  // [D]
     let positionEmbedding: UnsafePointer<Float>  // [T, D]
     let preNorm: LayerNormWeights?
     let layers: [EncoderLayer]
@@ -32,8 +33,10 @@ struct TimmViT: @unchecked Sendable {
 
     /// Reads the tower whose names start with `prefix`. Heads are D/64 (every DINO and CLIP ViT-S/B/L);
     /// `eps` and `activation` are not in the tensors (DINO: 1e-6, GELU).
-    init(_ file: any TensorSource & TensorShapes, prefix v: String, eps: Float, activation: Activation,
-         precision: Precision, cache: PackedWeightCache? = nil) throws {
+    init(
+        _ file: any TensorSource & TensorShapes, prefix v: String, eps: Float, activation: Activation,
+        precision: Precision, cache: PackedWeightCache? = nil
+    ) throws {
         func shape(_ name: String) throws -> [Int] {
             guard let s = file.shape(of: v + name) else { throw WeightsError.missingTensor(path: file.path, name: v + name) }
             return s
@@ -44,8 +47,9 @@ struct TimmViT: @unchecked Sendable {
         }
         let d = conv[0], p = conv[2], grid = Int(Double(pos[1] - 1).squareRoot().rounded())
         let layers = file.names.filter { $0.hasPrefix(v + "blocks.") && $0.hasSuffix(".attn.qkv.weight") }.count
-        let c = Config(width: d, layers: layers, heads: max(1, d / 64), patchSize: p, imageSize: grid * p, mlpHidden: fc1[0],
-                       eps: eps, activation: activation, preNorm: file.shape(of: v + "pos_drop.weight") != nil)
+        let c = Config(
+            width: d, layers: layers, heads: max(1, d / 64), patchSize: p, imageSize: grid * p, mlpHidden: fc1[0],
+            eps: eps, activation: activation, preNorm: file.shape(of: v + "pos_drop.weight") != nil)
         guard layers > 0, grid * grid == pos[1] - 1, d % c.heads == 0 else {
             throw WeightsError.badConfig(path: file.path, reason: "the tensors under \(v.isEmpty ? "the top" : v) do not make a ViT")
         }
@@ -62,15 +66,16 @@ struct TimmViT: @unchecked Sendable {
             let l = v + "blocks.\(n)."
             return EncoderLayer(
                 norm1: try LayerNormWeights(read, l + "norm1", width: d, eps: eps),
-                qkv: try read.packed(l + "attn.qkv.weight", 3 * d, d, precision),      // q, k, v already stacked
+                qkv: try read.packed(l + "attn.qkv.weight", 3 * d, d, precision),  // q, k, v already stacked
                 qkvBias: try read.vector(l + "attn.qkv.bias", [3 * d]),
                 out: try read.packed(l + "attn.proj.weight", d, d, precision),
                 outBias: try read.vector(l + "attn.proj.bias", [d]),
                 scale1: nil,
                 norm2: try LayerNormWeights(read, l + "norm2", width: d, eps: eps),
-                feedForward: .mlp(fc1: try read.packed(l + "mlp.fc1.weight", i, d, precision), fc1Bias: try read.vector(l + "mlp.fc1.bias", [i]),
-                                  fc2: try read.packed(l + "mlp.fc2.weight", d, i, precision), fc2Bias: try read.vector(l + "mlp.fc2.bias", [d]),
-                                  activation: activation),
+                feedForward: .mlp(
+                    fc1: try read.packed(l + "mlp.fc1.weight", i, d, precision), fc1Bias: try read.vector(l + "mlp.fc1.bias", [i]),
+                    fc2: try read.packed(l + "mlp.fc2.weight", d, i, precision), fc2Bias: try read.vector(l + "mlp.fc2.bias", [d]),
+                    activation: activation),
                 scale2: nil)
         }
         finalNorm = try LayerNormWeights(read, v + "norm", width: d, eps: eps)
@@ -80,8 +85,9 @@ struct TimmViT: @unchecked Sendable {
     /// x = [cls, patches] + pos; x = LN(x) when `pos_drop` is a LayerNorm; then the blocks.
     func forward(_ pixels: UnsafePointer<Float>, batch: Int, _ w: Workspace) {
         let c = config
-        patchEmbedding(pixels, batch: batch, imageSize: c.imageSize, patchSize: c.patchSize,
-                       weight: patch, bias: patchBias, into: w.h, w)                       // [B·N, D]
+        patchEmbedding(
+            pixels, batch: batch, imageSize: c.imageSize, patchSize: c.patchSize,
+            weight: patch, bias: patchBias, into: w.h, w)  // [B·N, D]
         assembleTokens(patches: w.h, batch: batch, classToken: classToken, positionEmbedding: positionEmbedding, w)
         preNorm?.apply(w.x, rows: batch * c.tokens, width: c.width, into: w.x)
         for layer in layers { layer.forward(batch: batch, w) }

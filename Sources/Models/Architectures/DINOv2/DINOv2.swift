@@ -25,9 +25,11 @@ public final class DINOv2Model: ImageEncoder, @unchecked Sendable {
         let file = try FolderWeights.open(directory)
         weights = try DINOv2Weights(file: file, config: config, precision: precision, cache: packedCache)
         let c = config
-        pool = WorkspacePool(Workspace.Layout(tokens: c.tokens, width: c.hiddenSize, heads: c.heads,
-                                              mlpWidth: c.swiGLU ? 2 * c.mlpHidden : c.mlpHidden,
-                                              patches: c.patchesPerSide * c.patchesPerSide, patchLength: 3 * c.patchSize * c.patchSize))
+        pool = WorkspacePool(
+            Workspace.Layout(
+                tokens: c.tokens, width: c.hiddenSize, heads: c.heads,
+                mlpWidth: c.swiGLU ? 2 * c.mlpHidden : c.mlpHidden,
+                patches: c.patchesPerSide * c.patchesPerSide, patchLength: 3 * c.patchSize * c.patchSize))
     }
 
     public var kind: ModelKind { .dinov2 }
@@ -39,18 +41,21 @@ public final class DINOv2Model: ImageEncoder, @unchecked Sendable {
 
     /// BitImageProcessor's: the short side to 256, centre crop 224, ImageNet's mean and std.
     public func preprocessor(_ pipeline: ImagePreprocessor.Pipeline) -> ImagePreprocessor {
-        ImagePreprocessor(size: config.imageSize, resize: .shortestEdge(config.resizeEdge),
-                          mean: ImagePreprocessor.imageNetMean, std: ImagePreprocessor.imageNetStd, pipeline: pipeline)
+        ImagePreprocessor(
+            size: config.imageSize, resize: .shortestEdge(config.resizeEdge),
+            mean: ImagePreprocessor.imageNetMean, std: ImagePreprocessor.imageNetStd, pipeline: pipeline)
     }
 
     /// `[B, 3, S, S]` → `[B, D]`.
-    public func embed(_ pixels: UnsafePointer<Float>, batch: Int, into output: UnsafeMutablePointer<Float>,
-                      workspace: Workspace) {
+    public func embed(
+        _ pixels: UnsafePointer<Float>, batch: Int, into output: UnsafeMutablePointer<Float>,
+        workspace: Workspace
+    ) {
         precondition(batch <= workspace.capacity, "batch \(batch) exceeds workspace capacity \(workspace.capacity)")
         let w = workspace
-        embeddings(pixels, batch: batch, w)                                   // → w.x [B·T, D]
+        embeddings(pixels, batch: batch, w)  // → w.x [B·T, D]
         for layer in weights.layers {
-            layer.forward(batch: batch, w)                                    // x += γ₁ attn(LN1(x)); x += γ₂ ffn(LN2(x))
+            layer.forward(batch: batch, w)  // x += γ₁ attn(LN1(x)); x += γ₂ ffn(LN2(x))
         }
         // layernorm, of the class tokens only (the norm is per token): [B, D].
         weights.finalNorm.apply(w.x, rows: batch, width: config.hiddenSize, into: output, inStride: config.tokens * config.hiddenSize)
@@ -65,9 +70,11 @@ public final class DINOv2Model: ImageEncoder, @unchecked Sendable {
     /// x[b] = [cls + pos[0], reg[0..<R], patch[b, n] + pos[1 + n]].
     private func embeddings(_ pixels: UnsafePointer<Float>, batch: Int, _ w: Workspace) {
         let c = config
-        patchEmbedding(pixels, batch: batch, imageSize: c.imageSize, patchSize: c.patchSize,
-                       weight: weights.patch, bias: weights.patchBias, into: w.h, w)   // [B·N, D]
-        assembleTokens(patches: w.h, batch: batch, classToken: weights.classToken, positionEmbedding: weights.positionEmbedding,
-                       registers: weights.registerTokens.map { ($0, c.registers) }, w)
+        patchEmbedding(
+            pixels, batch: batch, imageSize: c.imageSize, patchSize: c.patchSize,
+            weight: weights.patch, bias: weights.patchBias, into: w.h, w)  // [B·N, D]
+        assembleTokens(
+            patches: w.h, batch: batch, classToken: weights.classToken, positionEmbedding: weights.positionEmbedding,
+            registers: weights.registerTokens.map { ($0, c.registers) }, w)
     }
 }

@@ -49,7 +49,8 @@ public struct DINOv2Config: TransformerConfig {
         }
         guard mlpHidden > 0 else { throw root.invalid("mlp_ratio", "\(ratio) leaves no MLP for hidden_size \(hiddenSize)") }
         guard imageSize % patchSize == 0, trainedImageSize % patchSize == 0 else {
-            throw root.invalid("patch_size", "image_size \(trainedImageSize) and the \(imageSize) px input must be multiples of patch_size \(patchSize)")
+            throw root.invalid(
+                "patch_size", "image_size \(trainedImageSize) and the \(imageSize) px input must be multiples of patch_size \(patchSize)")
         }
     }
 }

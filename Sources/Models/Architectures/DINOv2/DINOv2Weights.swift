@@ -5,10 +5,10 @@ import SCSTensor
 /// `mlp.weights_in` for SwiGLU), with or without a `dinov2.` prefix, ready for the forward pass.
 /// The position embeddings are interpolated to the input's grid here, once.
 struct DINOv2Weights: @unchecked Sendable {
-    let patch: PackedMatrix                      // [D, 3·P·P]
-    let patchBias: UnsafePointer<Float>          // [D]
-    let classToken: UnsafePointer<Float>         // [D]
-    let registerTokens: UnsafePointer<Float>?    // [R, D], nil without registers
+    let patch: PackedMatrix  // [D, 3·P·P]
+    let patchBias: UnsafePointer<Float>  // [D]
+    let classToken: UnsafePointer<Float>  // [D]
+    let registerTokens: UnsafePointer<Float>?  // [R, D], nil without registers
     let positionEmbedding: UnsafePointer<Float>  // [1 + N, D] for the input's grid
     let layers: [EncoderLayer]
     let finalNorm: LayerNormWeights
@@ -29,7 +29,7 @@ struct DINOv2Weights: @unchecked Sendable {
         let trained = c.trainedPatchesPerSide, side = c.patchesPerSide
         let stored = try read.raw(v + "embeddings.position_embeddings", [1, 1 + trained * trained, d])
         let positions = read.arena.allocate((1 + side * side) * d)
-        positions.update(from: stored, count: d)                              // the class token's, as it is
+        positions.update(from: stored, count: d)  // the class token's, as it is
         if trained == side {
             (positions + d).update(from: stored + d, count: side * side * d)  // transformers skips interpolation
         } else {
@@ -43,15 +43,17 @@ struct DINOv2Weights: @unchecked Sendable {
             let qkv = ["query", "key", "value"].map { l + "attention.attention.\($0)" }
             let feedForward: FeedForward
             if c.swiGLU {
-                feedForward = .swiGLU(gateUp: try read.packed(l + "mlp.weights_in.weight", 2 * hidden, d, precision),
-                                      gateUpBias: try read.vector(l + "mlp.weights_in.bias", [2 * hidden]),
-                                      down: try read.packed(l + "mlp.weights_out.weight", d, hidden, precision),
-                                      downBias: try read.vector(l + "mlp.weights_out.bias", [d]))
+                feedForward = .swiGLU(
+                    gateUp: try read.packed(l + "mlp.weights_in.weight", 2 * hidden, d, precision),
+                    gateUpBias: try read.vector(l + "mlp.weights_in.bias", [2 * hidden]),
+                    down: try read.packed(l + "mlp.weights_out.weight", d, hidden, precision),
+                    downBias: try read.vector(l + "mlp.weights_out.bias", [d]))
             } else {
-                feedForward = .mlp(fc1: try read.packed(l + "mlp.fc1.weight", hidden, d, precision),
-                                   fc1Bias: try read.vector(l + "mlp.fc1.bias", [hidden]),
-                                   fc2: try read.packed(l + "mlp.fc2.weight", d, hidden, precision),
-                                   fc2Bias: try read.vector(l + "mlp.fc2.bias", [d]), activation: activation)
+                feedForward = .mlp(
+                    fc1: try read.packed(l + "mlp.fc1.weight", hidden, d, precision),
+                    fc1Bias: try read.vector(l + "mlp.fc1.bias", [hidden]),
+                    fc2: try read.packed(l + "mlp.fc2.weight", d, hidden, precision),
+                    fc2Bias: try read.vector(l + "mlp.fc2.bias", [d]), activation: activation)
             }
             return EncoderLayer(
                 norm1: try LayerNormWeights(read, l + "norm1", width: d, eps: eps),

@@ -26,12 +26,15 @@ struct DreamSimBranch: @unchecked Sendable {
     let projection: PackedMatrix?
     var width: Int { projection?.outFeatures ?? tower.config.width }
 
-    init(kind: Kind, root: URL, adapter: (file: any TensorSource & TensorShapes, scaling: Float), index: Int, precision: Precision,
-         cache: PackedWeightCache?) throws {
+    init(
+        kind: Kind, root: URL, adapter: (file: any TensorSource & TensorShapes, scaling: Float), index: Int, precision: Precision,
+        cache: PackedWeightCache?
+    ) throws {
         self.kind = kind
         let path = root.appendingPathComponent(kind.weightsFile).path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw WeightsError.cannotOpen(path: path, reason: "missing: DreamSim's cache folder needs it (dreamsim(pretrained=True, cache_dir=...) writes it)")
+            throw WeightsError.cannotOpen(
+                path: path, reason: "missing: DreamSim's cache folder needs it (dreamsim(pretrained=True, cache_dir=...) writes it)")
         }
         let base = try TorchCheckpoint(path: path)
         let prefix = base.prefix(before: "patch_embed.proj.weight") ?? ""
@@ -57,7 +60,7 @@ struct DreamSimBranch: @unchecked Sendable {
             guard let shape = base.shape(of: prefix + "proj"), shape.count == 2, shape[0] == d else {
                 throw WeightsError.missingTensor(path: path, name: prefix + "proj")
             }
-            let proj = try base.floats(prefix + "proj", shape: shape)       // [D, E]: x @ proj
+            let proj = try base.floats(prefix + "proj", shape: shape)  // [D, E]: x @ proj
             var transposed = [Float](repeating: 0, count: d * shape[1])
             for r in 0..<d { for c in 0..<shape[1] { transposed[c * d + r] = proj[r * shape[1] + c] } }
             projection = try PackedMatrix(weight: transposed, outFeatures: shape[1], inFeatures: d, precision: .fp32)
@@ -99,15 +102,20 @@ public final class DreamSimModel: ImageEncoder, @unchecked Sendable {
         let alpha = try ConfigJSON.double(config, "lora_alpha", 8, path: configPath)
         let scaling = Float((config["use_rslora"] as? Bool ?? false) ? alpha / Double(r).squareRoot() : alpha / Double(r))
         let safetensors = adapterFolder.appendingPathComponent("adapter_model.safetensors")
-        let adapterFile: any TensorSource & TensorShapes = FileManager.default.fileExists(atPath: safetensors.path)
+        let adapterFile: any TensorSource & TensorShapes =
+            FileManager.default.fileExists(atPath: safetensors.path)
             ? try SafetensorsFile(path: safetensors.path)
             : try TorchCheckpoint(path: adapterFolder.appendingPathComponent("adapter_model.bin").path)
         branches = try variant.branches.enumerated().map { i, kind in
             try DreamSimBranch(kind: kind, root: root, adapter: (adapterFile, scaling), index: i, precision: precision, cache: packedCache)
         }
         let layout = branches[0].tower.config.layout
-        guard branches.allSatisfy({ $0.tower.config.layout.tokens == layout.tokens && $0.tower.config.width == layout.width
-            && $0.tower.config.mlpHidden == layout.mlpWidth }) else {
+        guard
+            branches.allSatisfy({
+                $0.tower.config.layout.tokens == layout.tokens && $0.tower.config.width == layout.width
+                    && $0.tower.config.mlpHidden == layout.mlpWidth
+            })
+        else {
             throw WeightsError.badConfig(path: root.path, reason: "the branches' towers differ in shape")
         }
         pool = WorkspacePool(layout)
@@ -142,10 +150,10 @@ public final class DreamSimModel: ImageEncoder, @unchecked Sendable {
             normalised.withUnsafeBufferPointer { branch.tower.forward($0.baseAddress!, batch: batch, w) }
             let d = branch.tower.config.width, t = branch.tower.config.tokens
             if let projection = branch.projection {
-                branch.tower.normalizedClassTokens(batch: batch, w, into: w.h)                 // ln_post(cls) [B, D]
+                branch.tower.normalizedClassTokens(batch: batch, w, into: w.h)  // ln_post(cls) [B, D]
                 linear(w.h, rows: batch, weight: projection, bias: nil, into: output + offset, outStride: e, scratch: w.gemm)
             } else {
-                for b in 0..<batch { (output + b * e + offset).update(from: w.x + b * t * d, count: d) }   // cls after block 11
+                for b in 0..<batch { (output + b * e + offset).update(from: w.x + b * t * d, count: d) }  // cls after block 11
             }
             offset += branch.width
         }

@@ -43,7 +43,8 @@ public enum DreamSimVariant: String, Sendable, CaseIterable {
     public static func find(in folder: URL) -> (root: URL, variant: DreamSimVariant)? {
         let fm = FileManager.default
         if let variant = allCases.first(where: { $0.adapterFolder == folder.lastPathComponent }),
-           fm.fileExists(atPath: folder.appendingPathComponent("adapter_config.json").path) {
+            fm.fileExists(atPath: folder.appendingPathComponent("adapter_config.json").path)
+        {
             return (folder.deletingLastPathComponent(), variant)
         }
         let complete = allCases.filter { v in v.requiredFiles.allSatisfy { fm.fileExists(atPath: folder.appendingPathComponent($0).path) } }

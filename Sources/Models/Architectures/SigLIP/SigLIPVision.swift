@@ -25,8 +25,10 @@ public final class SigLIPVisionModel: ImageEncoder, @unchecked Sendable {
         let file = try FolderWeights.open(directory)
         weights = try SigLIPVisionWeights(file: file, config: config, precision: precision, cache: packedCache)
         let c = config
-        pool = WorkspacePool(Workspace.Layout(tokens: c.tokens, width: c.hiddenSize, heads: c.heads, mlpWidth: c.intermediateSize,
-                                              patches: c.tokens, patchLength: 3 * c.patchSize * c.patchSize))
+        pool = WorkspacePool(
+            Workspace.Layout(
+                tokens: c.tokens, width: c.hiddenSize, heads: c.heads, mlpWidth: c.intermediateSize,
+                patches: c.tokens, patchLength: 3 * c.patchSize * c.patchSize))
     }
 
     public var kind: ModelKind { .siglip }
@@ -41,16 +43,18 @@ public final class SigLIPVisionModel: ImageEncoder, @unchecked Sendable {
     }
 
     /// `[B, 3, S, S]` → `[B, D]`.
-    public func embed(_ pixels: UnsafePointer<Float>, batch: Int, into output: UnsafeMutablePointer<Float>,
-                      workspace: Workspace) {
+    public func embed(
+        _ pixels: UnsafePointer<Float>, batch: Int, into output: UnsafeMutablePointer<Float>,
+        workspace: Workspace
+    ) {
         precondition(batch <= workspace.capacity, "batch \(batch) exceeds workspace capacity \(workspace.capacity)")
         let w = workspace, c = config
-        embeddings(pixels, batch: batch, w)                                   // → w.x [B·T, D]
+        embeddings(pixels, batch: batch, w)  // → w.x [B·T, D]
         for layer in weights.layers {
-            layer.forward(batch: batch, w)                                    // x += attn(LN1(x)); x += mlp(LN2(x))
+            layer.forward(batch: batch, w)  // x += attn(LN1(x)); x += mlp(LN2(x))
         }
-        weights.postNorm.apply(w.x, rows: batch * c.tokens, width: c.hiddenSize, into: w.x)   // post_layernorm
-        attentionPooling(batch: batch, w, into: output)                       // head → [B, D]
+        weights.postNorm.apply(w.x, rows: batch * c.tokens, width: c.hiddenSize, into: w.x)  // post_layernorm
+        attentionPooling(batch: batch, w, into: output)  // head → [B, D]
     }
 
     public func makeWorkspace(capacity: Int) -> Workspace { pool.make(capacity: capacity) }
@@ -62,8 +66,9 @@ public final class SigLIPVisionModel: ImageEncoder, @unchecked Sendable {
     /// x[b, t] = patch[b, t] + pos[t] (Conv2d with bias; no class token).
     private func embeddings(_ pixels: UnsafePointer<Float>, batch: Int, _ w: Workspace) {
         let c = config, d = c.hiddenSize
-        patchEmbedding(pixels, batch: batch, imageSize: c.imageSize, patchSize: c.patchSize,
-                       weight: weights.patch, bias: weights.patchBias, into: w.x, w)   // [B·T, D]
+        patchEmbedding(
+            pixels, batch: batch, imageSize: c.imageSize, patchSize: c.patchSize,
+            weight: weights.patch, bias: weights.patchBias, into: w.x, w)  // [B·T, D]
         for b in 0..<batch {
             for t in 0..<c.tokens {
                 let row = w.x + (b * c.tokens + t) * d, pos = weights.positionEmbedding + t * d
@@ -83,18 +88,21 @@ public final class SigLIPVisionModel: ImageEncoder, @unchecked Sendable {
             let base = w.qkv + b * t * 2 * d
             for head in 0..<c.heads {
                 // scores [1, T] = scale · q_h K_hᵀ; context[b, head] [1, D/H] = softmax(scores) · V_h
-                matmul(weights.headQuery + head * hd, lda: d, base + head * hd, ldb: 2 * d, transposeB: true,
-                       into: w.scores, ldc: t, m: 1, n: t, k: hd, alpha: scale, packBuffer: w.pack, scratch: w.gemm)
+                matmul(
+                    weights.headQuery + head * hd, lda: d, base + head * hd, ldb: 2 * d, transposeB: true,
+                    into: w.scores, ldc: t, m: 1, n: t, k: hd, alpha: scale, packBuffer: w.pack, scratch: w.gemm)
                 softmaxRows(w.scores, rows: 1, cols: t)
-                matmul(w.scores, lda: t, base + d + head * hd, ldb: 2 * d, transposeB: false,
-                       into: w.context + b * d + head * hd, ldc: d, m: 1, n: hd, k: t, packBuffer: w.pack, scratch: w.gemm)
+                matmul(
+                    w.scores, lda: t, base + d + head * hd, ldb: 2 * d, transposeB: false,
+                    into: w.context + b * d + head * hd, ldc: d, m: 1, n: hd, k: t, packBuffer: w.pack, scratch: w.gemm)
             }
         }
-        linear(w.context, rows: batch, weight: weights.headOut, bias: weights.headOutBias, into: w.h, scratch: w.gemm)   // a [B, D]
+        linear(w.context, rows: batch, weight: weights.headOut, bias: weights.headOutBias, into: w.h, scratch: w.gemm)  // a [B, D]
         weights.headNorm.apply(w.h, rows: batch, width: d, into: w.x)
-        linear(w.x, rows: batch, weight: weights.headFC1, bias: weights.headFC1Bias, into: w.mlp, scratch: w.gemm,
-               then: weights.activation)                                                                                 // [B, I]
-        linear(w.mlp, rows: batch, weight: weights.headFC2, bias: weights.headFC2Bias, into: output, scratch: w.gemm)   // [B, D]
+        linear(
+            w.x, rows: batch, weight: weights.headFC1, bias: weights.headFC1Bias, into: w.mlp, scratch: w.gemm,
+            then: weights.activation)  // [B, I]
+        linear(w.mlp, rows: batch, weight: weights.headFC2, bias: weights.headFC2Bias, into: output, scratch: w.gemm)  // [B, D]
         addInPlace(output, w.h, count: batch * d)
     }
 }

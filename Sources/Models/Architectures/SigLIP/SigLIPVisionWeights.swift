@@ -5,18 +5,18 @@ import SCSTensor
 /// SiglipVisionModel), ready for the forward pass. The pooling head's query is the same for every
 /// image (the learned probe through in_proj's query rows), so it is computed here, once.
 struct SigLIPVisionWeights: @unchecked Sendable {
-    let patch: PackedMatrix                      // [D, 3·P·P]
-    let patchBias: UnsafePointer<Float>          // [D]
+    let patch: PackedMatrix  // [D, 3·P·P]
+    let patchBias: UnsafePointer<Float>  // [D]
     let positionEmbedding: UnsafePointer<Float>  // [N, D]
     let layers: [EncoderLayer]
     let postNorm: LayerNormWeights
-    let headQuery: UnsafePointer<Float>          // [D] probe · W_qᵀ + b_q
-    let headKV: PackedMatrix                     // [2D, D] in_proj's key and value rows
-    let headKVBias: UnsafePointer<Float>         // [2D]
-    let headOut: PackedMatrix, headOutBias: UnsafePointer<Float>   // [D, D], [D]
+    let headQuery: UnsafePointer<Float>  // [D] probe · W_qᵀ + b_q
+    let headKV: PackedMatrix  // [2D, D] in_proj's key and value rows
+    let headKVBias: UnsafePointer<Float>  // [2D]
+    let headOut: PackedMatrix, headOutBias: UnsafePointer<Float>  // [D, D], [D]
     let headNorm: LayerNormWeights
-    let headFC1: PackedMatrix, headFC1Bias: UnsafePointer<Float>   // [I, D], [I]
-    let headFC2: PackedMatrix, headFC2Bias: UnsafePointer<Float>   // [D, I], [D]
+    let headFC1: PackedMatrix, headFC1Bias: UnsafePointer<Float>  // [I, D], [I]
+    let headFC2: PackedMatrix, headFC2Bias: UnsafePointer<Float>  // [D, I], [D]
     let activation: Activation
     private let vectors: VectorArena
 
@@ -33,8 +33,9 @@ struct SigLIPVisionWeights: @unchecked Sendable {
         patchBias = try read.vector(v + "embeddings.patch_embedding.bias", [d])
         positionEmbedding = try read.vector(v + "embeddings.position_embedding.weight", [c.tokens, d])
         layers = try (0..<c.layers).map { n in
-            try EncoderLayer.clipNamed(read, v + "encoder.layers.\(n).", width: d, mlp: i, eps: eps, activation: activation,
-                                       precision: precision)
+            try EncoderLayer.clipNamed(
+                read, v + "encoder.layers.\(n).", width: d, mlp: i, eps: eps, activation: activation,
+                precision: precision)
         }
         postNorm = try LayerNormWeights(read, v + "post_layernorm", width: d, eps: eps)
 
