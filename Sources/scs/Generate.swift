@@ -275,16 +275,15 @@ struct Generate: AsyncParsableCommand {
         } catch is CancellationError {
             progress.finishLine()
             let s = generation.summary
-            FileHandle.standardError.write(
-                Data(
-                    "interrupted: \(s.generated) images written this run, \(s.alreadyOnDisk) were already on disk; the manifest is complete; run the same command to resume\n"
-                        .utf8))
+            note(
+                "interrupted: \(s.generated) images written this run, \(s.alreadyOnDisk) were already on disk; the manifest is complete; "
+                    + "run the same command to resume")
             throw ExitCode(130)
         } catch {
             progress.finishLine()
             let s = generation.summary
             if s.generated > 0 {
-                FileHandle.standardError.write(Data("\(s.generated) images were written and recorded before the run stopped\n".utf8))
+                note("\(s.generated) images were written and recorded before the run stopped")
             }
             throw error
         }

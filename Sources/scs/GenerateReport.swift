@@ -40,7 +40,6 @@ enum GenerateReport {
 
     /// The outcome, on stderr like the other commands' reports; failed images are listed.
     static func printSummary(_ s: GenerationSummary, generation: GenerationRun) {
-        let note = { (text: String) in FileHandle.standardError.write(Data((text + "\n").utf8)) }
         var line = "\(s.generated) images generated, \(s.alreadyOnDisk) already on disk"
         if s.retries > 0 { line += ", \(s.retries) retries" }
         if !s.failed.isEmpty { line += ", \(s.failed.count) failed" }

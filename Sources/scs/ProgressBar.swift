@@ -8,7 +8,6 @@ final class ProgressBar: @unchecked Sendable {
     private var label = ""
     private var start = Date()
     private var lastDraw = Date.distantPast
-    private var lastLine = ""
     private let lock = NSLock()
 
     init(quiet: Bool) { self.quiet = quiet }
@@ -39,28 +38,19 @@ final class ProgressBar: @unchecked Sendable {
             let width = 28
             let filled = total > 0 ? min(width, width * done / total) : width
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            lastLine = "\r\(label) \(bar) \(stats)\u{1B}[K"
-            FileHandle.standardError.write(Data(lastLine.utf8))
+            Console.drawBar("\r\(label) \(bar) \(stats)\u{1B}[K")
             if finished { finishLine() }
         } else {
-            FileHandle.standardError.write(Data("\(label): \(stats)\n".utf8))
+            Console.note("\(label): \(stats)")
         }
     }
 
     /// Ends a bar that is on screen.
-    func finishLine() {
-        if isTerminal && !lastLine.isEmpty {
-            FileHandle.standardError.write(Data("\n".utf8))
-            lastLine = ""
-        }
-    }
+    func finishLine() { Console.endBar() }
 
     func message(_ text: String) {
         if quiet { return }
-        lock.lock()
-        finishLine()
-        lock.unlock()
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Console.note(text)
     }
 
     static func clock(_ seconds: Double) -> String {

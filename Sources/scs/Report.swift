@@ -79,12 +79,9 @@ struct Report: AsyncParsableCommand {
             }
             progress.finishLine()
             if !quiet {
-                FileHandle.standardError.write(
-                    Data(
-                        """
-                        \(summary.prompts) prompts, \(summary.groups) groups, \(summary.images) images (\(summary.embedded) embedded, \(summary.fromCache) from the cache), \(summary.figures.count) figures
-
-                        """.utf8))
+                note(
+                    "\(summary.prompts) prompts, \(summary.groups) groups, \(summary.images) images (\(summary.embedded) embedded, "
+                        + "\(summary.fromCache) from the cache), \(summary.figures.count) figures")
             }
             // The report lists folders as `scs score` does; what that listing cannot use is named
             // again here (it has no group in scores.csv, so no page).
