@@ -37,18 +37,20 @@ public enum KernelPath: String, Sendable, CaseIterable {
         }
     }
 
+    init(_ path: scs_path) {
+        switch path {
+        case SCS_PATH_AVX512: self = .avx512
+        case SCS_PATH_AVX2: self = .avx2
+        default: self = .generic
+        }
+    }
+
     /// Whether this CPU runs it.
     public var isSupported: Bool { scs_path_supported(cValue) != 0 }
 
     /// The path in use: the best the CPU runs, unless forced by `KernelPath.force` or by the
     /// environment variable `SCS_KERNEL` (avx512, avx2 or generic).
-    public static var current: KernelPath {
-        switch scs_current_path() {
-        case SCS_PATH_AVX512: return .avx512
-        case SCS_PATH_AVX2: return .avx2
-        default: return .generic
-        }
-    }
+    public static var current: KernelPath { KernelPath(scs_current_path()) }
 
     /// Makes matrices packed from now on use `path`; nil goes back to the best. Weights already
     /// packed keep the path they were packed for. Returns false if the CPU cannot run it.

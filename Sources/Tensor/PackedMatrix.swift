@@ -70,13 +70,7 @@ public final class PackedMatrix: @unchecked Sendable {
     }
 
     /// The kernel path the panels were laid out for.
-    public var kernelPath: KernelPath {
-        switch packed.pointee.path {
-        case SCS_PATH_AVX512: return .avx512
-        case SCS_PATH_AVX2: return .avx2
-        default: return .generic
-        }
-    }
+    public var kernelPath: KernelPath { KernelPath(packed.pointee.path) }
 
     deinit {
         if owner == nil { scs_packed_free(packed) }

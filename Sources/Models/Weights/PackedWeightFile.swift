@@ -99,15 +99,12 @@ public enum PackedWeightFile {
             return matrix
         }
 
-        var count: Int { entries.count }
-
         deinit { munmap(base, length) }
     }
 
     /// Writes `matrices` to `path` under `key`, through a temporary file renamed into place, so
     /// that a reader (another process, another shard) never sees half a file.
     static func write(_ matrices: [(name: String, matrix: PackedMatrix)], key: String, to path: String) throws {
-        var offset = alignment
         var entries: [Entry] = []
         for (name, m) in matrices {
             entries.append(
@@ -115,15 +112,15 @@ public enum PackedWeightFile {
                     name: name, n: m.outFeatures, k: m.inFeatures, precision: m.precision.rawValue,
                     path: m.kernelPath.rawValue, offset: 0, bytes: m.panels.count))
         }
-        // The index's length depends on the offsets' digits: place the data after a generous
-        // estimate, then check it.
+        // The index's length depends on the offsets' digits: place the data after the index as
+        // it would be with the longest offsets, then check it.
         let estimate = try JSONEncoder().encode(
             Index(
                 key: key,
                 matrices: entries.map {
-                    var e = $0; e.offset = Int(Int32.max); return e
+                    var e = $0; e.offset = Int.max; return e
                 }))
-        offset = (16 + estimate.count + alignment - 1) / alignment * alignment
+        var offset = (16 + estimate.count + alignment - 1) / alignment * alignment
         for i in entries.indices {
             entries[i].offset = offset
             offset += (entries[i].bytes + alignment - 1) / alignment * alignment
