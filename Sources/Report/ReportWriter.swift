@@ -70,11 +70,11 @@ public enum ReportWriter {
         let unscored = { (item: ImageItem) in skipped.contains { $0.hasPrefix(item.path + ": ") } }
         var groupItems: [GroupKey: [ImageItem]] = [:]
         for g in dataset.groups {
-            groupItems[key(g.model, g.prompt)] = g.indices.map { dataset.items[$0] }.filter { skipped.isEmpty || !unscored($0) }
+            groupItems[GroupKey(model: g.model, prompt: g.prompt)] = g.indices.map { dataset.items[$0] }.filter { skipped.isEmpty || !unscored($0) }
         }
         var missing: [String] = [], countMismatch: [String] = []
         for r in rows {
-            guard let items = groupItems[key(r.model, r.prompt)] else { missing.append("\(r.model)/\(r.prompt)"); continue }
+            guard let items = groupItems[GroupKey(model: r.model, prompt: r.prompt)] else { missing.append("\(r.model)/\(r.prompt)"); continue }
             if let n = r.nImages, n != items.count {
                 countMismatch.append("\(r.model)/\(r.prompt) (\(n) in the scores, \(items.count) in the dataset)")
             }
@@ -100,7 +100,7 @@ public enum ReportWriter {
         }
 
         // 2. Embeddings through the cache: no inference for a dataset that was scored already.
-        let scoredItems = rows.flatMap { groupItems[key($0.model, $0.prompt)]! }
+        let scoredItems = rows.flatMap { groupItems[GroupKey(model: $0.model, prompt: $0.prompt)]! }
         let outcome = try embedder.embed(paths: scoredItems.map(\.path), skipUnreadable: false) { p in
             progress?(p.phase.rawValue, p.done, p.total)
         }
@@ -114,11 +114,12 @@ public enum ReportWriter {
         var views: [PromptView] = []
         var thumbJobs: [(source: String, destination: String)] = []
         var deviation = 0.0
-        let rowsByKey = Dictionary(uniqueKeysWithValues: rows.map { (key($0.model, $0.prompt), $0) })
+        let rowsByKey = Dictionary(uniqueKeysWithValues: rows.map { (GroupKey(model: $0.model, prompt: $0.prompt), $0) })
         for (pi, prompt) in prompts.enumerated() {
             var groups: [String: GroupView] = [:]
             for (mi, model) in modelOrder.enumerated() {
-                guard let row = rowsByKey[key(model, prompt)], let items = groupItems[key(model, prompt)] else { continue }
+                guard let row = rowsByKey[GroupKey(model: model, prompt: prompt)], let items = groupItems[GroupKey(model: model, prompt: prompt)]
+                else { continue }
                 guard let matrix = SimilarityMatrix(embeddings: items.map { embeddings[$0.path]! }) else {
                     throw ReportError("\(model)/\(prompt): fewer than 2 images, no pair to show")
                 }
@@ -215,7 +216,7 @@ public enum ReportWriter {
 
             let summaries = modelOrder.map { m in ModelSummary(model: m, scores: (scoresByModel[m] ?? []).map(\.scs)) }
             var notes: [String] = []
-            let unscored = dataset.groups.filter { rowsByKey[key($0.model, $0.prompt)] == nil }
+            let unscored = dataset.groups.filter { rowsByKey[GroupKey(model: $0.model, prompt: $0.prompt)] == nil }
             if !unscored.isEmpty {
                 notes.append("Not in the scores, so not shown: \(list(unscored.map { "\($0.model)/\($0.prompt)" })).")
             }
@@ -269,8 +270,6 @@ public enum ReportWriter {
             throw ReportError("\(outURL.path): \(FileProblem.describe(error))")
         }
     }
-
-    static func key(_ model: String, _ prompt: String) -> GroupKey { GroupKey(model: model, prompt: prompt) }
 
     static func list(_ items: [String], limit: Int = 5) -> String {
         items.prefix(limit).joined(separator: ", ") + (items.count > limit ? " and \(items.count - limit) more" : "")

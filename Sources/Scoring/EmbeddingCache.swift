@@ -9,9 +9,12 @@ public final class EmbeddingCache: @unchecked Sendable {
     public let path: String
     let db: DatabaseQueue
 
+    /// The cache's file name, in scs's cache folder (and a shard's, as `embeddings.shard-K-of-N.sqlite`).
+    public static let fileName = "embeddings.sqlite"
+
     /// The default location: `$SCS_CACHE_DIR`, else `$XDG_CACHE_HOME/scs`, else `~/.cache/scs`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        SCSCacheFolder.path(environment: environment) + "/embeddings.sqlite"
+        SCSCacheFolder.path(environment: environment) + "/" + fileName
     }
 
     public init(path: String) throws {

@@ -23,10 +23,9 @@ public struct ShardSpec: Sendable, Hashable, Codable, CustomStringConvertible {
     /// "K/N", as the command line and file names write it.
     public var description: String { "\(index)/\(count)" }
 
-    /// What `scs score` writes when told nothing else: the scores, and (for a shard) its own
-    /// embedding cache beside them.
+    /// What `scs score` writes when told nothing else: the scores, and (for a shard, named with
+    /// `fileName(EmbeddingCache.fileName)`) its own embedding cache beside them.
     public static let scoresFileName = "scores.csv"
-    public static let shardCacheFileName = "embeddings.sqlite"
 
     /// The scores file of this shard, or of a whole run (`shard` nil), when none is named.
     public static func scoresFile(for shard: ShardSpec?) -> String { shard?.fileName(scoresFileName) ?? scoresFileName }

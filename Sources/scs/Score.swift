@@ -99,7 +99,7 @@ struct Score: AsyncParsableCommand {
                 try part.map { p -> EmbeddingCache? in
                     guard cacheOptions.cache == nil, !cacheOptions.noCache else { return try cacheOptions.open() }
                     let beside = URL(fileURLWithPath: out).deletingLastPathComponent()
-                        .appendingPathComponent(p.spec.fileName(ShardSpec.shardCacheFileName))
+                        .appendingPathComponent(p.spec.fileName(EmbeddingCache.fileName))
                     return try EmbeddingCache(path: beside.path)
                 } ?? cacheOptions.open()
             let modelURL = try await modelOptions.resolve(progress: progress)
