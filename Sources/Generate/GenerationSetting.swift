@@ -3,8 +3,8 @@ import Foundation
 /// A setting of a generation run that an error can be about. Errors carry the setting, not a
 /// name for it: a Swift caller reads them in plain words (`GenerationWording.plain`), the `scs`
 /// command line with its flags.
-public enum GenerationSetting: String, Sendable, Equatable, CaseIterable {
-    case backend, width, height, steps, guidance, sampler, negativePrompt, preset, workflow
+public enum GenerationSetting: String, Sendable, Equatable {
+    case width, height, steps, guidance, sampler, negativePrompt, preset, workflow
     case replicateModel, replicateVersion, replicateWait, extra
     case limit, count, seedBase, concurrency, timeout, retries, modelName
 

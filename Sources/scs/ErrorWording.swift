@@ -15,7 +15,6 @@ enum ErrorWording {
     /// does not compile until it is given its flag.
     static func flag(_ setting: GenerationSetting) -> String {
         switch setting {
-        case .backend: return "--backend"
         case .width: return "--width"
         case .height: return "--height"
         case .steps: return "--steps"

@@ -6,7 +6,6 @@ import Foundation
 public struct DINOv2Config: TransformerConfig {
     /// The MLP width is `mlpHidden`, derived from `mlp_ratio`: DINOv2 has no `intermediate_size`.
     public var shape = TransformerShape(width: 768, mlpWidth: 3072, layers: 12, heads: 12, layerNormEps: 1e-6, activation: "gelu")
-    public var mlpRatio = 4.0
     /// The resolution the position embeddings were trained at (`image_size`); inputs of another
     /// size get them interpolated.
     public var trainedImageSize = 518
@@ -37,10 +36,10 @@ public struct DINOv2Config: TransformerConfig {
     public init(from decoder: any Decoder) throws {
         self.init()
         let root = try decoder.container(keyedBy: ConfigKey.self)
-        let ratio = try root.positiveNumber("mlp_ratio", default: mlpRatio)
+        let ratio = try root.positiveNumber("mlp_ratio", default: 4.0)
         let swiGLU = try root.flag("use_swiglu_ffn", default: swiGLU)
         shape = try TransformerShape(from: root, defaults: shape) { Self.mlpWidth(width: $0, ratio: ratio, swiGLU: swiGLU) }
-        (mlpRatio, self.swiGLU) = (ratio, swiGLU)
+        self.swiGLU = swiGLU
         trainedImageSize = try root.integer("image_size", default: trainedImageSize)
         patchSize = try root.integer("patch_size", default: patchSize)
         qkvBias = try root.flag("qkv_bias", default: qkvBias)
