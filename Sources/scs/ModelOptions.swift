@@ -34,8 +34,8 @@ struct ModelOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Whose image preprocessing: clip (the paper's clip.load, exactly, for every image mode; CLIP's default) or transformers (the model's image processor in transformers 5, exactly; DINOv2's and SigLIP's default).",
-            valueName: "clip|transformers"))
+            "Whose image preprocessing: clip (the paper's clip.load, exactly, for every image mode; CLIP's default), transformers (the model's image processor in transformers 5, exactly; DINOv2's and SigLIP's default) or pil (RGB first, then Pillow's resize and crop: DINO's and DreamSim's default).",
+            valueName: "clip|transformers|pil"))
     var preprocess: ImagePreprocessor.Pipeline?
 
     func validate() throws {
