@@ -66,10 +66,12 @@ public struct ScoreResult: Sendable, Codable {
 public enum ScoreRun {
     /// Embeds a dataset (through the cache) and scores every (model, prompt) group with the SCS
     /// and `metrics`; the alignment metrics embed each prompt's text with `text`. On a DreamSim
-    /// backbone the DreamSim distance is always added.
+    /// backbone the DreamSim distance is always added. With scs_se, `intervalCritical` gives the
+    /// quantile of the 95% interval for a group of n images (`ScoreUncertainty.columns`).
     public static func run(
         dataset: Dataset, embedder: Embedder, skipUnreadable: Bool, metrics: [Metric] = [.scs],
-        text: (any TextEncoder)? = nil, progress: ((WorkProgress) -> Void)? = nil
+        text: (any TextEncoder)? = nil, intervalCritical: ((_ images: Int) -> Double)? = nil,
+        progress: ((WorkProgress) -> Void)? = nil
     ) throws -> ScoreResult {
         if metrics.contains(.dreamsim), embedder.kind != .dreamsim {
             throw MetricBackboneError(metric: .dreamsim, example: "dreamsim:ensemble")
@@ -100,6 +102,9 @@ public enum ScoreRun {
             let embeddings = present.map { outcome.embeddings[$0]! }
             if var score = ConsistencyScore.score(model: group.model, prompt: group.prompt, embeddings: embeddings) {
                 if embedder.kind == .dreamsim { score.metrics[.dreamsim] = ConsistencyScore.meanPairDistance(embeddings) }
+                if metrics.contains(.scsSE), let u = ScoreUncertainty(embeddings: embeddings) {
+                    score.metrics.merge(u.columns(critical: intervalCritical)) { $1 }
+                }
                 if metrics.contains(.vendi) || metrics.contains(.vendiInf) {
                     let v = Vendi.scores(embeddings)
                     if metrics.contains(.vendi) { score.metrics[.vendi] = v.q1 }

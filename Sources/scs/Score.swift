@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SCSModels
 import SCSScoring
+import SCSStats
 
 struct Score: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +40,7 @@ struct Score: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Measures to add to scores.csv, comma-separated (scs is always written): scs, vendi, vendi_inf, clipscore, clipscore_max, clipscore_hessel, dreamsim.",
+            "Measures to add to scores.csv, comma-separated (scs is always written): scs, scs_se, vendi, vendi_inf, clipscore, clipscore_max, clipscore_hessel, dreamsim.",
             valueName: "list"))
     var metrics: String = "scs"
 
@@ -140,7 +141,7 @@ struct Score: AsyncParsableCommand {
     ) throws -> (result: ScoreResult, alignmentPath: String?) {
         let result = try ScoreRun.run(
             dataset: data, embedder: embedder, skipUnreadable: skipUnreadable, metrics: metrics, text: text,
-            progress: progress)
+            intervalCritical: { StudentT.quantile(0.975, df: Double($0 - 1)) }, progress: progress)
         let meta = ScoresMeta(model: model, result: result, dataset: data, listing: listing, shard: shard)
         let alignments = metrics.contains(where: \.needsText) ? result.alignments : nil
         let alignmentPath = try ScoresFile.write(result.scores, meta: meta, alignments: alignments, to: out)

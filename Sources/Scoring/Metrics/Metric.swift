@@ -5,6 +5,9 @@ import Foundation
 public enum Metric: String, CaseIterable, Sendable, Codable {
     /// The paper's score (always written): mean over pairs i < j of max(100·cos(e_i, e_j), 0).
     case scs
+    /// The SCS's jackknife standard error over images, and its 95% interval (`ScoreUncertainty`);
+    /// asking for scs_se writes all three.
+    case scsSE = "scs_se", scsLow = "scs_lo", scsHigh = "scs_hi"
     /// Vendi Score, q = 1 (Friedman & Dieng 2023): exp of the Shannon entropy of the eigenvalues
     /// of K/n, K_ij = cos(e_i, e_j); the effective number of distinct images, 1 to n.
     case vendi
@@ -30,6 +33,8 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     public var definition: String {
         switch self {
         case .scs: return "mean over image pairs of max(100·cos, 0) (the paper's; always written)"
+        case .scsSE: return "the SCS's standard error: jackknife over images (3 or more), with scs_lo and scs_hi, its 95% interval"
+        case .scsLow, .scsHigh: return "the SCS's 95% interval, scs ± t(0.975, n−1)·scs_se clipped to [0, 100] (written with scs_se)"
         case .vendi: return "Vendi Score, q=1: exp(entropy of the eigenvalues of K/n), K = cosine similarity matrix (vendi-score's score_K)"
         case .vendiInf: return "Vendi Score, q=∞: 1/(largest eigenvalue of K/n)"
         case .clipscore: return "max(mean over images of 100·cos(text, image), 0) (torchmetrics' CLIPScore)"
@@ -48,7 +53,7 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
             guard let metric = Metric(rawValue: name) else {
                 throw MetricError("unknown metric \"\(name)\": choose from " + allCases.map(\.rawValue).joined(separator: ", "))
             }
-            chosen.insert(metric)
+            chosen.formUnion(metric.companions)
         }
         return allCases.filter(chosen.contains)
     }

@@ -1,0 +1,106 @@
+"""Regenerate Tests/Fixtures/stats/uncertainty.json: the uncertainty of a group's SCS, by brute force.
+
+For a few groups of random float32 embeddings (n = 2, 3, 4, a group whose negative cosines are
+clipped to 0, larger groups), computed literally and independently of scs's O(n^2) formulas:
+
+  scs           mean over pairs i < j of max(100 cos, 0) (numpy, float64 from the float32 values)
+  leave_one_out the SCS recomputed on each subset without image i
+  se            the jackknife SE: sqrt((n-1)/n * sum (U_-i - mean)^2) (n >= 3)
+  t, lo, hi     scipy.stats.t.ppf(0.975, n-1); scs -/+ t*se clipped to [0, 100]
+  zeta1, zeta2  Hoeffding's components, unbiased: zeta2 = mean h^2 - theta2, zeta1 = mean over
+                ordered triples (i, j, k) distinct of h_ij h_ik - theta2, theta2 = mean over
+                ordered 4-tuples of distinct images of h_ij h_kl (n >= 4), by enumerating them
+  projected     sqrt(max(0, 4(m-2)/(m(m-1)) zeta1 + 2/(m(m-1)) zeta2)) for a few m
+  models        per model (its groups as prompts): the mean over prompts, the SE from the
+                prompts sd/sqrt(k) (ddof 1) and the part the seeds account for sqrt(sum se^2)/k
+
+Rerun (from any directory):
+
+    .venv-oracle/bin/python scripts/oracle/make_uncertainty_fixtures.py
+"""
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+OUT = Path(__file__).resolve().parents[2] / "Tests/Fixtures/stats/uncertainty.json"
+
+
+def scs(e):
+    u = e / np.linalg.norm(e, axis=1, keepdims=True)
+    n = len(e)
+    return float(np.mean([max(100 * float(u[i] @ u[j]), 0.0) for i in range(n) for j in range(i + 1, n)]))
+
+
+def kernel(e):
+    u = e / np.linalg.norm(e, axis=1, keepdims=True)
+    return np.maximum(100 * (u @ u.T), 0.0)
+
+
+def group(name, e):
+    e = e.astype(np.float32)
+    x = e.astype(np.float64)
+    n = len(x)
+    out = {"name": name, "n": n, "embeddings": [[float(v) for v in row] for row in e], "scs": scs(x)}
+    if n >= 3:
+        loo = [scs(np.delete(x, i, axis=0)) for i in range(n)]
+        m = np.mean(loo)
+        se = math.sqrt((n - 1) / n * sum((v - m) ** 2 for v in loo))
+        t = float(stats.t.ppf(0.975, n - 1))
+        out.update(leave_one_out=loo, se=se, t=t, lo=max(out["scs"] - t * se, 0.0), hi=min(out["scs"] + t * se, 100.0))
+    else:
+        out.update(leave_one_out=[], se=None, t=None, lo=None, hi=None)
+    if n >= 4:
+        h = kernel(x)
+        quads = [h[i, j] * h[k, l] for i, j, k, l in itertools.permutations(range(n), 4)]
+        theta2 = float(np.mean(quads))
+        triples = [h[i, j] * h[i, k] for i, j, k in itertools.permutations(range(n), 3)]
+        squares = [h[i, j] ** 2 for i, j in itertools.combinations(range(n), 2)]
+        z1 = float(np.mean(triples)) - theta2
+        z2 = float(np.mean(squares)) - theta2
+        proj = {}
+        for m in (2, 3, n, 2 * n, 50, 100):
+            v = 4 * (m - 2) / (m * (m - 1)) * z1 + 2 / (m * (m - 1)) * z2
+            proj[str(m)] = math.sqrt(max(v, 0.0))
+        out.update(zeta1=z1, zeta2=z2, unbiased_variance=4 * (n - 2) / (n * (n - 1)) * z1 + 2 / (n * (n - 1)) * z2, projected=proj)
+    else:
+        out.update(zeta1=None, zeta2=None, unbiased_variance=None, projected={})
+    return out
+
+
+def main():
+    rng = np.random.default_rng(21)
+    groups = []
+    groups.append(group("n2", rng.normal(size=(2, 8)) + 1))
+    groups.append(group("n3", rng.normal(size=(3, 8)) + 0.8))
+    groups.append(group("n4", rng.normal(size=(4, 6)) + 0.5))
+    # Centred, low-dimensional: many negative cosines, clipped to 0; the interval clips at 0.
+    groups.append(group("clipped", rng.normal(size=(6, 4))))
+    groups.append(group("n7", rng.normal(size=(7, 16)) + 0.7))
+    groups.append(group("tight", rng.normal(size=(9, 12)) * 0.2 + 1))
+    groups.append(group("n10", rng.normal(size=(10, 32)) + 0.4))
+    # One image twice: a true duplicate pair (cos = 1).
+    dup = rng.normal(size=(5, 8)) + 0.6
+    dup[4] = dup[1]
+    groups.append(group("duplicate", dup))
+    models = {"A": ["n3", "n4", "clipped", "n7"], "B": ["tight", "n10", "duplicate"]}
+    by_name = {g["name"]: g for g in groups}
+    summary = {}
+    for model, names in models.items():
+        s = np.array([by_name[g]["scs"] for g in names])
+        se = np.array([by_name[g]["se"] for g in names])
+        k = len(names)
+        summary[model] = {
+            "prompts": names, "mean": float(np.mean(s)), "se_prompts": float(np.std(s, ddof=1) / math.sqrt(k)),
+            "se_seeds": float(math.sqrt(np.sum(se ** 2)) / k),
+        }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({"groups": groups, "models": summary}, indent=1) + "\n")
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
