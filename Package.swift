@@ -95,7 +95,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log")
             ],
-            path: "Sources/Generate"
+            path: "Sources/Generate",
+            // The built-in prompt suites with their licences (scripts/make_suite_resources.py),
+            // embedded in the binary so a copied scs still has them.
+            resources: ["partiprompts.tsv", "geneval.jsonl", "paper.txt"].flatMap { data in
+                let suite = data.split(separator: ".")[0]
+                return [data, "\(suite).LICENSE", "\(suite).SOURCE"].map { Resource.embedInCode("Resources/Suites/\($0)") }
+            }
         ),
         .target(
             name: "SCSAnnotate",

@@ -4,10 +4,16 @@ import Foundation
 public struct PromptRef: Sendable, Equatable, CustomStringConvertible {
     public let line: Int
     public let text: String
+    /// The prompt's category in its suite (PartiPrompts' Category, GenEval's tag), if it has one.
+    public let category: String?
+    /// PartiPrompts' second label, its Challenge (e.g. "Perspective"); nil elsewhere.
+    public let challenge: String?
 
-    public init(line: Int, text: String) {
+    public init(line: Int, text: String, category: String? = nil, challenge: String? = nil) {
         self.line = line
         self.text = text
+        self.category = category
+        self.challenge = challenge
     }
 
     public var description: String { "line \(line) \"\(text)\"" }
@@ -38,6 +44,9 @@ public enum GenerateError: Error, Sendable, Equatable, CustomStringConvertible {
     case workflow(path: String, reason: String)
     /// Another `scs generate` is writing into the same output folder.
     case locked(path: String)
+    /// A category asked for that the prompt suite does not have (`known`: the ones it has, empty
+    /// for a suite without categories).
+    case unknownCategory(String, suite: String, known: [String])
 
     // MARK: Found while running: the run stops
 
@@ -80,6 +89,10 @@ public enum GenerateError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the \(backend) backend needs \(name): set it in the environment or in \(envFile) (\(name)=...)"
         case let .workflow(path, reason):
             return "ComfyUI workflow \(path): \(reason)"
+        case let .unknownCategory(category, suite, known):
+            return known.isEmpty
+                ? "\(suite) has no categories, so no prompt is in \"\(category)\""
+                : "\(suite) has no category \"\(category)\" (it has: \(known.joined(separator: ", ")))"
         case let .locked(path):
             return "another scs generate is writing into \(path) (it holds a lock on the folder); wait for it or stop it"
         case let .rejected(backend, url, status, message):

@@ -10,6 +10,9 @@ public struct GenerationJob: Sendable, Hashable {
     /// The prompt's folder name (`PromptFolder.name(for:)`).
     public let folder: String
     public let seed: Int64
+    /// The prompt's category and challenge in its suite (`PromptRef`), recorded in the manifest.
+    public var category: String? = nil
+    public var challenge: String? = nil
 }
 
 /// What a run will make: every (prompt, seed) pair, prompt by prompt, seeds in file order.
@@ -24,6 +27,9 @@ public struct GenerationPlan: Sendable {
     public private(set) var jobs: [GenerationJob]
     /// Set when the plan is one shard's share: (index, count), 0-based.
     public private(set) var shard: (index: Int, count: Int)?
+    /// The built-in suite the prompts come from (`BuiltInSuite.rawValue`), recorded in every
+    /// manifest line; nil for a prompts file.
+    public var suite: String?
 
     public init(modelName: String, prompts: [PromptRef], seeds: [Int64], promptsSource: String = "prompts") throws {
         if let problem = PromptFolder.problem(with: modelName) {
@@ -52,7 +58,9 @@ public struct GenerationPlan: Sendable {
         var jobs: [GenerationJob] = []
         jobs.reserveCapacity(prompts.count * seeds.count)
         for (p, folder) in zip(prompts, folders) {
-            for s in seeds { jobs.append(GenerationJob(prompt: p.text, promptLine: p.line, folder: folder, seed: s)) }
+            for s in seeds {
+                jobs.append(GenerationJob(prompt: p.text, promptLine: p.line, folder: folder, seed: s, category: p.category, challenge: p.challenge))
+            }
         }
         self.jobs = jobs
     }

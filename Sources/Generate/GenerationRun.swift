@@ -328,6 +328,10 @@ public final class GenerationRun: @unchecked Sendable {
         ]
         if options.format == .jpeg { o["jpeg_quality"] = .int(Int64(JPEGEncoder.pillowDefaultQuality)); o["jpeg_subsampling"] = "4:2:0" }
         if let preset = configuration.preset { o["preset"] = .string(preset.name) }
+        // Where the prompt comes from, for `scs score` to carry the category into scores.csv.
+        if let suite = plan.suite { o["suite"] = .string(suite) }
+        if let category = job.category { o["category"] = .string(category) }
+        if let challenge = job.challenge { o["challenge"] = .string(challenge) }
         if let workflow = configuration.workflow {
             o["workflow"] = .string(workflow.path)
             o["workflow_sha256"] = .string(workflow.sha256)
