@@ -9,6 +9,8 @@ import XCTest
 /// (each leave-one-out SCS, every ordered triple and quadruple of images) with numpy and scipy.
 final class UncertaintyParityTests: XCTestCase {
     static let tolerance = 1e-9
+    /// The largest scaled difference seen, printed for the record.
+    nonisolated(unsafe) static var worst = 0.0
 
     struct Group {
         let name: String
@@ -34,6 +36,7 @@ final class UncertaintyParityTests: XCTestCase {
             return
         }
         guard let ours else { return XCTFail("\(what): no value, expected \(ref)", file: file, line: line) }
+        Self.worst = max(Self.worst, abs(ours - ref) / max(1, abs(ref)))
         XCTAssertLessThanOrEqual(abs(ours - ref), Self.tolerance * max(1, abs(ref)), "\(what): \(ours) against \(ref)", file: file, line: line)
     }
 
@@ -62,6 +65,7 @@ final class UncertaintyParityTests: XCTestCase {
             close(columns[.scsLow], g.json["lo"], "\(g.name) scs_lo")
             close(columns[.scsHigh], g.json["hi"], "\(g.name) scs_hi")
         }
+        print("UncertaintyParityTests: largest |ours − brute force| / max(1, |ref|) = \(Self.worst)")
     }
 
     func testModelMeansMatchNumPy() throws {

@@ -1,0 +1,25 @@
+import Foundation
+import SCSStats
+
+extension CompareReport {
+    /// Per model, its mean over prompts and two standard errors of it (docs/compare.md): from the
+    /// prompts (sd/√k), which the bootstrap intervals above already reflect, and the part the
+    /// seeds account for (√Σse²/k), which more images per prompt would shrink.
+    static func modelMeans(_ means: [ModelMeanUncertainty]) {
+        guard !means.isEmpty else { return }
+        let width = max(12, means.map(\.model.count).max() ?? 0)
+        say("")
+        say("mean over prompts, with its standard error (scs_se in the scores)")
+        say("model".padding(toLength: width, withPad: " ", startingAt: 0) + " prompts     mean  se(prompts)  of which seeds")
+        for m in means {
+            say(
+                m.model.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: " %7d %8.2f ", m.prompts, m.mean)
+                    + pad(m.sePrompts.map { String(format: "%.3f", $0) } ?? "-", 12)
+                    + pad(m.seSeeds.map { String(format: "%.3f", $0) } ?? "-", 16))
+        }
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
