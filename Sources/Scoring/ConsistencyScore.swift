@@ -14,6 +14,8 @@ public struct GroupScore: Sendable, Equatable, Codable {
     public var pairMax: Double
     /// The other measures asked for (`scs score --metrics`), each its own column and JSON key.
     public var metrics: [Metric: Double] = [:]
+    /// With the w1kp metric: its mean distance, duplicate pairs and reusability curve (JSON only).
+    public var w1kp: W1KPDetail?
 
     public init(
         model: String, prompt: String, nImages: Int, nPairs: Int, scs: Double, pairSD: Double, pairMin: Double, pairMax: Double,
@@ -25,6 +27,7 @@ public struct GroupScore: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case model, prompt, nImages = "n_images", nPairs = "n_pairs", scs, pairSD = "pair_sd", pairMin = "pair_min", pairMax = "pair_max"
+        case w1kp = "w1kp_detail"
     }
 
     struct MetricKey: CodingKey {
@@ -41,6 +44,7 @@ public struct GroupScore: Sendable, Equatable, Codable {
             nImages: try c.decode(Int.self, forKey: .nImages), nPairs: try c.decode(Int.self, forKey: .nPairs),
             scs: try c.decode(Double.self, forKey: .scs), pairSD: try c.decode(Double.self, forKey: .pairSD),
             pairMin: try c.decode(Double.self, forKey: .pairMin), pairMax: try c.decode(Double.self, forKey: .pairMax))
+        w1kp = try c.decodeIfPresent(W1KPDetail.self, forKey: .w1kp)
         let extra = try decoder.container(keyedBy: MetricKey.self)
         for metric in Metric.allCases where metric != .scs {
             if let v = try extra.decodeIfPresent(Double.self, forKey: MetricKey(stringValue: metric.rawValue)) { metrics[metric] = v }
@@ -57,6 +61,7 @@ public struct GroupScore: Sendable, Equatable, Codable {
         try c.encode(pairSD, forKey: .pairSD)
         try c.encode(pairMin, forKey: .pairMin)
         try c.encode(pairMax, forKey: .pairMax)
+        try c.encodeIfPresent(w1kp, forKey: .w1kp)
         var extra = encoder.container(keyedBy: MetricKey.self)
         for (metric, value) in metrics { try extra.encode(value, forKey: MetricKey(stringValue: metric.rawValue)) }
     }

@@ -73,8 +73,8 @@ public enum ScoreRun {
         text: (any TextEncoder)? = nil, intervalCritical: ((_ images: Int) -> Double)? = nil,
         progress: ((WorkProgress) -> Void)? = nil
     ) throws -> ScoreResult {
-        if metrics.contains(.dreamsim), embedder.kind != .dreamsim {
-            throw MetricBackboneError(metric: .dreamsim, example: "dreamsim:ensemble")
+        if let metric = metrics.first(where: \.needsDreamSim), embedder.kind != .dreamsim {
+            throw MetricBackboneError(metric: metric, example: "dreamsim:ensemble")
         }
         let aligned = metrics.filter(\.needsText)
         if let first = aligned.first, text == nil {
@@ -102,6 +102,10 @@ public enum ScoreRun {
             let embeddings = present.map { outcome.embeddings[$0]! }
             if var score = ConsistencyScore.score(model: group.model, prompt: group.prompt, embeddings: embeddings) {
                 if embedder.kind == .dreamsim { score.metrics[.dreamsim] = ConsistencyScore.meanPairDistance(embeddings) }
+                if metrics.contains(.w1kp) {
+                    let w = W1KPDetail.compute(embeddings: embeddings, paths: present.map { dataset.items[$0].path })
+                    (score.metrics[.w1kp], score.w1kp) = (w.score, w.detail)
+                }
                 if metrics.contains(.scsSE), let u = ScoreUncertainty(embeddings: embeddings) {
                     score.metrics.merge(u.columns(critical: intervalCritical)) { $1 }
                 }
