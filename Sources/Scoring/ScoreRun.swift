@@ -51,10 +51,12 @@ public struct ScoreResult: Sendable, Codable {
     /// The metric columns scores.csv has after the SCS columns: those asked for, and the DreamSim
     /// distance on a DreamSim backbone, in `Metric`'s order (whether or not any group has a value).
     public var metricColumns: [Metric] = []
+    /// Each group's near-duplicate pairs and the count per model (`NearDuplicates`).
+    public var nearDuplicates: NearDuplicateSummary?
 
     enum CodingKeys: String, CodingKey {
         case scores, models, excluded, skipped, ignoredFiles = "ignored_files", embedded, fromCache = "from_cache", backbone,
-            modelFingerprint = "model_fingerprint", precision, kernels, preprocessing
+            modelFingerprint = "model_fingerprint", precision, kernels, preprocessing, nearDuplicates = "near_duplicates"
     }
 
     /// What the score file's rows record of the network.
@@ -67,10 +69,12 @@ public enum ScoreRun {
     /// Embeds a dataset (through the cache) and scores every (model, prompt) group with the SCS
     /// and `metrics`; the alignment metrics embed each prompt's text with `text`. On a DreamSim
     /// backbone the DreamSim distance is always added. With scs_se, `intervalCritical` gives the
-    /// quantile of the 95% interval for a group of n images (`ScoreUncertainty.columns`).
+    /// quantile of the 95% interval for a group of n images (`ScoreUncertainty.columns`). Pairs
+    /// of images with a cosine of `nearDuplicateCosine` or more are listed (`NearDuplicates`).
     public static func run(
         dataset: Dataset, embedder: Embedder, skipUnreadable: Bool, metrics: [Metric] = [.scs],
         text: (any TextEncoder)? = nil, intervalCritical: ((_ images: Int) -> Double)? = nil,
+        nearDuplicateCosine: Double = NearDuplicates.defaultThreshold,
         progress: ((WorkProgress) -> Void)? = nil
     ) throws -> ScoreResult {
         if let metric = metrics.first(where: \.needsDreamSim), embedder.kind != .dreamsim {
@@ -97,6 +101,7 @@ public enum ScoreRun {
         var scores: [GroupScore] = []
         var excluded: [ExcludedGroup] = []
         var alignments: [ImageAlignment] = []
+        var duplicates: [GroupNearDuplicates] = []
         for (group, promptText) in zip(dataset.groups, texts) {
             let present = group.indices.filter { outcome.embeddings[$0] != nil }
             let embeddings = present.map { outcome.embeddings[$0]! }
@@ -122,6 +127,11 @@ public enum ScoreRun {
                     }
                 }
                 scores.append(score)
+                duplicates +=
+                    GroupNearDuplicates(
+                        model: group.model, prompt: group.prompt, paths: present.map { dataset.items[$0].path }, embeddings: embeddings,
+                        threshold: nearDuplicateCosine
+                    ).map { [$0] } ?? []
             } else {
                 excluded.append(
                     ExcludedGroup(
@@ -151,6 +161,7 @@ public enum ScoreRun {
             backbone: embedder.kind, modelFingerprint: embedder.fingerprint, precision: embedder.precision,
             kernels: KernelPath.current.rawValue, preprocessing: embedder.preprocessing,
             alignments: alignments, textsFromFolders: aligned.isEmpty ? [] : fromFolders,
-            metricColumns: ScoresFile.metricColumns(metrics + (embedder.kind == .dreamsim ? [.dreamsim] : [])))
+            metricColumns: ScoresFile.metricColumns(metrics + (embedder.kind == .dreamsim ? [.dreamsim] : [])),
+            nearDuplicates: NearDuplicateSummary(threshold: nearDuplicateCosine, groups: duplicates, scores: scores))
     }
 }
