@@ -40,7 +40,7 @@ struct Score: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Measures to add to scores.csv, comma-separated (scs is always written): scs, scs_se, vendi, vendi_inf, clipscore, clipscore_max, clipscore_hessel, dreamsim.",
+            "Measures to add to scores.csv, comma-separated (scs is always written): scs, scs_se, vendi, vendi_inf, clipscore, clipscore_max, clipscore_hessel, dreamsim, w1kp.",
             valueName: "list"))
     var metrics: String = "scs"
 

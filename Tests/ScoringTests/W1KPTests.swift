@@ -80,7 +80,7 @@ final class W1KPTests: XCTestCase {
                 }
             }
             if group.embeddings.count <= W1KPReusability.allSubsetsLimit { XCTAssertTrue(curve.allSatisfy { $0.method == .exact }) }
-            let expectedRepeat = zip(2..., group.u_w1kp).first { $0.1 < W1KPReusability.repeatThreshold }?.0
+            let expectedRepeat = zip(2..., group.u_w1kp).first { $0.1 >= W1KPReusability.repeatThreshold }?.0
             XCTAssertEqual(W1KPReusability.repeatK(curve), expectedRepeat, "group \(g)")
         }
         XCTAssertGreaterThan(sampled, 0, "the 21-image group must reach the sampled path")

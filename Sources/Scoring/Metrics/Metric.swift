@@ -22,15 +22,16 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     /// DreamSim backbone only: the mean over pairs of the DreamSim distance 1 − cos(e_i, e_j).
     case dreamsim
     /// DreamSim backbone only: W1KP (Tang et al. 2024), 1 − F(mean squared L2 distance between the
-    /// embeddings, pairs above 1e-4), F the authors' calibration CDF; higher is more varied.
+    /// embeddings, pairs above 1e-4), F the authors' calibration CDF; higher is more alike.
     case w1kp
 
     /// Metrics that compare the images with the prompt's text (they need a text tower).
     public var needsText: Bool { [.clipscore, .clipscoreMax, .clipscoreHessel].contains(self) }
 
     /// False where a lower value marks the more consistent group: the Vendi Score counts distinct
-    /// images, the DreamSim distance is a distance, W1KP measures variability.
-    public var higherIsConsistent: Bool { ![.vendi, .vendiInf, .dreamsim, .w1kp].contains(self) }
+    /// images, the DreamSim distance is a distance. (W1KP, 1 − F(distance), is higher for the
+    /// more alike group, as the SCS is.)
+    public var higherIsConsistent: Bool { ![.vendi, .vendiInf, .dreamsim].contains(self) }
 
     /// Metrics only a DreamSim backbone's embeddings define.
     public var needsDreamSim: Bool { [.dreamsim, .w1kp].contains(self) }
@@ -47,7 +48,7 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
         case .clipscoreMax: return "max over images of 100·cos(text, image), floored at 0"
         case .clipscoreHessel: return "mean over images of 2.5·max(cos(text, image), 0) (Hessel et al. 2021)"
         case .dreamsim: return "mean over image pairs of the DreamSim distance 1 − cos (DreamSim backbones)"
-        case .w1kp: return "W1KP: 1 − F(mean squared L2 of DreamSim embeddings), F its authors' calibration; higher = more varied (DreamSim)"
+        case .w1kp: return "W1KP: 1 − F(mean squared L2 of DreamSim embeddings), F its authors' calibration; higher = more alike (DreamSim)"
         }
     }
 

@@ -6,7 +6,8 @@ import Foundation
 /// squared L2 distances between the images' DreamSim embeddings (DreamSim's `embed`, centred and
 /// of unit length, which is what scs's DreamSim backbone returns), the pairs above 1e-4 kept, their
 /// mean d̄, and W1KP = 1 − F(d̄) with F the published calibration CDF (`query_inverted_cdf`, which
-/// is `np.interp`). Higher means more varied: 0 is a group less varied than every calibration set.
+/// is `np.interp`). 1 − F(d̄) is the share of the calibration's distances above d̄: higher means
+/// the images are more alike (less varied), as a higher SCS does.
 public enum W1KP {
     /// The reference keeps pairs whose squared distance is above this, to drop the matrix's
     /// diagonal; a pair of distinct files at or below it is the same picture, and is reported.

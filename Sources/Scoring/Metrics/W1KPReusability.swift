@@ -14,8 +14,10 @@ public enum W1KPReusability {
     public static let enumerationLimit = 100_000.0
     /// Otherwise this many random k-subsets (the reference draws 1,000).
     public static let samples = 2_000
-    /// A prompt starts to repeat at the first k whose calibrated u_k, 1 − F(u_k), falls below this.
-    public static let repeatThreshold = 0.2
+    /// A prompt starts to repeat at the first k whose calibrated u_k, 1 − F(u_k), reaches this:
+    /// the closest pair among k images is then expected closer than 80% of the calibration's
+    /// distances (a choice of scs's; the paper reads its ranges off the curves).
+    public static let repeatThreshold = 0.8
 
     public enum Method: String, Codable, Sendable { case exact, sampled }
 
@@ -59,9 +61,9 @@ public enum W1KPReusability {
         return points
     }
 
-    /// The first k of the curve whose calibrated score is below `threshold`; nil if none is.
+    /// The first k of the curve whose calibrated score reaches `threshold`; nil if none does.
     public static func repeatK(_ curve: [Point], threshold: Double = repeatThreshold) -> Int? {
-        curve.first { $0.score < threshold }?.k
+        curve.first { $0.score >= threshold }?.k
     }
 
     /// Σ over all subsets S of size k of min over pairs in S, divided by C(n, k), for every k at
