@@ -16,18 +16,22 @@ public struct GroupScore: Sendable, Equatable, Codable {
     public var metrics: [Metric: Double] = [:]
     /// With the w1kp metric: its mean distance, duplicate pairs and reusability curve (JSON only).
     public var w1kp: W1KPDetail?
+    /// The prompt's category (`Dataset.groupCategories`, from a manifest); scores.csv's
+    /// `category` column and a JSON key, both only when known.
+    public var category: String?
 
     public init(
         model: String, prompt: String, nImages: Int, nPairs: Int, scs: Double, pairSD: Double, pairMin: Double, pairMax: Double,
-        metrics: [Metric: Double] = [:]
+        metrics: [Metric: Double] = [:], category: String? = nil
     ) {
         (self.model, self.prompt, self.nImages, self.nPairs, self.scs) = (model, prompt, nImages, nPairs, scs)
-        (self.pairSD, self.pairMin, self.pairMax, self.metrics) = (pairSD, pairMin, pairMax, metrics)
+        (self.pairSD, self.pairMin, self.pairMax, self.metrics, self.category) = (pairSD, pairMin, pairMax, metrics, category)
     }
 
     enum CodingKeys: String, CodingKey {
         case model, prompt, nImages = "n_images", nPairs = "n_pairs", scs, pairSD = "pair_sd", pairMin = "pair_min", pairMax = "pair_max"
         case w1kp = "w1kp_detail"
+        case category
     }
 
     struct MetricKey: CodingKey {
@@ -45,6 +49,7 @@ public struct GroupScore: Sendable, Equatable, Codable {
             scs: try c.decode(Double.self, forKey: .scs), pairSD: try c.decode(Double.self, forKey: .pairSD),
             pairMin: try c.decode(Double.self, forKey: .pairMin), pairMax: try c.decode(Double.self, forKey: .pairMax))
         w1kp = try c.decodeIfPresent(W1KPDetail.self, forKey: .w1kp)
+        category = try c.decodeIfPresent(String.self, forKey: .category)
         let extra = try decoder.container(keyedBy: MetricKey.self)
         for metric in Metric.allCases where metric != .scs {
             if let v = try extra.decodeIfPresent(Double.self, forKey: MetricKey(stringValue: metric.rawValue)) { metrics[metric] = v }
@@ -55,6 +60,7 @@ public struct GroupScore: Sendable, Equatable, Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(model, forKey: .model)
         try c.encode(prompt, forKey: .prompt)
+        try c.encodeIfPresent(category, forKey: .category)
         try c.encode(nImages, forKey: .nImages)
         try c.encode(nPairs, forKey: .nPairs)
         try c.encode(scs, forKey: .scs)

@@ -10,13 +10,16 @@ public struct ImageItem: Sendable, Equatable, Hashable {
     /// The exact prompt the image was generated from, when a manifest says so; otherwise `prompt`
     /// is all there is (a folder name, which cannot hold every character).
     public var text: String?
+    /// The prompt's category in its suite (a manifest's `category`), when one says so.
+    public var category: String?
 
-    public init(model: String, prompt: String, path: String, seed: String? = nil, text: String? = nil) {
+    public init(model: String, prompt: String, path: String, seed: String? = nil, text: String? = nil, category: String? = nil) {
         self.model = model
         self.prompt = prompt
         self.path = path
         self.seed = seed
         self.text = text
+        self.category = category
     }
 }
 
@@ -204,11 +207,12 @@ public struct Dataset: Sendable {
 
     /// `scs generate` writes `manifest.jsonl` beside the model folders (a sharded run
     /// `manifest.shard-K-of-N.jsonl`), one line per image with its `path` (relative to that folder)
-    /// and exact `prompt`: scanned images take their text from it. Lines without both are passed over.
+    /// and exact `prompt`: scanned images take their text from it, and their `category` when the
+    /// line has one (`scs generate --suite`). Lines without both are passed over.
     mutating func readPromptTexts(root: URL) {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])
             .filter { $0 == "manifest.jsonl" || ($0.hasPrefix("manifest.shard-") && $0.hasSuffix(".jsonl")) }.sorted()
-        var texts: [String: String] = [:]
+        var texts: [String: String] = [:], categories: [String: String] = [:]
         let lines = names.flatMap { name in
             (FileManager.default.contents(atPath: root.appendingPathComponent(name).path) ?? Data()).split(separator: UInt8(ascii: "\n"))
         }
@@ -216,9 +220,14 @@ public struct Dataset: Sendable {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
                 let path = object["path"] as? String, let prompt = object["prompt"] as? String
             else { continue }
-            texts[root.appendingPathComponent(path).standardizedFileURL.path] = prompt
+            let key = root.appendingPathComponent(path).standardizedFileURL.path
+            texts[key] = prompt
+            categories[key] = Self.category(object["category"])
         }
-        for i in items.indices { items[i].text = texts[items[i].path] }
+        for i in items.indices {
+            items[i].text = texts[items[i].path]
+            items[i].category = categories[items[i].path]
+        }
     }
 
     /// The text of each group's prompt: the manifest's when every image of the group has it,

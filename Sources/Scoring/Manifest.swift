@@ -2,7 +2,7 @@ import Foundation
 
 extension Dataset {
     /// Reads a manifest: CSV with a header naming `model`, `prompt`, `path` (and optionally
-    /// `seed`), or JSON Lines with those keys. Relative paths are relative to the manifest's folder.
+    /// `seed` and `category`), or JSON Lines with those keys. Relative paths are relative to the manifest's folder.
     /// Items are sorted as a scanned folder's are.
     public static func manifest(at path: String) throws -> Dataset {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw DatasetError.notFound(path) }
@@ -24,7 +24,10 @@ extension Dataset {
                 }
                 let seed = object["seed"].map { "\($0)" }
                 let prompt = try field("prompt")
-                items.append(ImageItem(model: try field("model"), prompt: prompt, path: resolve(try field("path")), seed: seed, text: prompt))
+                items.append(
+                    ImageItem(
+                        model: try field("model"), prompt: prompt, path: resolve(try field("path")), seed: seed, text: prompt,
+                        category: category(object["category"])))
             }
         } else {
             let rows: [[String]]
@@ -39,12 +42,15 @@ extension Dataset {
                 return i
             }
             let (m, p, f) = (try column("model"), try column("prompt"), try column("path"))
-            let s = header.firstIndex(of: "seed")
+            let s = header.firstIndex(of: "seed"), c = header.firstIndex(of: "category")
             for (n, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
                 guard row.count == header.count else {
                     throw DatasetError.badManifest(path: path, line: n + 2, reason: "\(row.count) fields, header has \(header.count)")
                 }
-                items.append(ImageItem(model: row[m], prompt: row[p], path: resolve(row[f]), seed: s.map { row[$0] }, text: row[p]))
+                items.append(
+                    ImageItem(
+                        model: row[m], prompt: row[p], path: resolve(row[f]), seed: s.map { row[$0] }, text: row[p],
+                        category: category(c.map { row[$0] })))
             }
         }
         if items.isEmpty { throw DatasetError.noImages(path) }

@@ -5,6 +5,7 @@ import SCSScoring
 
 extension BackendKind: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}
+extension BuiltInSuite: ExpressibleByArgument {}
 
 /// `scs generate`: N images per prompt, one per seed, from a backend, into the paper's layout.
 struct Generate: AsyncParsableCommand {
@@ -15,6 +16,12 @@ struct Generate: AsyncParsableCommand {
             image to OUT/manifest.jsonl. A rerun skips images already on disk (no request is sent for \
             them); Ctrl-C stops cleanly. Tokens (REPLICATE_API_TOKEN, OPENAI_API_KEY) come from the \
             environment or a .env file and are never printed or recorded.
+
+            Prompt suites: --suite parti (PartiPrompts, 1,632 prompts in 12 categories, Apache-2.0), \
+            geneval (GenEval, 553 prompts tagged by skill, MIT) or paper (the paper's 100, MIT), with \
+            --category to keep some categories and --limit K for the first K of each. Every manifest \
+            line records the suite and the prompt's category (Parti's challenge too), and `scs score` \
+            carries the category into scores.csv for `scs compare --by category`.
 
             Sharded: --shard K/N makes only shard K (0-based) of the (prompt, seed) pairs, dealt by a \
             stable hash, and records them in OUT/manifest.shard-K-of-N.jsonl; shards can share OUT. \
@@ -31,10 +38,19 @@ struct Generate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The server (default: the backend's usual address).", valueName: "url"))
     var url: String?
 
-    @Option(help: ArgumentHelp("Prompts, one per line.", valueName: "file"))
-    var prompts: String
+    @Option(
+        help: ArgumentHelp(
+            "Prompts: one per line, or .tsv with a header (prompt and category columns) or .jsonl ({\"prompt\": …, \"category\": …}).",
+            valueName: "file"))
+    var prompts: String?
 
-    @Option(help: ArgumentHelp("Use only the first K prompts.", valueName: "K"))
+    @Option(help: ArgumentHelp("A built-in prompt suite instead of --prompts: parti, geneval or paper.", valueName: "name"))
+    var suite: BuiltInSuite?
+
+    @Option(help: ArgumentHelp("Only these categories of the suite (comma-separated; Parti's Category, GenEval's tag).", valueName: "A,B"))
+    var category: String?
+
+    @Option(help: ArgumentHelp("Use only the first K prompts (with --category: the first K of each category).", valueName: "K"))
     var limit: Int?
 
     @Option(help: ArgumentHelp("Seeds, one integer per line (with --n, the first N).", valueName: "file"))
@@ -131,6 +147,8 @@ struct Generate: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if (prompts == nil) == (suite == nil) { throw ValidationError("give --prompts FILE or --suite NAME (\(Self.suiteNames))") }
+        if let category, Self.categories(category).isEmpty { throw ValidationError("--category names no category") }
         if seeds == nil && (count == nil || seedBase == nil) {
             throw ValidationError("give --seeds FILE, or --n N with --seed-base S")
         }
@@ -157,13 +175,14 @@ struct Generate: AsyncParsableCommand {
     func run() async throws {
         let progress = ProgressBar(quiet: quiet)
         let presetValue = preset.flatMap(ReplicatePreset.named)
-        let promptList = try GenerationPlan.readPrompts(at: prompts, limit: limit)
+        let (promptList, suiteName) = try choosePrompts(progress: progress)
         let seedList =
             try seeds.map { try GenerationPlan.readSeeds(at: $0, count: count) }
             ?? GenerationPlan.seeds(count: count!, base: seedBase!)
         var plan = try GenerationPlan(
             modelName: modelName ?? presetValue!.modelName, prompts: promptList, seeds: seedList,
-            promptsSource: prompts)
+            promptsSource: prompts ?? suite!.rawValue)
+        plan.suite = suiteName
         if let spec = try sharding.spec() {
             let all = plan.jobs.count
             plan = try plan.shard(index: spec.index, count: spec.count)
@@ -187,6 +206,31 @@ struct Generate: AsyncParsableCommand {
             return
         }
         try await execute(generation, progress: progress)
+    }
+
+    static let suiteNames = BuiltInSuite.allCases.map(\.rawValue).joined(separator: ", ")
+
+    static func categories(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The prompts of --suite or --prompts, cut by --category and --limit, and the suite's name
+    /// for the manifest. A plain prompts file keeps its old rules (exact lines, --limit past the
+    /// file is an error).
+    private func choosePrompts(progress: ProgressBar) throws -> (prompts: [PromptRef], suite: String?) {
+        if let prompts, category == nil, PromptSuite.format(ofFile: prompts) == .lines {
+            return (try GenerationPlan.readPrompts(at: prompts, limit: limit), nil)
+        }
+        let loaded = try suite.map { try $0.load() } ?? PromptSuite.read(path: prompts!)
+        let chosen = try loaded.select(categories: category.map(Self.categories), limit: limit)
+        for s in chosen.short {
+            progress.message("note: category \(s.category) has \(s.available) prompts, fewer than --limit \(limit!): all are used")
+        }
+        if let suite, !quiet {
+            progress.message(
+                "suite \(suite.rawValue): \(chosen.prompts.count) of \(loaded.prompts.count) prompts (\(suite.licence); \(suite.sourceNote))")
+        }
+        return (chosen.prompts, loaded.name)
     }
 
     /// The backend's settings from the options, with the token from the environment or `.env`.

@@ -18,6 +18,16 @@ enum GenerateReport {
         say(
             "images    \(plan.prompts.count) prompts × \(plan.seeds.count) seeds = \(plan.jobs.count); "
                 + "\(survey.done.count) on disk, \(survey.todo.count) to request (one \(config.kind == .replicate ? "prediction" : "request") each)")
+        if let suite = plan.suite { say("suite     \(suite)") }
+        let categories = plan.prompts.compactMap(\.category)
+        if !categories.isEmpty {
+            var counts: [String: Int] = [:], order: [String] = []
+            for c in categories {
+                if counts[c] == nil { order.append(c) }
+                counts[c, default: 0] += 1
+            }
+            say("categories " + order.map { "\($0) (\(counts[$0]!))" }.joined(separator: ", "))
+        }
         if !survey.unreadable.isEmpty { say("          \(survey.unreadable.count) files on disk do not decode and would be replaced") }
         if !preview.sendsSeed { say("seeds     \(config.kind.rawValue) takes no seed: seeds only name the files (manifest: \"seed_sent\": false)") }
         if let secretName {
@@ -32,7 +42,8 @@ enum GenerateReport {
         for prompt in plan.prompts {
             let folder = plan.jobs.first { $0.promptLine == prompt.line }!.folder
             let note = folder == prompt.text ? "" : "   (prompt: \(prompt.text))"
-            say("  \(folder)/  \(todo[folder] ?? 0) to request\(note)")
+            let label = prompt.category.map { "  [\($0)" + (prompt.challenge.map { " / \($0)" } ?? "") + "]" } ?? ""
+            say("  \(folder)/  \(todo[folder] ?? 0) to request\(label)\(note)")
         }
         say("first request (\(first.folder)/\(first.seed)):")
         say("  " + preview.body.description)

@@ -13,6 +13,9 @@ public struct ScoresRow: Sendable, Equatable {
     public var pairMax: Double?
     /// The SCS and every other metric column, by metric.
     public var values: [Metric: Double]
+    /// The prompt's category (the `category` column, `scs generate --suite`); nil when the file
+    /// has no such column or the cell is empty.
+    public var category: String? = nil
 
     public var model: String { group.model }
     public var prompt: String { group.prompt }
@@ -28,6 +31,9 @@ public struct ScoresRow: Sendable, Equatable {
 public struct ScoresFile: Sendable {
     /// The columns before the metric columns, in the order scs writes them.
     public static let scoreColumns = ["model", "prompt", "n_images", "n_pairs", "scs", "pair_sd", "pair_min", "pair_max"]
+    /// The prompt's category, after `prompt`, in files whose groups have one (a manifest of
+    /// `scs generate --suite`); files without categories keep the columns above.
+    public static let categoryColumn = "category"
 
     public let path: String
     /// The header's names, trimmed of spaces.
@@ -80,7 +86,8 @@ public struct ScoresFile: Sendable {
             rows.append(
                 ScoresRow(
                     group: group, line: line, nImages: try count("n_images"), nPairs: try count("n_pairs"),
-                    pairSD: try real("pair_sd"), pairMin: try real("pair_min"), pairMax: try real("pair_max"), values: values))
+                    pairSD: try real("pair_sd"), pairMin: try real("pair_min"), pairMax: try real("pair_max"), values: values,
+                    category: cell(categoryColumn)))
             if provenanceColumns.count == ScoreProvenance.columns.count {
                 let value: ScoreProvenance
                 do { value = try ScoreProvenance(fields: provenanceColumns.map { fields[$0] }) } catch let unknown as ScoreProvenance.UnknownValue {
@@ -127,7 +134,7 @@ public struct ScoresFile: Sendable {
                 scs: try need(r.values[.scs], "scs"), pairSD: try need(r.pairSD, "pair_sd"),
                 pairMin: try need(r.pairMin, "pair_min"), pairMax: try need(r.pairMax, "pair_max"),
                 // An empty cell: the group has no value for that metric.
-                metrics: r.values.filter { $0.key != .scs })
+                metrics: r.values.filter { $0.key != .scs }, category: r.category)
         }
     }
 

@@ -3,8 +3,10 @@ import Foundation
 extension ScoresFile {
     /// The header of a file with `metrics`: the score columns, a column per metric other than
     /// the SCS (in `Metric`'s order), then which backbone made them (`ScoreProvenance`).
-    public static func header(metrics: [Metric]) -> [String] {
-        scoreColumns + metricColumns(metrics).map(\.rawValue) + ScoreProvenance.columns
+    public static func header(metrics: [Metric], categories: Bool = false) -> [String] {
+        var columns = scoreColumns
+        if categories { columns.insert(categoryColumn, at: 2) }
+        return columns + metricColumns(metrics).map(\.rawValue) + ScoreProvenance.columns
     }
 
     /// The extra columns a file with `metrics` has, in `Metric`'s order.
@@ -14,13 +16,17 @@ extension ScoresFile {
 
     /// scores.csv: one row per group, floats with full precision (repr-style, shortest round-trip),
     /// a column per metric of `metrics` (by default those the groups carry; a group without a
-    /// value leaves its cell empty), each row ending with the provenance.
+    /// value leaves its cell empty), each row ending with the provenance; a `category` column
+    /// after `prompt` when any group has a category.
     public static func write(_ scores: [GroupScore], provenance: ScoreProvenance, metrics: [Metric]? = nil, to path: String) throws {
         let columns = metricColumns(metrics ?? Array(Set(scores.flatMap(\.metrics.keys))))
-        var text = CSV.row(header(metrics: columns))
+        let categories = scores.contains { $0.category != nil }
+        var text = CSV.row(header(metrics: columns, categories: categories))
         for s in scores {
             text += CSV.row(
-                [s.model, s.prompt, "\(s.nImages)", "\(s.nPairs)", "\(s.scs)", "\(s.pairSD)", "\(s.pairMin)", "\(s.pairMax)"]
+                [s.model, s.prompt] + (categories ? [s.category ?? ""] : []) + [
+                    "\(s.nImages)", "\(s.nPairs)", "\(s.scs)", "\(s.pairSD)", "\(s.pairMin)", "\(s.pairMax)"
+                ]
                     + columns.map { s.metrics[$0].map { "\($0)" } ?? "" } + provenance.fields)
         }
         try OutputFiles.atomicWrite(Data(text.utf8), to: path)
