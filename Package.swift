@@ -84,7 +84,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto")
             ],
-            path: "Sources/Scoring"
+            path: "Sources/Scoring",
+            // W1KP's licence, for the distribution's licences/ (scripts/dist.sh); its calibration
+            // table is Swift source (scripts/oracle/convert_w1kp_cdf.py).
+            exclude: ["ThirdParty"]
         ),
         .target(name: "SCSStats", path: "Sources/Stats"),
         .target(
