@@ -92,6 +92,8 @@ public enum ScoreRun {
                 "the text tower embeds into \(text.embeddingWidth) numbers, the image tower into \(imageWidth): they are not one model's")
         }
         let (texts, fromFolders) = dataset.promptTexts()
+        // The prompt suite's category of each group, for scores.csv's category column.
+        let categories = dataset.groupCategories()
         var textEmbeddings: [String: [Float]] = [:]
         if let text, !aligned.isEmpty {
             let unique = Array(Set(texts)).sorted()
@@ -102,7 +104,7 @@ public enum ScoreRun {
         var excluded: [ExcludedGroup] = []
         var alignments: [ImageAlignment] = []
         var duplicates: [GroupNearDuplicates] = []
-        for (group, promptText) in zip(dataset.groups, texts) {
+        for (gi, (group, promptText)) in zip(dataset.groups, texts).enumerated() {
             let present = group.indices.filter { outcome.embeddings[$0] != nil }
             let embeddings = present.map { outcome.embeddings[$0]! }
             if var score = ConsistencyScore.score(model: group.model, prompt: group.prompt, embeddings: embeddings) {
@@ -126,6 +128,7 @@ public enum ScoreRun {
                         ImageAlignment(model: group.model, prompt: group.prompt, text: promptText, path: dataset.items[$0.0].path, cosine: $0.1)
                     }
                 }
+                score.category = categories[gi]
                 scores.append(score)
                 duplicates +=
                     GroupNearDuplicates(
