@@ -66,6 +66,7 @@ struct Score: AsyncParsableCommand {
     var quiet = false
 
     @OptionGroup var sharding: ShardOptions<Score>
+    @OptionGroup var nearDuplicates: NearDuplicateOptions
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var cacheOptions: CacheOptions
@@ -110,7 +111,7 @@ struct Score: AsyncParsableCommand {
             let (result, alignmentPath) = try Self.scoreAndWrite(
                 data: data, listing: listing, shard: part, model: modelOptions.name,
                 embedder: embedder, text: text, metrics: chosen,
-                skipUnreadable: skipUnreadable, out: out, json: json
+                skipUnreadable: skipUnreadable, out: out, json: json, nearDuplicateCosine: nearDuplicates.cosine
             ) { p in
                 progress.update(label: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .hashing ? "files" : "images")
             }
@@ -136,12 +137,13 @@ struct Score: AsyncParsableCommand {
     static func scoreAndWrite(
         data: Dataset, listing: Dataset, shard: (spec: ShardSpec, units: [ShardUnit])?, model: String,
         embedder: Embedder, text: (any TextEncoder)?, metrics: [Metric], skipUnreadable: Bool,
-        out: String, json: String?,
+        out: String, json: String?, nearDuplicateCosine: Double = NearDuplicates.defaultThreshold,
         progress: ((WorkProgress) -> Void)? = nil
     ) throws -> (result: ScoreResult, alignmentPath: String?) {
         let result = try ScoreRun.run(
             dataset: data, embedder: embedder, skipUnreadable: skipUnreadable, metrics: metrics, text: text,
-            intervalCritical: { StudentT.quantile(0.975, df: Double($0 - 1)) }, progress: progress)
+            intervalCritical: { StudentT.quantile(0.975, df: Double($0 - 1)) }, nearDuplicateCosine: nearDuplicateCosine,
+            progress: progress)
         let meta = ScoresMeta(model: model, result: result, dataset: data, listing: listing, shard: shard)
         let alignments = metrics.contains(where: \.needsText) ? result.alignments : nil
         let alignmentPath = try ScoresFile.write(result.scores, meta: meta, alignments: alignments, to: out)
@@ -172,6 +174,7 @@ struct Score: AsyncParsableCommand {
             for e in groups { note("  \(e.model)/\(e.prompt): \(e.reason) (\(e.nImages))") }
         }
         printModelSummary(r.models)
+        printNearDuplicates(r.nearDuplicates)
     }
 }
 
