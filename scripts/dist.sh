@@ -112,6 +112,10 @@ cp /opt/swift/usr/share/swift/LICENSE.txt "$lic/swift-runtime-and-foundation.LIC
   || echo "dist: warning: no Swift licence under /opt/swift" >&2
 # Data compiled into scs under its authors' licence: W1KP's calibration CDF (MIT).
 cp Sources/Scoring/ThirdParty/w1kp.LICENSE "$lic/w1kp-calibration.LICENSE"
+# The prompt suites the binary embeds (scs generate --suite): each one's licence and source.
+for f in Sources/Generate/Resources/Suites/*.LICENSE Sources/Generate/Resources/Suites/*.SOURCE; do
+  cp "$f" "$lic/prompt-suite-$(basename "$f")"
+done
 for pkg in libturbojpeg0 libpng16-16 libwebp7 zlib1g libsqlite3-0; do
   if [ -f "/usr/share/doc/$pkg/copyright" ]; then cp "/usr/share/doc/$pkg/copyright" "$lic/$pkg.copyright"
   else echo "dist: warning: /usr/share/doc/$pkg/copyright missing" >&2; fi
