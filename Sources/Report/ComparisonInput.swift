@@ -21,6 +21,8 @@ public struct ComparisonInput: Sendable {
     public let wilcoxonP: Double?
     public let wilcoxonHolmP: Double?
     public let ksP: Double?
+    /// How many prompts would detect the difference (`scs compare --power`), as printed.
+    public var power: String?
     /// The file it came from.
     public let source: String
 }
@@ -78,7 +80,8 @@ public struct ComparisonFile: Sendable {
             meanDifference: number(effect?["mean_difference"]),
             ciLow: ci?.count == 2 ? ci![0] : nil, ciHigh: ci?.count == 2 ? ci![1] : nil,
             wilcoxonP: number(wilcoxon?["pvalue"]), wilcoxonHolmP: number(wilcoxon?["pvalue_holm"]),
-            ksP: number((tests?["ks_2samp"] as? [String: Any])?["pvalue"]), source: source)
+            ksP: number((tests?["ks_2samp"] as? [String: Any])?["pvalue"]),
+            power: (o["power"] as? [String: Any])?["sentence"] as? String, source: source)
     }
 
     /// A JSON number. On Linux JSONSerialization gives long decimals as NSDecimalNumber, whose

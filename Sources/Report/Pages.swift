@@ -63,7 +63,7 @@ enum Pages {
         datasetName: String, models: [ModelSummary], comparisons: [(ComparisonInput, figure2: String?, paired: String?)],
         overall: [(verdict: String, friedmanP: Double?)], allModelsFigure: String?, metricFigures: [MetricFigure] = [],
         prompts: [PromptView],
-        modelOrder: [String], difference: ComparisonInput?, notes: [String]
+        modelOrder: [String], difference: ComparisonInput?, notes: [String], sections: [String] = []
     ) -> String {
         var html = "<h1>Semantic consistency: \(HTML.escape(datasetName))</h1>\n"
         let images = prompts.flatMap { $0.groups.values }.reduce(0) { $0 + $1.items.count }
@@ -88,6 +88,7 @@ enum Pages {
             for o in overall { html += "<p class=\"verdict\"><b>\(HTML.escape(o.verdict))</b></p>\n" }
             for (c, figure2, paired) in comparisons {
                 html += "<h3>\(HTML.escape(c.labelA)) vs \(HTML.escape(c.labelB))</h3>\n<p class=\"verdict\">\(HTML.escape(c.verdict))</p>\n"
+                if let power = c.power { html += "<p class=\"power\">\(HTML.escape(power))</p>\n" }
                 html += "<table><tbody>"
                 html +=
                     "<tr><td>mean difference (\(HTML.escape(c.labelA)) − \(HTML.escape(c.labelB)))</td><td class=\"num\">\(c.meanDifference.map { Format.signed($0) } ?? "–") SCS</td></tr>"
@@ -128,6 +129,8 @@ enum Pages {
             }
         }
 
+        // Sections other files render whole (the seeds study), before the prompt table.
+        for section in sections { html += section }
         html +=
             "<h2 id=\"prompts-heading\">Prompts</h2>\n<p class=\"muted\">Click a column to sort; click a prompt for its images and similarity heatmap.</p>\n"
         html += "<table class=\"sortable\" id=\"prompts\"><thead><tr><th>prompt</th>"

@@ -15,6 +15,8 @@ public struct ReportRequest: Sendable {
     public var out: String
     /// The longer side of the gallery thumbnails, in pixels.
     public var thumbnailSize: Int = 256
+    /// An `scs seeds --json` file, shown as the "How many seeds" section.
+    public var seeds: String?
 
     public init(dataset: String, scores: String, comparisons: [String] = [], out: String) {
         self.dataset = dataset
@@ -90,6 +92,7 @@ public enum ReportWriter {
         var modelOrder: [String] = []
         for r in rows where !modelOrder.contains(r.model) { modelOrder.append(r.model) }
         let files = try request.comparisons.map { try ComparisonFile.read($0) }
+        let seeds = try request.seeds.map { try SeedsFile.read($0) }
         for file in files {
             let unknown = file.models.subtracting(modelOrder).sorted()
             if !unknown.isEmpty {
@@ -214,6 +217,14 @@ public enum ReportWriter {
                 }
             }
 
+            let sections =
+                try seeds.map { s in
+                    [
+                        SeedsSection.html(
+                            s, curvesPath: try figure("seeds.svg", SeedsSection.curves(s)),
+                            neededPath: try figure("seeds-needed.svg", SeedsSection.needed(s)))
+                    ]
+                } ?? []
             let summaries = modelOrder.map { m in ModelSummary(model: m, scores: (scoresByModel[m] ?? []).map(\.scs)) }
             var notes: [String] = []
             let unscored = dataset.groups.filter { rowsByKey[GroupKey(model: $0.model, prompt: $0.prompt)] == nil }
@@ -232,7 +243,7 @@ public enum ReportWriter {
                     datasetName: name, models: summaries, comparisons: shown,
                     overall: files.compactMap { f in f.overallVerdict.map { ($0, f.friedmanP) } },
                     allModelsFigure: allModels, metricFigures: metricFigures, prompts: views, modelOrder: modelOrder, difference: difference,
-                    notes: notes),
+                    notes: notes, sections: sections),
                 to: temp.appendingPathComponent("index.html"))
             for (i, v) in views.enumerated() {
                 try write(

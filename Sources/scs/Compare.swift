@@ -65,6 +65,8 @@ struct Compare: ParsableCommand {
     @Option(help: ArgumentHelp("Also write everything as JSON here.", valueName: "file"))
     var json: String?
 
+    @OptionGroup var powerOptions: PowerOptions
+
     func validate() throws {
         if scores.isEmpty { throw ValidationError("give a scores.csv") }
         if (a == nil) != (b == nil) { throw ValidationError("give both --a and --b") }
@@ -99,6 +101,8 @@ struct Compare: ParsableCommand {
             throw ComparisonError("\(e.path): no \"\(metric.rawValue)\" column (score with --metrics \(metric.rawValue) to add it)")
         } catch let e as ComparisonSetupError {
             throw ComparisonError(Self.wording(e))
+        } catch let e as UnequalImageCounts {
+            throw ComparisonError(e.description + ": compare groups of one size, or give --allow-unequal-n")
         }
         if let json { try OutputFiles.atomicWrite(Data((document.serialized() + "\n").utf8), to: json) }
     }
@@ -106,17 +110,31 @@ struct Compare: ParsableCommand {
     private func compareTwo(_ table: ScoreTable, _ a: String, _ b: String, _ metric: Metric) throws -> JSONValue {
         let pairing: PromptPairing =
             if let pairsA, let pairsB { .lists(a: pairsA, b: pairsB) } else if let pairs { .pairsFile(pairs) } else { .byPrompt }
+        try requireEqualImageCounts([a, b], metric)
         let sides = try ScoreComparison.pair(table, a: a, b: b, by: pairing, labelA: labelA, labelB: labelB, keepMismatched: keepMismatched)
         CompareReport.pairing(sides.pairing, a: sides.nameA, b: sides.nameB, jsonPath: json)
         let (comparison, document) = try ScoreComparison.compare(sides, metric: metric, resamples: bootstrap, seed: seed)
         CompareReport.two(comparison)
-        return document
+        guard powerOptions.power else { return document }
+        let p = powerOptions
+        let power = ComparisonPower.estimate(
+            comparison, difference: p.difference, alpha: p.alpha, target: p.target, draws: p.draws, seed: seed)
+        let line = ComparisonPower.line(comparison, power)
+        say(line)
+        return ComparisonPower.adding(power, line: line, to: document)
     }
 
     private func compareMany(_ table: ScoreTable, _ chosen: [String], _ metric: Metric) throws -> JSONValue {
+        try requireEqualImageCounts(chosen, metric)
+        if powerOptions.power { note("--power estimates the prompts for two sides: give --a and --b") }
         let (multi, document) = try ScoreComparison.compare(table, models: chosen, metric: metric, resamples: bootstrap, seed: seed)
         CompareReport.many(multi)
         return document
+    }
+
+    /// An n-dependent metric is refused across groups of different sizes unless allowed.
+    private func requireEqualImageCounts(_ models: [String], _ metric: Metric) throws {
+        if !powerOptions.allowUnequalN { try UnequalImageCounts.check(scores: scores, metric: metric, models: Set(models)) }
     }
 
     /// The library's reasons in this command's flags.

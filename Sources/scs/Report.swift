@@ -28,6 +28,9 @@ struct Report: AsyncParsableCommand {
     @Option(name: .customLong("compare"), help: ArgumentHelp("A JSON file from scs compare --json (repeatable).", valueName: "file"))
     var comparisons: [String] = []
 
+    @Option(help: ArgumentHelp("A JSON file from scs seeds --json: adds the How many seeds section.", valueName: "file"))
+    var seeds: String?
+
     @Option(help: "The report folder (replaced when it holds an earlier report).")
     var out: String = "report"
 
@@ -45,35 +48,15 @@ struct Report: AsyncParsableCommand {
         guard (32...1024).contains(thumbnailSize) else { throw ValidationError("--thumbnail-size must be between 32 and 1024") }
     }
 
-    /// The scores' own model when they say which it was and no --model is given; else --model.
-    private func makeEmbedder(progress: ProgressBar) async throws -> Embedder {
-        let meta = try ScoresMeta.read(forScores: scores)
-        if modelOptions.model == nil, let meta {
-            guard !cacheOptions.noCache, let cache = try cacheOptions.open() else {
-                throw ValidationError("--no-cache needs --model: without a cache the report must embed the images")
-            }
-            progress.message(
-                "using the embeddings of \(meta.model) (\(meta.modelFingerprint.prefix(12))…, \(meta.precision.rawValue)) that made \(scores), from \(cache.path)"
-            )
-            return Embedder(reproducing: meta, cache: cache)
-        }
-        let embedder = try Embedder(
-            modelDirectory: try await modelOptions.resolve(progress: progress), cache: try cacheOptions.open(),
-            setup: modelOptions.setup)
-        if let meta, meta.modelFingerprint != embedder.fingerprint {
-            progress.message(
-                "note: \(scores) was made with another model (\(meta.model), \(meta.modelFingerprint.prefix(12))…) than --model \(modelOptions.name)")
-        }
-        return embedder
-    }
-
     func run() async throws {
         let progress = ProgressBar(quiet: quiet)
         imageOptions.apply()
         do {
-            let embedder = try await makeEmbedder(progress: progress)
+            let embedder = try await ScoresEmbedder.make(
+                scores: scores, modelOptions: modelOptions, cacheOptions: cacheOptions, progress: progress, command: "the report")
             var request = ReportRequest(dataset: dataset, scores: scores, comparisons: comparisons, out: out)
             request.thumbnailSize = thumbnailSize
+            request.seeds = seeds
             let summary = try ReportWriter.write(request, embedder: embedder) { phase, done, total in
                 progress.update(label: phase, done: done, total: total, unit: phase == "thumbnails" ? "images" : "files")
             }

@@ -15,7 +15,7 @@ struct SCS: AsyncParsableCommand {
         version: BuildInfo.versionLine,
         subcommands: [
             Score.self, Merge.self, Cache.self, Embed.self, Models.self, Bench.self, Doctor.self, Generate.self, Compare.self, Annotate.self,
-            Report.self, FetchStudy.self, Worker.self
+            Report.self, Seeds.self, FetchStudy.self, Worker.self
         ]
     )
 

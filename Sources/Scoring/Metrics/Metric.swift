@@ -33,6 +33,17 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     /// more alike group, as the SCS is.)
     public var higherIsConsistent: Bool { ![.vendi, .vendiInf, .dreamsim].contains(self) }
 
+    /// Whether the value depends on the number of images n, so that groups of different n are not
+    /// comparable (`scs compare` refuses them unless allowed). Means over pairs or images
+    /// estimate the same quantity at every n (W1KP and CLIPScore are fixed maps of such means);
+    /// a count of distinct images, a maximum over images and a standard error do not.
+    public var dependsOnImageCount: Bool {
+        switch self {
+        case .scs, .dreamsim, .clipscore, .clipscoreHessel, .w1kp: return false
+        case .vendi, .vendiInf, .clipscoreMax, .scsSE, .scsLow, .scsHigh: return true
+        }
+    }
+
     /// Metrics only a DreamSim backbone's embeddings define.
     public var needsDreamSim: Bool { [.dreamsim, .w1kp].contains(self) }
 
