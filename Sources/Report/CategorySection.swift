@@ -87,6 +87,20 @@ public enum CategorySection {
         return svg.rendered(title: title)
     }
 
+    /// The whole section for `ReportWriter`, or nil when the scores have no categories and no
+    /// comparison by category was given. `figure` writes an SVG and returns its path.
+    static func section(
+        scores: ScoresFile, models: [String], comparisons: [CategoryComparisonFile], figure: (String, String) throws -> String
+    ) throws -> String? {
+        guard let table = table(scores, models: models) else {
+            guard !comparisons.isEmpty else { return nil }
+            throw ReportError(
+                "\(comparisons[0].source) compares by category, but \(scores.path) has no category column: give the scores it was made from")
+        }
+        let path = try figure("categories.svg", self.figure(table, title: "Mean SCS per category"))
+        return html(table, figure: path, comparisons: comparisons)
+    }
+
     /// The section's HTML: the table (prompts and mean per model per category), the figure, and
     /// each `--by category` comparison's verdicts.
     static func html(_ t: Table, figure: String, comparisons: [CategoryComparisonFile]) -> String {
@@ -150,6 +164,12 @@ public struct CategoryComparisonFile: Sendable {
             let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         else { return false }
         return root["by"] as? String == "category"
+    }
+
+    /// `--compare` files split: those by category (read here) and the others (for `ComparisonFile`).
+    static func split(_ paths: [String]) throws -> (others: [String], byCategory: [CategoryComparisonFile]) {
+        let byCategory = paths.filter(isByCategory)
+        return (paths.filter { !byCategory.contains($0) }, try byCategory.map(read))
     }
 
     public static func read(_ path: String) throws -> CategoryComparisonFile {

@@ -91,7 +91,9 @@ public enum ReportWriter {
         }
         var modelOrder: [String] = []
         for r in rows where !modelOrder.contains(r.model) { modelOrder.append(r.model) }
-        let files = try request.comparisons.map { try ComparisonFile.read($0) }
+        // Comparisons by category are shown in the category section, the others as before.
+        let (plainComparisons, categoryFiles) = try CategoryComparisonFile.split(request.comparisons)
+        let files = try plainComparisons.map { try ComparisonFile.read($0) }
         let seeds = try request.seeds.map { try SeedsFile.read($0) }
         for file in files {
             let unknown = file.models.subtracting(modelOrder).sorted()
@@ -225,6 +227,8 @@ public enum ReportWriter {
                             neededPath: try figure("seeds-needed.svg", SeedsSection.needed(s)))
                     ]
                 } ?? []
+            let categorySection = try CategorySection.section(
+                scores: scores, models: modelOrder, comparisons: categoryFiles, figure: figure)
             let summaries = modelOrder.map { m in ModelSummary(model: m, scores: (scoresByModel[m] ?? []).map(\.scs)) }
             var notes: [String] = []
             let unscored = dataset.groups.filter { rowsByKey[GroupKey(model: $0.model, prompt: $0.prompt)] == nil }
@@ -243,7 +247,7 @@ public enum ReportWriter {
                     datasetName: name, models: summaries, comparisons: shown,
                     overall: files.compactMap { f in f.overallVerdict.map { ($0, f.friedmanP) } },
                     allModelsFigure: allModels, metricFigures: metricFigures, prompts: views, modelOrder: modelOrder, difference: difference,
-                    notes: notes, sections: sections),
+                    notes: notes, sections: sections + (categorySection.map { [$0] } ?? [])),
                 to: temp.appendingPathComponent("index.html"))
             for (i, v) in views.enumerated() {
                 try write(

@@ -67,6 +67,15 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var powerOptions: PowerOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "category: compare --a and --b within each category of scores.csv's category column, Holm-adjusted across categories.",
+            valueName: "column"))
+    var by: CompareGrouping?
+
+    @Option(help: ArgumentHelp("With --by category: a category with fewer paired prompts is listed, not compared.", valueName: "N"))
+    var minPrompts: Int = CategoryComparison.defaultMinimumPrompts
+
     func validate() throws {
         if scores.isEmpty { throw ValidationError("give a scores.csv") }
         if (a == nil) != (b == nil) { throw ValidationError("give both --a and --b") }
@@ -76,6 +85,9 @@ struct Compare: ParsableCommand {
         if (pairs != nil || pairsA != nil) && a == nil { throw ValidationError("pairing lists need --a and --b") }
         if (labelA != nil || labelB != nil) && a == nil { throw ValidationError("--label-a/--label-b go with --a and --b") }
         if bootstrap < 0 { throw ValidationError("--bootstrap must be 0 or more") }
+        if by != nil && a == nil { throw ValidationError("--by category compares two models: give --a and --b") }
+        if by != nil && (pairs != nil || pairsA != nil) { throw ValidationError("--by category pairs by prompt: leave out the pairing lists") }
+        if minPrompts < 1 { throw ValidationError("--min-prompts must be at least 1") }
         if Metric(rawValue: metric) == nil {
             throw ValidationError("--metric \(metric): choose from " + Metric.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -87,7 +99,11 @@ struct Compare: ParsableCommand {
         do {
             let table = try CompareInput.scores(at: scores, metric: metric)
             if metric != .scs { print("metric: \(metric.rawValue)") }
-            if let a, let b {
+            if by == .category, let a, let b {
+                document = try CompareByCategory.run(
+                    scores: scores, a: a, b: b, metric: metric, labelA: labelA, labelB: labelB, minimumPrompts: minPrompts,
+                    resamples: bootstrap, seed: seed)
+            } else if let a, let b {
                 document = try compareTwo(table, a, b, metric)
             } else {
                 let chosen = models.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? table.models
