@@ -29,9 +29,8 @@ enum CompareByCategory {
         let unit = r.metric.rawValue
         say("\(r.sides.nameA) vs \(r.sides.nameB) by category: \(r.sides.pairing.pairs.count) prompts paired by identical prompt")
         if !r.sides.pairing.onlyA.isEmpty || !r.sides.pairing.onlyB.isEmpty {
-            say(
-                "(\(r.sides.pairing.onlyA.count) prompts only in \(r.sides.nameA), \(r.sides.pairing.onlyB.count) only in \(r.sides.nameB): not compared)"
-            )
+            let (onlyA, onlyB) = (r.sides.pairing.onlyA.count, r.sides.pairing.onlyB.count)
+            say("(\(onlyA) prompt\(onlyA == 1 ? "" : "s") only in \(r.sides.nameA), \(onlyB) only in \(r.sides.nameB): not compared)")
         }
         say("")
         let width = max(8, r.entries.map(\.category.count).max() ?? 0)
@@ -42,7 +41,7 @@ enum CompareByCategory {
         for e in r.entries {
             say(
                 pad(e.category) + right("\(e.nPrompts)", 8) + right(number(e.meanA), 8) + right(number(e.meanB), 8)
-                    + right(e.meanDifference.map(Format.signed) ?? "-", 13 + unit.count) + right(e.wilcoxonP.map(Format.pvalue) ?? "-", 12)
+                    + right(e.meanDifference.map(Format.signed) ?? "-", 10 + unit.count) + right(e.wilcoxonP.map(Format.pvalue) ?? "-", 12)
                     + right(e.wilcoxonHolm.map(Format.pvalue) ?? "-", 8) + "  " + shortVerdict(e, r))
         }
         say("  A = \(r.sides.nameA), B = \(r.sides.nameB); Holm's step-down adjustment across the categories compared")
