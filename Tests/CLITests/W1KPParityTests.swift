@@ -89,7 +89,8 @@ final class W1KPParityTests: XCTestCase {
         for (point, sampled) in zip(detail.reusability, reference.reusability) {
             XCTAssertEqual(point.method, "exact")
             let se = sampled.sd / Double(sampled.samples).squareRoot()
-            print("w1kp parity: u_\(point.k) exact \(point.u), sampled \(sampled.u) ± \(se) (\(abs(point.u - sampled.u) / max(se, 1e-12)) SE)")
+            print(
+                "w1kp parity: u_\(point.k) exact \(point.u), sampled \(sampled.u) ± \(se)" + (se > 0 ? " (\(abs(point.u - sampled.u) / se) SE)" : ""))
             XCTAssertLessThanOrEqual(abs(point.u - sampled.u), 4 * se + 1e-6, "k \(point.k)")
         }
         let header = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")[0]

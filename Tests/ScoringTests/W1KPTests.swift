@@ -86,6 +86,15 @@ final class W1KPTests: XCTestCase {
         XCTAssertGreaterThan(sampled, 0, "the 21-image group must reach the sampled path")
     }
 
+    /// Every k to 100, then every 25th and n: the reference's own sizes (5 … 200) are all on it.
+    func testCurveSizes() {
+        XCTAssertEqual(W1KPReusability.sizes(7), Array(2...7))
+        XCTAssertEqual(W1KPReusability.sizes(100), Array(2...100))
+        XCTAssertEqual(W1KPReusability.sizes(210), Array(2...100) + [125, 150, 175, 200, 210])
+        XCTAssertTrue(Set([5, 10, 25, 50, 100, 150, 200]).isSubset(of: W1KPReusability.sizes(210)))
+        XCTAssertEqual(W1KPReusability.sizes(1), [])
+    }
+
     /// The same seed draws the same subsets; another seed other ones.
     func testSampledPointsAreSeeded() throws {
         let group = try fixture().groups.first { $0.embeddings.count > W1KPReusability.allSubsetsLimit }!

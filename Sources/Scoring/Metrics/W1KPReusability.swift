@@ -1,8 +1,8 @@
 import Foundation
 
 /// W1KP's reusability curve: u_k, the expected minimum squared distance between two of k images
-/// drawn at random (without replacement) from the group, for k = 2 … n. The authors estimate it
-/// from 1,000 random permutations for a few k (`reduce='reusability'` in
+/// drawn at random (without replacement) from the group, for k = 2 … n (past 100 images every
+/// 25th k: `sizes`). The authors estimate it from 1,000 random permutations for a few k (`reduce='reusability'` in
 /// `ListwiseDreamSimDistanceMeasure.measure`; every pair counts there, duplicates included); here
 /// it is the exact expectation over all C(n, k) subsets wherever that is cheap, and a seeded
 /// sample with its standard error beyond.
@@ -14,6 +14,9 @@ public enum W1KPReusability {
     public static let enumerationLimit = 100_000.0
     /// Otherwise this many random k-subsets (the reference draws 1,000).
     public static let samples = 2_000
+    /// Every k up to this is on the curve; past it, every 25th and n (the reference's own k go to
+    /// 200 in steps of 50), which keeps a group of a thousand images to some seconds.
+    public static let everyKLimit = 100
     /// A prompt starts to repeat at the first k whose calibrated u_k, 1 − F(u_k), reaches this:
     /// the closest pair among k images is then expected closer than 80% of the calibration's
     /// distances (a choice of scs's; the paper reads its ranges off the curves).
@@ -37,7 +40,14 @@ public enum W1KPReusability {
         }
     }
 
-    /// The curve for k = 2 … n of a full distance matrix; `seed` fixes the sampled points.
+    /// The sizes on the curve of a group of n: 2 … n, or past `everyKLimit` every 25th and n.
+    public static func sizes(_ n: Int) -> [Int] {
+        guard n >= 2 else { return [] }
+        if n <= everyKLimit { return Array(2...n) }
+        return Array(2...everyKLimit) + stride(from: everyKLimit + 25, to: n, by: 25) + [n]
+    }
+
+    /// The curve of a full distance matrix at `sizes(n)`; `seed` fixes the sampled points.
     public static func curve(distances d: [[Double]], seed: UInt64 = 0) -> [Point] {
         let n = d.count
         guard n >= 2 else { return [] }
@@ -48,7 +58,7 @@ public enum W1KPReusability {
         }
         var generator = SplitMix64(seed: seed)
         let sortedPairs = pairsByDistance(d)
-        for k in 2...n {
+        for k in sizes(n) {
             if binomial(n, k) <= enumerationLimit {
                 let u = enumeratedMean(d, k: k)
                 points.append(Point(k: k, expectedMinimum: u, score: W1KP.score(meanDistance: u), method: .exact))
@@ -106,17 +116,22 @@ public enum W1KPReusability {
         return total / binomial(n, k)
     }
 
-    /// Every pair i < j, nearest first.
-    static func pairsByDistance(_ d: [[Double]]) -> [(Int, Int)] {
+    /// Every pair i < j, nearest first: their ends and distances in three flat arrays.
+    struct SortedPairs {
+        var a: [Int] = [], b: [Int] = [], distance: [Double] = []
+    }
+
+    static func pairsByDistance(_ d: [[Double]]) -> SortedPairs {
         var pairs: [(Int, Int)] = []
         for i in 0..<d.count { for j in (i + 1)..<d.count { pairs.append((i, j)) } }
-        return pairs.sorted { d[$0.0][$0.1] < d[$1.0][$1.1] }
+        pairs.sort { d[$0.0][$0.1] < d[$1.0][$1.1] }
+        return SortedPairs(a: pairs.map(\.0), b: pairs.map(\.1), distance: pairs.map { d[$0.0][$0.1] })
     }
 
     /// The mean and standard error (sample SD / √samples) of the minimum over random k-subsets:
     /// a partial Fisher–Yates shuffle draws each subset, and its minimum is the first pair in
     /// distance order with both ends drawn.
-    static func sampledMean(_ d: [[Double]], sortedPairs: [(Int, Int)], k: Int, generator: inout SplitMix64) -> (Double, Double) {
+    static func sampledMean(_ d: [[Double]], sortedPairs pairs: SortedPairs, k: Int, generator: inout SplitMix64) -> (Double, Double) {
         let n = d.count
         var order = Array(0..<n)
         var member = [Bool](repeating: false, count: n)
@@ -126,8 +141,9 @@ public enum W1KPReusability {
                 order.swapAt(i, i + Int(generator.next(below: UInt64(n - i))))
                 member[order[i]] = true
             }
-            let (a, b) = sortedPairs.first { member[$0.0] && member[$0.1] }!
-            let m = d[a][b]
+            var p = 0
+            while !(member[pairs.a[p]] && member[pairs.b[p]]) { p += 1 }
+            let m = pairs.distance[p]
             sum += m
             sumSquares += m * m
             for i in 0..<k { member[order[i]] = false }
