@@ -22,8 +22,9 @@ public enum ModelMeans {
     }
 
     /// The JSON of `means`, added to a comparison's document as "model_means".
+    /// Nothing is added for no means (scores without scs_se).
     public static func adding(_ means: [ModelMeanUncertainty], to document: JSONValue) -> JSONValue {
-        guard case .object(var fields) = document else { return document }
+        guard !means.isEmpty, case .object(var fields) = document else { return document }
         let list = means.map { m in
             JSONValue.object([
                 ("model", .string(m.model)), ("prompts", .integer(m.prompts)), ("mean", .double(m.mean)),

@@ -17,6 +17,8 @@ struct GroupView {
     var metrics: [String: Double] = [:]
     /// Each image's cosine with the prompt's text, where scs score wrote it.
     var alignment: [Double?] = []
+    /// The near-duplicate pairs (`NearDuplicates`), shown by `CollapseSection`.
+    var nearDuplicates: [NearDuplicates.Pair] = []
 }
 
 /// A figure of the metrics beyond consistency, for one model.
@@ -197,7 +199,7 @@ enum Pages {
                 m, labels: (0..<g.items.count).map { "\($0 + 1). \(name($0))" }, title: "Pairwise similarity, \(g.model)", gradientID: "scale\(k)")
             // Inline (the cells' titles show values on hover); drop the XML declaration.
             html += svg.components(separatedBy: "\n").dropFirst().joined(separator: "\n")
-            html += "</div></div>\n"
+            html += "</div></div>\n" + CollapseSection.group(g)
         }
         return document(title: "\(p.prompt) — SCS report", assetPrefix: "../", body: html)
     }

@@ -15,6 +15,8 @@ public struct ReportRequest: Sendable {
     public var out: String
     /// The longer side of the gallery thumbnails, in pixels.
     public var thumbnailSize: Int = 256
+    /// The cosine from which two images of a group are shown as near-duplicates.
+    public var nearDuplicateCosine = NearDuplicates.defaultThreshold
     /// An `scs seeds --json` file, shown as the "How many seeds" section.
     public var seeds: String?
 
@@ -134,7 +136,8 @@ public enum ReportWriter {
                 groups[model] = GroupView(
                     model: model, prompt: prompt, score: row.scs, items: items, thumbnails: thumbs,
                     originals: items.map { relativePath(from: promptsDir, to: $0.path) }, matrix: matrix,
-                    metrics: row.metrics, alignment: items.map { alignment[$0.path] })
+                    metrics: row.metrics, alignment: items.map { alignment[$0.path] },
+                    nearDuplicates: NearDuplicates.pairs(items.map { embeddings[$0.path]! }, threshold: request.nearDuplicateCosine))
             }
             views.append(PromptView(prompt: prompt, page: String(format: "prompts/%04d.html", pi + 1), groups: groups))
         }
@@ -247,7 +250,9 @@ public enum ReportWriter {
                     datasetName: name, models: summaries, comparisons: shown,
                     overall: files.compactMap { f in f.overallVerdict.map { ($0, f.friedmanP) } },
                     allModelsFigure: allModels, metricFigures: metricFigures, prompts: views, modelOrder: modelOrder, difference: difference,
-                    notes: notes, sections: sections + (categorySection.map { [$0] } ?? [])),
+                    notes: notes,
+                    sections: sections + (categorySection.map { [$0] } ?? [])
+                        + [CollapseSection.index(views, modelOrder: modelOrder, threshold: request.nearDuplicateCosine)]),
                 to: temp.appendingPathComponent("index.html"))
             for (i, v) in views.enumerated() {
                 try write(

@@ -96,6 +96,7 @@ struct Compare: ParsableCommand {
     func run() throws {
         let metric = Metric(rawValue: self.metric)!
         let document: JSONValue
+        let means = try modelMeans(metric)
         do {
             let table = try CompareInput.scores(at: scores, metric: metric)
             if metric != .scs { print("metric: \(metric.rawValue)") }
@@ -120,7 +121,7 @@ struct Compare: ParsableCommand {
         } catch let e as UnequalImageCounts {
             throw ComparisonError(e.description + ": compare groups of one size, or give --allow-unequal-n")
         }
-        if let json { try OutputFiles.atomicWrite(Data((document.serialized() + "\n").utf8), to: json) }
+        if let json { try OutputFiles.atomicWrite(Data((ModelMeans.adding(means, to: document).serialized() + "\n").utf8), to: json) }
     }
 
     private func compareTwo(_ table: ScoreTable, _ a: String, _ b: String, _ metric: Metric) throws -> JSONValue {

@@ -1,4 +1,6 @@
 import Foundation
+import SCSReport
+import SCSScoring
 import SCSStats
 
 extension CompareReport {
@@ -8,7 +10,6 @@ extension CompareReport {
     static func modelMeans(_ means: [ModelMeanUncertainty]) {
         guard !means.isEmpty else { return }
         let width = max(12, means.map(\.model.count).max() ?? 0)
-        say("")
         say("mean over prompts, with its standard error (scs_se in the scores)")
         say("model".padding(toLength: width, withPad: " ", startingAt: 0) + " prompts     mean  se(prompts)  of which seeds")
         for m in means {
@@ -17,9 +18,25 @@ extension CompareReport {
                     + pad(m.sePrompts.map { String(format: "%.3f", $0) } ?? "-", 12)
                     + pad(m.seSeeds.map { String(format: "%.3f", $0) } ?? "-", 16))
         }
+        say("")
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {
         String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
+
+extension Compare {
+    /// With scs_se in the scores and the SCS compared: the model means with their standard errors
+    /// (`ModelMeans`), printed first (the verdict stays the last line); empty otherwise.
+    func modelMeans(_ metric: Metric) throws -> [ModelMeanUncertainty] {
+        guard metric == .scs, by == nil else { return [] }
+        let named = a.flatMap { a in b.map { [a, $0] } } ?? models.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let inFile = { try CompareInput.scores(at: scores, metric: metric).models }
+        var chosen: [String] = []
+        for m in try named ?? inFile() where !chosen.contains(m) { chosen.append(m) }
+        guard let means = try ModelMeans.read(scores: scores, models: chosen) else { return [] }
+        CompareReport.modelMeans(means)
+        return means
     }
 }

@@ -40,6 +40,7 @@ struct Report: AsyncParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @OptionGroup var nearDuplicates: NearDuplicateOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var cacheOptions: CacheOptions
     @OptionGroup var imageOptions: ImageOptions
@@ -56,6 +57,7 @@ struct Report: AsyncParsableCommand {
                 scores: scores, modelOptions: modelOptions, cacheOptions: cacheOptions, progress: progress, command: "the report")
             var request = ReportRequest(dataset: dataset, scores: scores, comparisons: comparisons, out: out)
             request.thumbnailSize = thumbnailSize
+            request.nearDuplicateCosine = nearDuplicates.cosine
             request.seeds = seeds
             let summary = try ReportWriter.write(request, embedder: embedder) { phase, done, total in
                 progress.update(label: phase, done: done, total: total, unit: phase == "thumbnails" ? "images" : "files")

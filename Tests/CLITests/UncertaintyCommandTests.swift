@@ -114,4 +114,76 @@ final class UncertaintyCommandTests: CommandTestCase {
     func testStandardErrorColumnsAndNearDuplicates() throws {
         _ = try scoreStudy()
     }
+
+    func testCompareReportsModelMeansWithTheirStandardErrors() throws {
+        let (_, _, csv, plain, _) = try scoreStudy()
+        let file = try ScoresFile.read(csv)
+        // compare: the model means with their two standard errors, in print and JSON; and the SE
+        // columns themselves can be compared.
+        let out = work.appendingPathComponent("compare.json").path
+        let c = try CLIRunner.run([
+            "compare", csv, "--a", "A", "--b", "B", "--bootstrap", "200", "--json", out
+        ])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertTrue(c.stdout.contains("mean over prompts, with its standard error"), c.stdout)
+        let document = try XCTUnwrap(try loadJSON(URL(fileURLWithPath: out)) as? [String: Any])
+        let means = try XCTUnwrap(document["model_means"] as? [[String: Any]])
+        XCTAssertEqual(means.map { $0["model"] as? String }, ["A", "B"])
+        XCTAssertNotNil(means[0]["se_seeds"] as? Double, "every prompt of A has a standard error")
+        XCTAssertTrue(means[1]["se_seeds"] is NSNull, "B's 2-image prompt has none")
+        let aRows = file.rows.filter { $0.model == "A" }
+        let expected =
+            (aRows.reduce(0) { $0 + $1.values[.scsSE]! * $1.values[.scsSE]! }).squareRoot() / 3
+        XCTAssertEqual(means[0]["se_seeds"] as? Double ?? 0, expected, accuracy: 1e-9)
+        let plainCompare = try CLIRunner.run([
+            "compare", plain, "--a", "A", "--b", "B", "--bootstrap", "0"
+        ])
+        XCTAssertEqual(plainCompare.status, 0, plainCompare.stderr)
+        XCTAssertFalse(
+            plainCompare.stdout.contains("mean over prompts, with its standard error"),
+            "no scs_se: no such block")
+        let bySE = try CLIRunner.run([
+            "compare", csv, "--metric", "scs_lo", "--models", "A,B", "--bootstrap", "0"
+        ])
+        XCTAssertNotEqual(bySE.stderr, "", "B's 2-image group has no scs_lo: one line names it")
+        XCTAssertTrue(bySE.stderr.contains("scs_lo"), bySE.stderr)
+
+    }
+
+    func testReportShowsTheNearDuplicatePair() throws {
+        let (study, cache, csv, _, pair) = try scoreStudy()
+        let (first, second) = (pair[0], pair[1])
+        // report: the copied pair's two thumbnails side by side on the prompt's page, counted on the index.
+        let report = work.appendingPathComponent("report")
+        let rep = try CLIRunner.run([
+            "report", study.path, "--scores", csv, "--out", report.path, "--model", tiny, "--cache",
+            cache, "--quiet"
+        ])
+        XCTAssertEqual(rep.status, 0, rep.stderr)
+        let index = try String(contentsOf: report.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(index.contains("id=\"collapse\""), "the index summarises the near-duplicates")
+        let pages = try FileManager.default.contentsOfDirectory(
+            atPath: report.appendingPathComponent("prompts").path
+        ).sorted()
+        let rocketPage = try pages.map {
+            try String(contentsOf: report.appendingPathComponent("prompts/\($0)"), encoding: .utf8)
+        }
+        .first { $0.contains("<h1>a rocket</h1>") }
+        let page = try XCTUnwrap(rocketPage)
+        let section = try XCTUnwrap(
+            page.range(of: "id=\"collapse-A\"").map { String(page[$0.lowerBound...]) })
+        let names = [first, second].map { URL(fileURLWithPath: $0).lastPathComponent }
+        for name in names {
+            XCTAssertTrue(section.contains("alt=\"\(name)\""), "the pair's thumbnail \(name) is shown")
+        }
+        let thumbs = section.components(separatedBy: "<img src=\"../thumbs/").dropFirst().map {
+            $0.prefix { $0 != "\"" }
+        }
+        XCTAssertGreaterThanOrEqual(thumbs.count, 2)
+        for t in thumbs.prefix(2) {
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: report.appendingPathComponent("thumbs/" + t).path),
+                String(t))
+        }
+    }
 }
