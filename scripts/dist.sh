@@ -112,7 +112,9 @@ cp /opt/swift/usr/share/swift/LICENSE.txt "$lic/swift-runtime-and-foundation.LIC
   || echo "dist: warning: no Swift licence under /opt/swift" >&2
 # Data compiled into scs under its authors' licence: W1KP's calibration CDF (MIT).
 cp Sources/Scoring/ThirdParty/w1kp.LICENSE "$lic/w1kp-calibration.LICENSE"
-# The prompt suites the binary embeds (scs generate --suite): each one's licence and source.
+# The prompt suites the binary embeds (scs generate --suite): each one's licence and source,
+# and the list of every third-party item scs carries.
+cp THIRD-PARTY.md "$lic/THIRD-PARTY.md"
 for f in Sources/Generate/Resources/Suites/*.LICENSE Sources/Generate/Resources/Suites/*.SOURCE; do
   cp "$f" "$lic/prompt-suite-$(basename "$f")"
 done
