@@ -53,8 +53,10 @@ public enum SeedsSection {
             svg.circle(x(Double(g.nNeeded)), cy, r: 3.5, fill: "#000", title: "\(label): \(g.nNeeded) (subsampled)")
             if let p = g.nNeededProjected {
                 let px = x(min(Double(p), ticks.last!))
-                svg.text(p > Int(ticks.last!) ? "→" : "×", x: px, y: cy + 4, size: 12)
-                svg.raw("<title>\(HTML.escape("\(label): \(p) (projected)"))</title>")
+                // The mark and its tooltip in one group, so hovering the mark shows the value.
+                var mark = SVGDocument(width: 0, height: 0)
+                mark.text(p > Int(ticks.last!) ? "→" : "×", x: px, y: cy + 4, size: 12)
+                svg.raw("<g class=\"projected\"><title>\(HTML.escape("\(label): \(p) (projected)"))</title>\(mark.body)</g>")
             }
         }
         return svg.rendered(title: title)

@@ -83,9 +83,7 @@ public enum SeedsStudy {
                 throw ReportError("\(g.model)/\(g.prompt): fewer than 2 images, no subset to score")
             }
             let uncertainty = ScoreUncertainty(pairValues: values, images: g.items.count)
-            let needed = uncertainty.flatMap { u in
-                (2...largestProjection).first { m in (u.projectedStandardError(images: m) ?? .infinity) <= request.delta / 1.96 }
-            }
+            let needed = uncertainty.flatMap { projectedNeeded($0, delta: request.delta) }
             results.append(
                 GroupSeeds(
                     model: g.model, prompt: g.prompt, curve: curve, nNeededProjected: needed,
@@ -106,6 +104,13 @@ public enum SeedsStudy {
         }
         return Result(
             request: SeedsRequestSummary(draws: request.draws, delta: request.delta, seed: request.seed), groups: results, models: models)
+    }
+
+    /// The smallest m ≥ 2 at which the standard error projected from the group's Hoeffding
+    /// components is at most δ/1.96 (a 95% normal interval of ±δ); nil without components (fewer
+    /// than 4 images) or beyond `largestProjection`.
+    public static func projectedNeeded(_ u: ScoreUncertainty, delta: Double) -> Int? {
+        (2...largestProjection).first { m in (u.projectedStandardError(images: m) ?? .infinity) <= delta / 1.96 }
     }
 
     /// "pixart: 20 images per prompt pin the score to ±1 point on 9 of 12 prompts; median n needed 11 (projected), 8 (subsampled)".

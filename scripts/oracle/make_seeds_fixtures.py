@@ -12,6 +12,12 @@ score, the smallest n from which every larger n keeps >= 95% within, and the mod
 over the groups with at least n images). The Swift test (StatsTests/SubsetCurveTests) compares
 to 1e-9.
 
+Also the projected n needed (`scs seeds`' n_needed_projected): Hoeffding's components estimated
+by brute force over distinct index tuples (zeta2 = mean h_ij^2 - mean h_ij h_kl over disjoint
+pairs; zeta1 = mean h_ij h_ik over triples of distinct images - the same disjoint mean), then the
+smallest m >= 2 with sqrt(max(4(m-2)/(m(m-1)) zeta1 + 2/(m(m-1)) zeta2, 0)) <= delta/1.96, up to
+100 000 (ReportTests/SeedsProjectionTests compares exactly).
+
 Rerun:
 
     .venv-oracle/bin/python scripts/oracle/make_seeds_fixtures.py
@@ -79,6 +85,26 @@ def curve(values, n_images, draws, delta, seed):
     return full, points, needed
 
 
+def projected_needed(values, n_images, delta, largest=100_000):
+    if n_images < 4:
+        return None
+    h = np.zeros((n_images, n_images))
+    k = 0
+    for i in range(n_images):
+        for j in range(i + 1, n_images):
+            h[i, j] = h[j, i] = values[k]
+            k += 1
+    squares = np.mean([h[i, j] ** 2 for i, j in itertools.combinations(range(n_images), 2)])
+    shared = np.mean([h[i, j] * h[i, k] for i, j, k in itertools.permutations(range(n_images), 3)])
+    disjoint = np.mean([h[i, j] * h[k, l] for i, j, k, l in itertools.permutations(range(n_images), 4)])
+    zeta1, zeta2 = shared - disjoint, squares - disjoint
+    for m in range(2, largest + 1):
+        var = 4 * (m - 2) / (m * (m - 1)) * zeta1 + 2 / (m * (m - 1)) * zeta2
+        if math.sqrt(max(var, 0.0)) <= delta / 1.96:
+            return m
+    return None
+
+
 def main():
     rng = np.random.default_rng(2024)
     groups = []
@@ -94,8 +120,9 @@ def main():
         groups.append({
             "name": name, "n_images": n_images, "draws": draws, "delta": delta, "seed": seed, "pair_values": values,
             "full": full, "points": points, "n_needed": needed,
+            "n_needed_projected": projected_needed(values, n_images, delta),
         })
-        print(f"{name}: full {full:.3f}, n needed {needed}")
+        print(f"{name}: full {full:.3f}, n needed {needed}, projected {groups[-1]['n_needed_projected']}")
     # The model curve over the first three groups (different N): means at each n over the groups
     # that reach it.
     model = []
