@@ -25,7 +25,7 @@ struct Compare: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The column to compare: scs (default), or any metric scs score wrote (vendi, vendi_inf, clipscore, clipscore_max, clipscore_hessel, dreamsim).",
+            "The column to compare: scs (default), or any metric scs score wrote (vendi, vendi_inf, clipscore, clipscore_max, clipscore_hessel, dreamsim, w1kp).",
             valueName: "name"))
     var metric: String = "scs"
 
