@@ -89,9 +89,17 @@ public enum CategorySection {
 
     /// The whole section for `ReportWriter`, or nil when the scores have no categories and no
     /// comparison by category was given. `figure` writes an SVG and returns its path.
-    static func section(
+    public static func section(
         scores: ScoresFile, models: [String], comparisons: [CategoryComparisonFile], figure: (String, String) throws -> String
     ) throws -> String? {
+        for c in comparisons {
+            let unknown = [c.modelA, c.modelB].filter { !models.contains($0) }
+            if !unknown.isEmpty {
+                throw ReportError(
+                    "\(c.source) compares \(unknown.joined(separator: ", ")), which \(scores.path) does not score (it has \(models.joined(separator: ", "))): was it made from other scores?"
+                )
+            }
+        }
         guard let table = table(scores, models: models) else {
             guard !comparisons.isEmpty else { return nil }
             throw ReportError(
@@ -167,7 +175,7 @@ public struct CategoryComparisonFile: Sendable {
     }
 
     /// `--compare` files split: those by category (read here) and the others (for `ComparisonFile`).
-    static func split(_ paths: [String]) throws -> (others: [String], byCategory: [CategoryComparisonFile]) {
+    public static func split(_ paths: [String]) throws -> (others: [String], byCategory: [CategoryComparisonFile]) {
         let byCategory = paths.filter(isByCategory)
         return (paths.filter { !byCategory.contains($0) }, try byCategory.map(read))
     }

@@ -92,3 +92,38 @@ final class CategoryComparisonTests: XCTestCase {
         XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 5 * 2 + 2)
     }
 }
+
+extension CategoryComparisonTests {
+    func testTheReportSectionRefusesComparisonsOfOtherModelsOrScoresWithoutCategories() throws {
+        let dir = try makeTemporaryDirectory("scs-category-section")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let scoresPath = folder.appendingPathComponent("scores.csv").path
+        let result = try CategoryComparison.compare(paths: [scoresPath], a: "A", b: "B", resamples: 50, seed: 0)
+        let json = dir.appendingPathComponent("c.json").path
+        try Data(result.json.serialized().utf8).write(to: URL(fileURLWithPath: json))
+        let split = try CategoryComparisonFile.split([json, "/elsewhere/plain.json"])
+        XCTAssertEqual(split.others, ["/elsewhere/plain.json"])
+        XCTAssertEqual(split.byCategory.map(\.source), [json])
+        var written: [String] = []
+        let figure = { (name: String, svg: String) -> String in
+            written.append(name)
+            return "figures/\(name)"
+        }
+        let scores = try ScoresFile.read(scoresPath)
+        let html = try XCTUnwrap(try CategorySection.section(scores: scores, models: ["A", "B"], comparisons: split.byCategory, figure: figure))
+        XCTAssertEqual(written, ["categories.svg"])
+        XCTAssertTrue(html.contains("<td>Food &amp; Beverage</td>"), html)
+        XCTAssertTrue(html.contains("A vs B, by category"))
+        XCTAssertTrue(html.contains("too few prompts (3, fewer than 5): not compared"))
+        XCTAssertThrowsError(try CategorySection.section(scores: scores, models: ["A", "C"], comparisons: split.byCategory, figure: figure)) {
+            XCTAssertTrue("\($0)".hasPrefix("\(json) compares B, which"), "\($0)")
+        }
+        let plain = dir.appendingPathComponent("plain.csv").path
+        try Data("model,prompt,scs\nA,p,1\nB,p,2\n".utf8).write(to: URL(fileURLWithPath: plain))
+        let plainScores = try ScoresFile.read(plain)
+        XCTAssertNil(try CategorySection.section(scores: plainScores, models: ["A", "B"], comparisons: [], figure: figure))
+        XCTAssertThrowsError(try CategorySection.section(scores: plainScores, models: ["A", "B"], comparisons: split.byCategory, figure: figure)) {
+            XCTAssertTrue("\($0)".contains("has no category column"), "\($0)")
+        }
+    }
+}
