@@ -13,14 +13,14 @@ public enum SeedsFile {
 
     /// The CSV text: a header, then for each group in the scores' order its rows n = 2 … N.
     public static func csv(_ result: SeedsStudy.Result) -> String {
-        var text = CSV.row(csvColumns) + "\n"
+        var text = CSV.row(csvColumns)
         for g in result.groups {
             for p in g.curve.points {
                 let fields = [
                     g.model, g.prompt, "\(g.curve.total)", "\(p.n)", "\(p.subsets)", p.exhaustive ? "true" : "false", "\(p.mean)",
                     "\(p.low)", "\(p.high)", "\(p.withinDelta)", "\(g.curve.full)", "\(g.nNeeded)", g.nNeededProjected.map { "\($0)" } ?? ""
                 ]
-                text += CSV.row(fields) + "\n"
+                text += CSV.row(fields)
             }
         }
         return text

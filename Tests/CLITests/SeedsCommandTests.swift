@@ -50,7 +50,9 @@ final class SeedsCommandTests: XCTestCase {
         let document = try XCTUnwrap(try loadJSON(json) as? [String: Any])
         let groups = try XCTUnwrap(document["groups"] as? [[String: Any]])
         XCTAssertEqual(groups.count, ReportFixture.layout.count)
-        let rows = try CSV.parse(try String(contentsOf: csv, encoding: .utf8), path: csv.path).filter { $0 != [""] }
+        let csvText = try String(contentsOf: csv, encoding: .utf8)
+        XCTAssertFalse(csvText.contains("\n\n"), "no blank lines")
+        let rows = try CSV.parse(csvText, path: csv.path).filter { $0 != [""] }
         XCTAssertEqual(
             rows.first,
             [
