@@ -16,11 +16,14 @@ clipped to 0, larger groups), computed literally and independently of scs's O(n^
 
 Rerun (from any directory):
 
-    .venv-oracle/bin/python scripts/oracle/make_uncertainty_fixtures.py
+    .venv-oracle/bin/python scripts/oracle/make_uncertainty_fixtures.py [OUT.json]
+
+(OUT.json instead of the committed file: the test that regenerates it compares the two.)
 """
 import itertools
 import json
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -97,9 +100,10 @@ def main():
             "prompts": names, "mean": float(np.mean(s)), "se_prompts": float(np.std(s, ddof=1) / math.sqrt(k)),
             "se_seeds": float(math.sqrt(np.sum(se ** 2)) / k),
         }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"groups": groups, "models": summary}, indent=1) + "\n")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"groups": groups, "models": summary}, indent=1) + "\n")
+    print(f"wrote {out} ({out.stat().st_size} bytes)")
 
 
 if __name__ == "__main__":
