@@ -80,6 +80,8 @@ public enum SeedsFile {
             public let mean: [Double]
             public let low: [Double]
             public let high: [Double]
+            /// Prompts averaged at each n (those with at least n images).
+            public let prompts: [Int]
             public let summary: String
         }
 
@@ -109,9 +111,12 @@ public enum SeedsFile {
                 throw ReportError("\(path): a model without a name or a curve")
             }
             let values = { (key: String) in points.compactMap { ComparisonFile.number($0[key]) } }
+            for key in ["n", "prompts", "mean", "low", "high"] where values(key).count != points.count {
+                throw ReportError("\(path): \(name)'s curve has a point without \(key)")
+            }
             return Figure.ModelCurve(
                 model: name, n: values("n").map { Int($0) }, mean: values("mean"), low: values("low"), high: values("high"),
-                summary: m["summary"] as? String ?? "")
+                prompts: values("prompts").map { Int($0) }, summary: m["summary"] as? String ?? "")
         }
         let needed = try groups.map { g -> Figure.Needed in
             guard let model = g["model"] as? String, let prompt = g["prompt"] as? String, let images = ComparisonFile.number(g["n_images"]),
