@@ -11,7 +11,7 @@ extension CompareReport {
         guard !means.isEmpty else { return }
         let width = max(12, means.map(\.model.count).max() ?? 0)
         say("mean over prompts, with its standard error (scs_se in the scores)")
-        say("model".padding(toLength: width, withPad: " ", startingAt: 0) + " prompts     mean  se(prompts)  of which seeds")
+        say("model".padding(toLength: width, withPad: " ", startingAt: 0) + " prompts     mean  se(prompts)       se(seeds)")
         for m in means {
             say(
                 m.model.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: " %7d %8.2f ", m.prompts, m.mean)
