@@ -83,6 +83,22 @@ final class UncertaintyParityTests: XCTestCase {
         }
     }
 
+    /// StudentT.quantile, which the interval uses, against scipy.stats.t.ppf: relative 1e-9
+    /// (absolute where the quantile is 0).
+    func testStudentTQuantile() throws {
+        let url = TestPaths.fixtures.appendingPathComponent("stats/uncertainty.json")
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let grid = try XCTUnwrap(root["t_ppf"] as? [[Double]])
+        XCTAssertGreaterThan(grid.count, 100)
+        var worst = 0.0
+        for row in grid {
+            let ours = StudentT.quantile(row[0], df: row[1])
+            worst = max(worst, abs(ours - row[2]) / max(abs(row[2]), 1e-300))
+            close(ours, row[2], "t.ppf(\(row[0]), \(row[1]))")
+        }
+        print("StudentT.quantile: largest relative difference from scipy.stats.t.ppf \(worst) over \(grid.count) points")
+    }
+
     /// The committed fixture is what the script writes today (numpy and scipy in the oracle venv).
     func testFixtureRegenerates() throws {
         guard let python = TestPaths.oraclePython else { throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh") }
@@ -105,6 +121,7 @@ final class UncertaintyParityTests: XCTestCase {
         XCTAssertNil(ModelMeanUncertainty(model: "m", scores: [1, 2], standardErrors: [1, nil])?.seSeeds)
         XCTAssertNil(ModelMeanUncertainty(model: "m", scores: [1], standardErrors: [1])?.sePrompts)
         XCTAssertEqual(StudentT.quantile(0.5, df: 3), 0)
-        XCTAssertEqual(StudentT.quantile(0.025, df: 7), -StudentT.quantile(0.975, df: 7))
+        // Symmetric up to 1 − 0.975 ≠ 0.025 in binary (2e-17 apart).
+        XCTAssertEqual(StudentT.quantile(0.025, df: 7), -StudentT.quantile(0.975, df: 7), accuracy: 1e-13)
     }
 }

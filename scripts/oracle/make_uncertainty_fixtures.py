@@ -11,6 +11,7 @@ clipped to 0, larger groups), computed literally and independently of scs's O(n^
                 ordered triples (i, j, k) distinct of h_ij h_ik - theta2, theta2 = mean over
                 ordered 4-tuples of distinct images of h_ij h_kl (n >= 4), by enumerating them
   projected     sqrt(max(0, 4(m-2)/(m(m-1)) zeta1 + 2/(m(m-1)) zeta2)) for a few m
+  t_ppf         scipy.stats.t.ppf(p, df) on a grid of p and df (integer and fractional, tails)
   models        per model (its groups as prompts): the mean over prompts, the SE from the
                 prompts sd/sqrt(k) (ddof 1) and the part the seeds account for sqrt(sum se^2)/k
 
@@ -100,9 +101,12 @@ def main():
             "prompts": names, "mean": float(np.mean(s)), "se_prompts": float(np.std(s, ddof=1) / math.sqrt(k)),
             "se_seeds": float(math.sqrt(np.sum(se ** 2)) / k),
         }
+    t_ppf = [[p, df, float(stats.t.ppf(p, df))]
+             for df in (1, 1.5, 2, 3, 4.25, 7, 19, 30, 99, 1000, 1e6)
+             for p in (1e-12, 1e-6, 0.001, 0.025, 0.3, 0.5, 0.6, 0.9, 0.975, 0.995, 0.999999)]
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"groups": groups, "models": summary}, indent=1) + "\n")
+    out.write_text(json.dumps({"groups": groups, "models": summary, "t_ppf": t_ppf}, indent=1) + "\n")
     print(f"wrote {out} ({out.stat().st_size} bytes)")
 
 
