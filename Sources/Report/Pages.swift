@@ -166,7 +166,8 @@ enum Pages {
         html +=
             "<p class=\"muted\">"
             + scored.map { g in
-                "\(HTML.escape(g.model)): SCS \(f(g.score))" + g.metrics.sorted { $0.key < $1.key }.map { " · \($0.key) \(f($0.value))" }.joined()
+                "\(HTML.escape(g.model)): SCS \(f(g.score))\(UncertaintyText.suffix(g.metrics))"
+                    + UncertaintyText.others(g.metrics).map { " · \($0.key) \(f($0.value))" }.joined()
             }.joined(separator: " — ") + "</p>\n"
         for (k, g) in scored.enumerated() {
             let m = g.matrix

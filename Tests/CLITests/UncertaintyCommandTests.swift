@@ -170,6 +170,10 @@ final class UncertaintyCommandTests: CommandTestCase {
         }
         .first { $0.contains("<h1>a rocket</h1>") }
         let page = try XCTUnwrap(rocketPage)
+        let rocketRow = try XCTUnwrap(ScoresFile.read(csv).rows.first { $0.model == "A" && $0.prompt == "a rocket" })
+        let se = try XCTUnwrap(rocketRow.values[.scsSE])
+        XCTAssertTrue(page.contains(String(format: "A: SCS %.2f ± %.2f (95%% ", rocketRow.values[.scs]!, se)), "the SE beside the SCS")
+        XCTAssertFalse(page.contains("scs_se"), "shown as ±, not as a metric name")
         let section = try XCTUnwrap(
             page.range(of: "id=\"collapse-A\"").map { String(page[$0.lowerBound...]) })
         let names = [first, second].map { URL(fileURLWithPath: $0).lastPathComponent }
