@@ -20,7 +20,7 @@ smallest m >= 2 with sqrt(max(4(m-2)/(m(m-1)) zeta1 + 2/(m(m-1)) zeta2, 0)) <= d
 
 Rerun:
 
-    .venv-oracle/bin/python scripts/oracle/make_seeds_fixtures.py
+    .venv-oracle/bin/python scripts/oracle/make_seeds_fixtures.py [OUTPUT]   # default: the committed path
 """
 
 import itertools
@@ -133,8 +133,9 @@ def main():
             "n": n, "prompts": len(at), **{key: float(np.mean([p[key] for p in at])) for key in ["mean", "low", "high", "within_delta"]},
         })
     payload = {"numpy": np.__version__, "groups": groups, "model_of_first_three": model}
-    OUT.write_text(json.dumps(payload, separators=(",", ":")) + "\n")
-    print(f"{OUT.relative_to(ROOT)}: {OUT.stat().st_size // 1024} KiB")
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    out.write_text(json.dumps(payload, separators=(",", ":")) + "\n")
+    print(f"{out}: {out.stat().st_size // 1024} KiB")
 
 
 if __name__ == "__main__":
