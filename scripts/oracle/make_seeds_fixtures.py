@@ -15,7 +15,8 @@ to 1e-9.
 Also the projected n needed (`scs seeds`' n_needed_projected): Hoeffding's components estimated
 by brute force over distinct index tuples (zeta2 = mean h_ij^2 - mean h_ij h_kl over disjoint
 pairs; zeta1 = mean h_ij h_ik over triples of distinct images - the same disjoint mean), then the
-smallest m >= 2 with sqrt(max(4(m-2)/(m(m-1)) zeta1 + 2/(m(m-1)) zeta2, 0)) <= delta/1.96, up to
+smallest m >= 2 with sqrt(4(m-2)/(m(m-1)) z1 + 2/(m(m-1)) z2) <= delta/1.96, where z1 = max(zeta1, 0)
+and z2 = max(zeta2, 2 z1) (the components' population bounds), up to
 100 000 (ReportTests/SeedsProjectionTests compares exactly).
 
 Rerun:
@@ -99,8 +100,10 @@ def projected_needed(values, n_images, delta, largest=100_000):
     disjoint = np.mean([h[i, j] * h[k, l] for i, j, k, l in itertools.permutations(range(n_images), 4)])
     zeta1, zeta2 = shared - disjoint, squares - disjoint
     for m in range(2, largest + 1):
-        var = 4 * (m - 2) / (m * (m - 1)) * zeta1 + 2 / (m * (m - 1)) * zeta2
-        if math.sqrt(max(var, 0.0)) <= delta / 1.96:
+        z1 = max(zeta1, 0.0)
+        z2 = max(zeta2, 2 * z1)
+        var = 4 * (m - 2) / (m * (m - 1)) * z1 + 2 / (m * (m - 1)) * z2
+        if math.sqrt(var) <= delta / 1.96:
             return m
     return None
 

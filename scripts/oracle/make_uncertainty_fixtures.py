@@ -10,7 +10,8 @@ clipped to 0, larger groups), computed literally and independently of scs's O(n^
   zeta1, zeta2  Hoeffding's components, unbiased: zeta2 = mean h^2 - theta2, zeta1 = mean over
                 ordered triples (i, j, k) distinct of h_ij h_ik - theta2, theta2 = mean over
                 ordered 4-tuples of distinct images of h_ij h_kl (n >= 4), by enumerating them
-  projected     sqrt(max(0, 4(m-2)/(m(m-1)) zeta1 + 2/(m(m-1)) zeta2)) for a few m
+  projected     sqrt(4(m-2)/(m(m-1)) z1 + 2/(m(m-1)) z2) for a few m, z1 = max(zeta1, 0),
+                z2 = max(zeta2, 2 z1)
   t_ppf         scipy.stats.t.ppf(p, df) on a grid of p and df (integer and fractional, tails)
   models        per model (its groups as prompts): the mean over prompts, the SE from the
                 prompts sd/sqrt(k) (ddof 1) and the part the seeds account for sqrt(sum se^2)/k
@@ -67,8 +68,10 @@ def group(name, e):
         z2 = float(np.mean(squares)) - theta2
         proj = {}
         for m in (2, 3, n, 2 * n, 50, 100):
-            v = 4 * (m - 2) / (m * (m - 1)) * z1 + 2 / (m * (m - 1)) * z2
-            proj[str(m)] = math.sqrt(max(v, 0.0))
+            # The components brought inside their population bounds: zeta1 >= 0, zeta2 >= 2 zeta1.
+            b1 = max(z1, 0.0)
+            b2 = max(z2, 2 * b1)
+            proj[str(m)] = math.sqrt(4 * (m - 2) / (m * (m - 1)) * b1 + 2 / (m * (m - 1)) * b2)
         out.update(zeta1=z1, zeta2=z2, unbiased_variance=4 * (n - 2) / (n * (n - 1)) * z1 + 2 / (n * (n - 1)) * z2, projected=proj)
     else:
         out.update(zeta1=None, zeta2=None, unbiased_variance=None, projected={})

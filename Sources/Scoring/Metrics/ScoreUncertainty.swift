@@ -82,19 +82,28 @@ public struct ScoreUncertainty: Sendable, Equatable {
     }
 
     /// Var U_m from Hoeffding's components: 4(m−2)/(m(m−1))·ζ₁ + 2/(m(m−1))·ζ₂; nil below 2
-    /// images or when the components are unknown (fewer than 4 images). May be negative when the
-    /// estimated components are; `projectedStandardError` floors it at 0.
+    /// images or when the components are unknown (fewer than 4 images). With the unbiased
+    /// estimates as they are, so it may be negative on small groups (`unbiasedVariance`).
     public func projectedVariance(images m: Int) -> Double? {
         guard m >= 2, let zeta1, let zeta2 else { return nil }
+        return Self.variance(images: m, zeta1: zeta1, zeta2: zeta2)
+    }
+
+    static func variance(images m: Int, zeta1: Double, zeta2: Double) -> Double {
         let md = Double(m)
         return 4 * (md - 2) / (md * (md - 1)) * zeta1 + 2 / (md * (md - 1)) * zeta2
     }
 
     /// The standard error the SCS of this prompt would have with m images per group (seeds) from
-    /// the same model: √max(Var U_m, 0). The question "how many seeds" asks of it; nil as
+    /// the same model. The question "how many seeds" asks of it, so it must not vanish: the
+    /// components are first brought inside what they can be in the population, ζ₁ ≥ 0 and
+    /// ζ₂ ≥ 2ζ₁ (Hoeffding 1948: ζ_c/c grows with c). Flooring Var U_m at 0 instead would let a
+    /// negative estimate of ζ₁ pin any prompt to any δ at a large enough m. Nil as
     /// `projectedVariance`.
     public func projectedStandardError(images m: Int) -> Double? {
-        projectedVariance(images: m).map { max($0, 0).squareRoot() }
+        guard m >= 2, let zeta1, let zeta2 else { return nil }
+        let z1 = max(zeta1, 0)
+        return Self.variance(images: m, zeta1: z1, zeta2: max(zeta2, 2 * z1)).squareRoot()
     }
 
     /// The unbiased U-statistic variance of this group's SCS (Var U_n at m = n); nil below 4 images.
