@@ -101,6 +101,8 @@ struct Compare: ParsableCommand {
             let table = try CompareInput.scores(at: scores, metric: metric)
             if metric != .scs { print("metric: \(metric.rawValue)") }
             if by == .category, let a, let b {
+                try requireEqualImageCounts([a, b], metric)
+                if powerOptions.power { note("--power estimates the prompts of one comparison: run it without --by category") }
                 document = try CompareByCategory.run(
                     scores: scores, a: a, b: b, metric: metric, labelA: labelA, labelB: labelB, minimumPrompts: minPrompts,
                     resamples: bootstrap, seed: seed)
