@@ -128,6 +128,17 @@ if in_root sh -c 'cd /work && scs score study --model model --no-cache --out sco
   else fail "scs score in the root: scores.csv differs"; diff "$host/scores.csv" "$ROOT/work/scores-cli.csv" | head -20 >&2; fi
 else fail "scs score in the root exited non-zero"; fi
 
+# The prompts tokenized in the root: the tokenizers' data travels beside the binary
+# (scs_SCSModels.resources); without it the first prompt stops scs. A tiny CLIP with its text tower.
+mkdir -p "$ROOT/work/text-model"; cp Tests/Fixtures/text/tiny-clip/* "$ROOT/work/text-model/"
+"$SCS_DEV" score "$study" --model "$ROOT/work/text-model" --metrics clipscore --no-cache --out "$host/aligned.csv" --quiet > /dev/null
+if in_root sh -c 'cd /work && scs score study --model text-model --metrics clipscore --no-cache --out aligned.csv --quiet >/dev/null'; then
+  # (the alignment file names each image by its path, which differs between the two runs)
+  if cmp -s "$host/aligned.csv" "$ROOT/work/aligned.csv"; then
+    pass "scs score --metrics clipscore in the root (prompts tokenized): scores.csv identical to the development build's"
+  else fail "scs score --metrics clipscore in the root: the files differ"; diff "$host/aligned.csv" "$ROOT/work/aligned.csv" | head -20 >&2; fi
+else fail "scs score --metrics clipscore in the root exited non-zero"; fi
+
 if in_root sh -c 'cd /work && python3 -m semantic_consistency --version' >/dev/null 2>&1; then pass "python -m semantic_consistency --version"
 else fail "python -m semantic_consistency --version"; fi
 
