@@ -28,7 +28,8 @@ public enum ModelMeans {
         let list = means.map { m in
             JSONValue.object([
                 ("model", .string(m.model)), ("prompts", .integer(m.prompts)), ("mean", .double(m.mean)),
-                ("se_prompts", .double(m.sePrompts)), ("se_seeds", .double(m.seSeeds))
+                ("se_prompts", .double(m.sePrompts)), ("se_seeds", .double(m.seSeeds)),
+                ("low", .double(m.low)), ("high", .double(m.high))
             ])
         }
         fields.append(("model_means", .array(list)))

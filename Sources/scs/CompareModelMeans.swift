@@ -11,12 +11,13 @@ extension CompareReport {
         guard !means.isEmpty else { return }
         let width = max(12, means.map(\.model.count).max() ?? 0)
         say("mean over prompts, with its standard error (scs_se in the scores)")
-        say("model".padding(toLength: width, withPad: " ", startingAt: 0) + " prompts     mean  se(prompts)       se(seeds)")
+        say("model".padding(toLength: width, withPad: " ", startingAt: 0) + " prompts     mean  se(prompts)       se(seeds)   95% interval")
         for m in means {
             say(
                 m.model.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: " %7d %8.2f ", m.prompts, m.mean)
                     + pad(m.sePrompts.map { String(format: "%.3f", $0) } ?? "-", 12)
-                    + pad(m.seSeeds.map { String(format: "%.3f", $0) } ?? "-", 16))
+                    + pad(m.seSeeds.map { String(format: "%.3f", $0) } ?? "-", 16)
+                    + pad(m.low.flatMap { l in m.high.map { String(format: "%.2f–%.2f", l, $0) } } ?? "-", 15))
         }
         say("")
     }

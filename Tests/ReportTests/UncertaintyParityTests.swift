@@ -80,6 +80,8 @@ final class UncertaintyParityTests: XCTestCase {
             close(m.mean, ref["mean"], "\(model) mean")
             close(m.sePrompts, ref["se_prompts"], "\(model) SE from the prompts")
             close(m.seSeeds, ref["se_seeds"], "\(model) seed part")
+            close(m.low, ref["low"], "\(model) interval's low end")
+            close(m.high, ref["high"], "\(model) interval's high end")
         }
     }
 

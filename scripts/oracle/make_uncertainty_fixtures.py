@@ -104,6 +104,8 @@ def main():
             "prompts": names, "mean": float(np.mean(s)), "se_prompts": float(np.std(s, ddof=1) / math.sqrt(k)),
             "se_seeds": float(math.sqrt(np.sum(se ** 2)) / k),
         }
+        half = float(stats.t.ppf(0.975, k - 1)) * summary[model]["se_prompts"]
+        summary[model].update(low=summary[model]["mean"] - half, high=summary[model]["mean"] + half)
     t_ppf = [[p, df, float(stats.t.ppf(p, df))]
              for df in (1, 1.5, 2, 3, 4.25, 7, 19, 30, 99, 1000, 1e6)
              for p in (1e-12, 1e-6, 0.001, 0.025, 0.3, 0.5, 0.6, 0.9, 0.975, 0.995, 0.999999)]

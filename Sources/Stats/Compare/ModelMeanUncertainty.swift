@@ -14,9 +14,13 @@ public struct ModelMeanUncertainty: Sendable, Equatable, Codable {
     public var sePrompts: Double?
     /// √(Σ se_i²)/k; nil unless every prompt has a standard error.
     public var seSeeds: Double?
+    /// The 95% interval of the mean over prompts, mean ± t(0.975, k − 1)·sePrompts (the prompts'
+    /// scores as k values, as a group's interval treats its images); nil for one prompt.
+    public var low: Double?
+    public var high: Double?
 
     enum CodingKeys: String, CodingKey {
-        case model, prompts, mean, sePrompts = "se_prompts", seSeeds = "se_seeds"
+        case model, prompts, mean, sePrompts = "se_prompts", seSeeds = "se_seeds", low, high
     }
 
     /// `scores` one per prompt, `standardErrors` beside them (nil where a prompt has none);
@@ -32,5 +36,9 @@ public struct ModelMeanUncertainty: Sendable, Equatable, Codable {
         sePrompts = k > 1 ? (scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (kd - 1) / kd).squareRoot() : nil
         let known = standardErrors.compactMap { $0 }
         seSeeds = known.count == k ? known.reduce(0) { $0 + $1 * $1 }.squareRoot() / kd : nil
+        if let se = sePrompts {
+            let half = StudentT.quantile(0.975, df: kd - 1) * se
+            (low, high) = (mean - half, mean + half)
+        }
     }
 }
