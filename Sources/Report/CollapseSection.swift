@@ -12,7 +12,7 @@ enum CollapseSection {
         let groups = prompts.flatMap { p in modelOrder.compactMap { p.groups[$0] }.map { (p, $0) } }
         guard groups.contains(where: { !$0.1.nearDuplicates.isEmpty }) else { return "" }
         var html =
-            "<h2 id=\"collapse\">Near-duplicate images</h2>\n<p class=\"muted\">Pairs of images of one prompt whose cosine on the backbone is at least \(Pages.f(threshold, 3)): two seeds that drew the same picture. A high SCS can come from many such pairs or from images that all agree a little; these are the former.</p>\n"
+            "<h2 id=\"collapse\">Near-duplicate images</h2>\n<p class=\"muted\">Pairs of images of one prompt whose cosine on the backbone is at least \(Pages.f(threshold, 3)): two seeds that drew nearly the same picture. A high SCS can come from many such pairs or from images that all agree a little; these are the former.</p>\n"
         html +=
             "<table><thead><tr><th>model</th><th class=\"num\">pairs</th><th class=\"num\">prompts with one</th><th>where</th></tr></thead><tbody>\n"
         for model in modelOrder {
@@ -35,7 +35,7 @@ enum CollapseSection {
         let name = { (i: Int) in URL(fileURLWithPath: g.items[i].path).lastPathComponent }
         let count = g.nearDuplicates.count
         var html =
-            "<h3 id=\"collapse-\(anchor(g.model))\">\(HTML.escape(g.model)): \(count) near-duplicate pair\(count == 1 ? "" : "s")</h3>\n<p class=\"muted\">These seeds drew the same picture.</p>\n"
+            "<h3 id=\"collapse-\(anchor(g.model))\">\(HTML.escape(g.model)): \(count) near-duplicate pair\(count == 1 ? "" : "s")</h3>\n<p class=\"muted\">These seeds drew nearly the same picture.</p>\n"
         for pair in g.nearDuplicates {
             let (i, j) = (pair.first, pair.second)
             html += "<div class=\"gallery duplicates\">\n"

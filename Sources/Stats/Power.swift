@@ -97,9 +97,9 @@ public struct PairedPower: Sendable, Equatable {
             (abs(difference) < 0.05 && difference != 0 ? (difference > 0 ? "+" : "") + Format.fixed(difference, 2) : Format.signed(difference)) + " "
             + unit
         if let prompts {
-            return "about \(prompts) prompts would detect a difference of \(d) with power \(Format.short(target))"
+            return "about \(prompts) prompts would detect a difference of \(d) with power \(Format.short(target)) at α = \(Format.short(alpha))"
         }
-        return "more than \(maxPrompts) prompts would be needed to detect a difference of \(d) with power \(Format.short(target))"
+        return "more than \(maxPrompts) prompts would be needed to detect a difference of \(d) with power \(Format.short(target)) at α = \(Format.short(alpha))"
     }
 
     /// The `power` object of compare's JSON.
