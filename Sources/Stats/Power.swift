@@ -96,10 +96,9 @@ public struct PairedPower: Sendable, Equatable {
         let d =
             (abs(difference) < 0.05 && difference != 0 ? (difference > 0 ? "+" : "") + Format.fixed(difference, 2) : Format.signed(difference)) + " "
             + unit
-        if let prompts {
-            return "about \(prompts) prompts would detect a difference of \(d) with power \(Format.short(target)) at α = \(Format.short(alpha))"
-        }
-        return "more than \(maxPrompts) prompts would be needed to detect a difference of \(d) with power \(Format.short(target)) at α = \(Format.short(alpha))"
+        let level = "with power \(Format.short(target)) at α = \(Format.short(alpha))"
+        if let prompts { return "about \(prompts) prompts would detect a difference of \(d) \(level)" }
+        return "more than \(maxPrompts) prompts would be needed to detect a difference of \(d) \(level)"
     }
 
     /// The `power` object of compare's JSON.
