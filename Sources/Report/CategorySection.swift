@@ -14,16 +14,10 @@ public enum CategorySection {
         public let low: Double?
         public let high: Double?
 
+        /// `scores` must not be empty (a cell exists only where a model has a prompt).
         public init(_ scores: [Double]) {
-            let n = scores.count, mean = scores.reduce(0, +) / Double(max(scores.count, 1))
-            (self.n, self.mean) = (n, mean)
-            guard n >= 2 else {
-                (low, high) = (nil, nil)
-                return
-            }
-            let sd = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n - 1)).squareRoot()
-            let half = StudentT.quantile(0.975, df: Double(n - 1)) * sd / Double(n).squareRoot()
-            (low, high) = (mean - half, mean + half)
+            let interval = MeanInterval(scores)!
+            (n, mean, low, high) = (interval.n, interval.mean, interval.low, interval.high)
         }
     }
 

@@ -34,6 +34,14 @@ public enum Ticks {
         return (0...n).map { first + Double($0) * step }
     }
 
+    /// Whole-number ticks from lo to hi, about 8 of them, for an axis of counts (images,
+    /// prompts), where `nice`'s 2.5 steps would fall between two counts.
+    public static func integers(_ lo: Int, _ hi: Int) -> [Double] {
+        let step = max(1, Int((Double(hi - lo) / 8).rounded(.up)))
+        let first = lo - lo % step
+        return stride(from: first, through: hi + (hi % step == 0 ? 0 : step - hi % step), by: step).map(Double.init)
+    }
+
     /// A tick label with as many decimals as the step needs.
     public static func label(_ v: Double, step: Double) -> String {
         // The fewest decimals that write the step exactly (2.5 needs one, 0.05 two).

@@ -13,7 +13,7 @@ public enum SeedsSection {
         let title = "SCS against the number of images per prompt, with the 95% band of one prompt's score"
         svg.text(title, x: 400, y: 20, size: 14, weight: "bold")
         let allN = figure.models.flatMap(\.n)
-        let xTicks = integerTicks(allN.min() ?? 2, allN.max() ?? 3)
+        let xTicks = Ticks.integers(allN.min() ?? 2, allN.max() ?? 3)
         let x = LinearScale(domain: (xTicks.first!, xTicks.last!), range: (90, 770))
         for (i, m) in figure.models.enumerated() where !m.n.isEmpty {
             let top = 40 + panel * Double(i), bottom = top + panel - 70
@@ -44,13 +44,6 @@ public enum SeedsSection {
         return svg.rendered(title: title)
     }
 
-    /// Whole-number ticks from lo to hi, about 8 of them.
-    static func integerTicks(_ lo: Int, _ hi: Int) -> [Double] {
-        let step = max(1, Int((Double(hi - lo) / 8).rounded(.up)))
-        let first = lo - lo % step
-        return stride(from: first, through: hi + (hi % step == 0 ? 0 : step - hi % step), by: step).map(Double.init)
-    }
-
     /// Per prompt, the n needed: a dot at the subsample figure and a cross at the projected one
     /// (an arrow at the edge when it lies beyond the axis), one row per group.
     public static func needed(_ figure: SeedsFile.Figure) -> String {
@@ -61,7 +54,7 @@ public enum SeedsSection {
         let title = "Images needed per prompt to pin its SCS to ±\(SeedsStudy.number(figure.delta))"
         svg.text(title, x: 400, y: 20, size: 14, weight: "bold")
         let largest = rows.flatMap { g in [g.images, g.nNeeded] + (g.nNeededProjected.map { [min($0, 4 * g.images)] } ?? []) }.max() ?? 2
-        let ticks = integerTicks(0, largest)
+        let ticks = Ticks.integers(0, largest)
         let x = LinearScale(domain: (ticks.first!, ticks.last!), range: (330, 770))
         let bottom = 40 + rowHeight * Double(rows.count)
         svg.xAxis(y: bottom, scale: x, ticks: ticks, title: "images per prompt (n)")

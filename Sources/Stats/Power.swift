@@ -92,10 +92,7 @@ public struct PairedPower: Sendable, Equatable {
 
     /// "about 23 prompts would detect a difference of +4.0 with power 0.8", or why not.
     public func sentence(unit: String) -> String {
-        // One decimal as the verdict writes it, two for a difference that would print as 0.0.
-        let d =
-            (abs(difference) < 0.05 && difference != 0 ? (difference > 0 ? "+" : "") + Format.fixed(difference, 2) : Format.signed(difference)) + " "
-            + unit
+        let d = Format.signedShowingSmall(difference) + " " + unit
         let level = "with power \(Format.short(target)) at α = \(Format.short(alpha))"
         if let prompts { return "about \(prompts) prompts would detect a difference of \(d) \(level)" }
         return "more than \(maxPrompts) prompts would be needed to detect a difference of \(d) \(level)"

@@ -26,12 +26,6 @@ final class SeedsProjectionTests: XCTestCase {
 
     /// The committed fixture is what its script writes today (numpy in the oracle venv).
     func testFixtureRegenerates() throws {
-        guard let python = TestPaths.oraclePython else { throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh") }
-        let out = try makeTemporaryDirectory("scs-seeds-fixture").appendingPathComponent("curves.json")
-        let script = TestPaths.repoRoot.appendingPathComponent("scripts/oracle/make_seeds_fixtures.py").path
-        let run = try Spawn.run([python.path, script, out.path], environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
-        XCTAssertEqual(run.status, 0, run.stderr)
-        let committed = TestPaths.fixtures.appendingPathComponent("seeds/curves.json")
-        XCTAssertEqual(try Data(contentsOf: out), try Data(contentsOf: committed), "the fixture no longer matches its script: rerun it")
+        try assertFixtureRegenerates(script: "make_seeds_fixtures.py", fixture: "seeds/curves.json")
     }
 }

@@ -103,13 +103,7 @@ final class UncertaintyParityTests: XCTestCase {
 
     /// The committed fixture is what the script writes today (numpy and scipy in the oracle venv).
     func testFixtureRegenerates() throws {
-        guard let python = TestPaths.oraclePython else { throw XCTSkip("oracle venv missing: run scripts/oracle/setup-venv.sh") }
-        let out = try makeTemporaryDirectory("scs-uncertainty").appendingPathComponent("uncertainty.json")
-        let script = TestPaths.repoRoot.appendingPathComponent("scripts/oracle/make_uncertainty_fixtures.py").path
-        let run = try Spawn.run([python.path, script, out.path], environment: ProcessInfo.processInfo.environment, directory: TestPaths.repoRoot)
-        XCTAssertEqual(run.status, 0, run.stderr)
-        let committed = TestPaths.fixtures.appendingPathComponent("stats/uncertainty.json")
-        XCTAssertEqual(try Data(contentsOf: out), try Data(contentsOf: committed), "the fixture no longer matches its script: rerun it")
+        try assertFixtureRegenerates(script: "make_uncertainty_fixtures.py", fixture: "stats/uncertainty.json")
     }
 
     /// Edge cases the fixture cannot carry: one value missing, a count that is not C(n, 2).

@@ -27,18 +27,12 @@ public struct ModelMeanUncertainty: Sendable, Equatable, Codable {
     /// nil for no prompt.
     public init?(model: String, scores: [Double], standardErrors: [Double?]) {
         let k = scores.count
-        guard k > 0, standardErrors.count == k else { return nil }
-        let kd = Double(k)
-        let mean = scores.reduce(0, +) / kd
+        guard standardErrors.count == k, let interval = MeanInterval(scores) else { return nil }
         self.model = model
         prompts = k
-        self.mean = mean
-        sePrompts = k > 1 ? (scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (kd - 1) / kd).squareRoot() : nil
+        mean = interval.mean
+        (sePrompts, low, high) = (interval.standardError, interval.low, interval.high)
         let known = standardErrors.compactMap { $0 }
-        seSeeds = known.count == k ? known.reduce(0) { $0 + $1 * $1 }.squareRoot() / kd : nil
-        if let se = sePrompts {
-            let half = StudentT.quantile(0.975, df: kd - 1) * se
-            (low, high) = (mean - half, mean + half)
-        }
+        seSeeds = known.count == k ? known.reduce(0) { $0 + $1 * $1 }.squareRoot() / Double(k) : nil
     }
 }

@@ -127,6 +127,12 @@ public enum Format {
         (x >= 0 ? "+" : "") + fixed(x)
     }
 
+    /// `signed`, except that a difference which is not 0 but would print as "+0.0" gets two
+    /// decimals ("+0.03"), so that a sentence about it does not read as "no difference".
+    public static func signedShowingSmall(_ x: Double) -> String {
+        abs(x) < 0.05 && x != 0 ? (x > 0 ? "+" : "") + fixed(x, 2) : signed(x)
+    }
+
     /// One decimal.
     public static func fixed(_ x: Double, _ decimals: Int = 1) -> String {
         String(format: "%.\(decimals)f", x)
