@@ -43,6 +43,9 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"), .linkedLibrary("z")]
         ),
+        // The CLIP tokenizer's data, compiled into the binary (.incbin in text_data.c, which finds
+        // the files through the header search path).
+        .target(name: "CTextData", path: "Sources/CTextData", exclude: ["data"], cSettings: [.headerSearchPath("data")]),
         // The GEMM engine: packing, blocking and per-ISA micro-kernels, dispatched at run time.
         // -O2 even in debug builds: the tests run whole networks through it.
         // -ffp-contract=off: no fused multiply-add but the ones written, so every ISA computes the same bits.
@@ -55,15 +58,9 @@ let package = Package(
         .target(name: "SCSTensor", dependencies: ["CKernels"], path: "Sources/Tensor", swiftSettings: optimised),
         // ZIPFoundation: PyTorch checkpoints (torch.save, TorchScript) are zip archives.
         .target(
-            name: "SCSModels", dependencies: ["SCSTensor", "SCSImaging", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-            path: "Sources/Models",
-            // The CLIP tokenizer's data: OpenAI's BPE vocabulary and the text-cleaning tables
-            // (scripts/make_text_resources.py).
-            resources: [
-                .copy("Resources/bpe_simple_vocab_16e6.txt.gz"), .copy("Resources/clip-text-cleaning.json"),
-                .copy("Resources/clip-unicode.json")
-            ],
-            swiftSettings: optimised),
+            name: "SCSModels",
+            dependencies: ["SCSTensor", "SCSImaging", "CTextData", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Sources/Models", swiftSettings: optimised),
         .target(
             name: "SCSHub",
             dependencies: [

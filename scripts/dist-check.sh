@@ -128,8 +128,8 @@ if in_root sh -c 'cd /work && scs score study --model model --no-cache --out sco
   else fail "scs score in the root: scores.csv differs"; diff "$host/scores.csv" "$ROOT/work/scores-cli.csv" | head -20 >&2; fi
 else fail "scs score in the root exited non-zero"; fi
 
-# The prompts tokenized in the root: the tokenizers' data travels beside the binary
-# (scs_SCSModels.resources); without it the first prompt stops scs. A tiny CLIP with its text tower.
+# Prompts tokenized in the root: the tokenizers' data is compiled into the binary (Sources/CTextData);
+# a resource folder beside it once went missing there. A tiny CLIP with its text tower.
 mkdir -p "$ROOT/work/text-model"; cp Tests/Fixtures/text/tiny-clip/* "$ROOT/work/text-model/"
 "$SCS_DEV" score "$study" --model "$ROOT/work/text-model" --metrics clipscore --no-cache --out "$host/aligned.csv" --quiet > /dev/null
 if in_root sh -c 'cd /work && scs score study --model text-model --metrics clipscore --no-cache --out aligned.csv --quiet >/dev/null'; then

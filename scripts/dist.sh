@@ -71,12 +71,6 @@ stage="$SCRATCH/stage/$name"
 rm -rf "$SCRATCH/stage"; mkdir -p "$stage/completions" "$stage/man/man1" "$stage/licenses"
 cp "$bin" "$stage/scs"
 strip "$stage/scs"
-# The tokenizers' data (SCSModels' resources: CLIP's BPE vocabulary and text tables) is a bundle
-# folder that the binary looks for beside itself (Bundle.module): without it, the first prompt
-# tokenized stops scs. It travels with the binary everywhere the binary goes.
-bundle=scs_SCSModels.resources
-[ -d "$SCRATCH/release/$bundle" ] || { echo "dist: $SCRATCH/release/$bundle is missing" >&2; exit 1; }
-cp -r "$SCRATCH/release/$bundle" "$stage/$bundle"
 
 echo "dist: ldd $stage/scs"
 ldd "$stage/scs" | sed 's/^/  /'
@@ -138,8 +132,6 @@ cat > "$stage/README" <<README
 scs $version ($commit) for Linux x86_64, glibc $glibc or newer.
   scs                  the binary: the Swift runtime, Foundation, libjpeg-turbo, libpng, libwebp,
                        zlib and SQLite are linked into it; it needs glibc and libstdc++ alone.
-  $bundle
-                       the tokenizers' data; keep it in the folder that holds scs
   completions/         bash (scs.bash), zsh (_scs), fish (scs.fish)
   man/man1/            the manual: man -l man/man1/scs.1
   licenses/            the licences of everything linked into the binary
@@ -153,5 +145,4 @@ rm -rf "$SCRATCH/licenses"; cp -r "$lic" "$SCRATCH/licenses"  # for make wheel's
 mkdir -p "$DIST"
 tar -C "$SCRATCH/stage" --owner=0 --group=0 --numeric-owner -czf "$DIST/$name.tar.gz" "$name"
 cp "$stage/scs" "$DIST/scs"
-rm -rf "$DIST/$bundle"; cp -r "$stage/$bundle" "$DIST/$bundle"
 echo "dist: $(ls -l "$stage/scs" | awk '{print $5}') bytes stripped binary; $DIST/$name.tar.gz ($(du -h "$DIST/$name.tar.gz" | cut -f1))"

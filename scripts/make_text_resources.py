@@ -1,4 +1,6 @@
-"""The data scs's CLIP tokenizer reads at run time, written to Sources/Models/Resources/.
+"""The data scs's CLIP tokenizer reads at run time, written to Sources/CTextData/data/ (compiled into
+the binary by Sources/CTextData/text_data.c; this script touches that file so the next build reads
+the new data).
 
     .venv-oracle/bin/python scripts/make_text_resources.py
 
@@ -34,7 +36,7 @@ import ftfy
 from ftfy import chardata
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "Sources/Models/Resources"
+OUT = ROOT / "Sources/CTextData/data"
 SHARED = ROOT.parent / "shared/fixtures/clip/bpe_simple_vocab_16e6.txt.gz"
 
 
@@ -118,6 +120,8 @@ def main():
     }
     (OUT / "clip-unicode.json").write_text(json.dumps(unicode_tables(), separators=(",", ":")) + "\n")
     (OUT / "clip-text-cleaning.json").write_text(json.dumps(tables, ensure_ascii=True, separators=(",", ":")) + "\n")
+    # .incbin's files are not build dependencies: a newer text_data.c makes SwiftPM compile it again.
+    (ROOT / "Sources/CTextData/text_data.c").touch()
     print("wrote", OUT)
 
 

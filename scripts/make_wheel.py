@@ -161,13 +161,6 @@ def main() -> None:
         files[f"{IMPORT_NAME}/__init__.py"] = (FALLBACK_INIT.encode(), 0o644)
         files[f"{IMPORT_NAME}/__main__.py"] = (FALLBACK_MAIN.encode(), 0o644)
     files[f"{IMPORT_NAME}/bin/scs"] = (args.binary.read_bytes(), 0o755)
-    # The tokenizers' data, a bundle folder the binary finds beside itself (scripts/dist.sh).
-    bundle = args.binary.parent / "scs_SCSModels.resources"
-    if not bundle.is_dir():
-        sys.exit(f"make_wheel: {bundle} is missing: run make dist first (the binary needs it beside itself)")
-    for path in sorted(bundle.rglob("*")):
-        if path.is_file():
-            files[f"{IMPORT_NAME}/bin/{path.relative_to(args.binary.parent).as_posix()}"] = (path.read_bytes(), 0o644)
 
     info = f"semantic_consistency_score-{version}.dist-info"
     readme = None

@@ -23,18 +23,24 @@ public struct BytePairEncoding: Sendable {
     /// OpenAI's vocabulary file (gzipped or not), as `SimpleTokenizer` reads it: the merges are
     /// lines 2 to 48,895 (49,152 − 256 − 2 of them).
     public init(openAIVocabulary url: URL) throws {
-        guard var data = FileManager.default.contents(atPath: url.path) else {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
             throw TokenizerError.unreadable(path: url.path, reason: "cannot read the file")
         }
-        if data.starts(with: [0x1F, 0x8B]) { data = try Self.gunzip(data, path: url.path) }
+        try self.init(openAIVocabulary: data, path: url.path)
+    }
+
+    /// The same, from the file's bytes; `path` names them in errors and in `path`.
+    init(openAIVocabulary bytes: Data, path: String) throws {
+        var data = bytes
+        if data.starts(with: [0x1F, 0x8B]) { data = try Self.gunzip(data, path: path) }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         let mergeCount = 49152 - 256 - 2
         guard lines.count > mergeCount else {
-            throw TokenizerError.unreadable(path: url.path, reason: "\(lines.count) lines; OpenAI's vocabulary has \(mergeCount + 1) or more")
+            throw TokenizerError.unreadable(path: path, reason: "\(lines.count) lines; OpenAI's vocabulary has \(mergeCount + 1) or more")
         }
         let merges = try lines[1...mergeCount].enumerated().map { n, line -> (String, String) in
             let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 2 else { throw TokenizerError.unreadable(path: url.path, reason: "line \(n + 2) is not a merge \"a b\"") }
+            guard parts.count == 2 else { throw TokenizerError.unreadable(path: path, reason: "line \(n + 2) is not a merge \"a b\"") }
             return (String(parts[0]), String(parts[1]))
         }
         let symbols = Self.byteToUnicode()
@@ -43,7 +49,7 @@ public struct BytePairEncoding: Sendable {
         ids = Dictionary(vocabulary.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         ranks = Dictionary(merges.enumerated().map { ($1.0 + " " + $1.1, $0) }, uniquingKeysWith: { first, _ in first })
         byteSymbols = Self.byteSymbolsByByte()
-        path = url.path
+        self.path = path
     }
 
     /// A Hugging Face tokenizer folder's `vocab.json` (token → id) and `merges.txt` (a `#version`

@@ -44,10 +44,8 @@ public struct CLIPTokenizer: Sendable {
 
     /// OpenAI's vocabulary, shipped with scs (`bpe_simple_vocab_16e6.txt.gz`).
     public static func bundled(_ convention: Convention = .openAI) throws -> CLIPTokenizer {
-        guard let url = Bundle.module.url(forResource: "bpe_simple_vocab_16e6.txt", withExtension: "gz") else {
-            throw TokenizerError.missing(folder: Bundle.module.bundlePath, reason: "scs's copy of bpe_simple_vocab_16e6.txt.gz is missing")
-        }
-        return try CLIPTokenizer(vocabulary: BytePairEncoding(openAIVocabulary: url), convention: convention)
+        let vocabulary = try BytePairEncoding(openAIVocabulary: TextData.openAIVocabulary, path: TextData.openAIVocabularyName)
+        return try CLIPTokenizer(vocabulary: vocabulary, convention: convention)
     }
 
     /// A Hugging Face folder's tokenizer (`vocab.json`, `merges.txt`; the pad token from
@@ -190,12 +188,10 @@ struct UnicodeTables: Sendable {
     static let transformers = load("transformers")
 
     static func load(_ key: String) -> UnicodeTables {
-        guard let url = Bundle.module.url(forResource: "clip-unicode", withExtension: "json"),
-            let data = FileManager.default.contents(atPath: url.path),
-            let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+        guard let root = (try? JSONSerialization.jsonObject(with: TextData.clipUnicode)) as? [String: Any],
             let table = root[key] as? [String: Any], let classes = table["classes"] as? [[Any]]
         else {
-            fatalError("scs's resource clip-unicode.json is missing or damaged: reinstall scs")
+            fatalError("scs's compiled-in clip-unicode.json is damaged: rebuild scs")
         }
         func scalar(_ key: String) -> Unicode.Scalar? { UInt32(key).flatMap(Unicode.Scalar.init) }
         let map: [String: Kind] = ["L": .letter, "N": .number, "O": .other, "X": .dropped]

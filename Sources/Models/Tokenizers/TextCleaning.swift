@@ -285,11 +285,8 @@ public enum TextCleaning {
     }
 
     static let tables: Tables = {
-        guard let url = Bundle.module.url(forResource: "clip-text-cleaning", withExtension: "json"),
-            let data = FileManager.default.contents(atPath: url.path),
-            let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        else {
-            fatalError("scs's resource clip-text-cleaning.json is missing: reinstall scs")
+        guard let root = (try? JSONSerialization.jsonObject(with: TextData.cleaningTables)) as? [String: Any] else {
+            fatalError("scs's compiled-in clip-text-cleaning.json is damaged: rebuild scs")
         }
         func strings(_ key: String) -> [String: String] { root[key] as? [String: String] ?? [:] }
         func byScalar(_ key: String) -> [Unicode.Scalar: String] {
